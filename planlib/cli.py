@@ -1,0 +1,168 @@
+"""The ``planlib`` command line. Thin: parse arguments, call the library, print or write results.
+
+Every command accepts ``--db PATH`` (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``) and
+``--lang zh|en`` for messages. Bad input exits with code 2 and a message naming file, row and
+column; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import PlanlibError
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="monitoring database (default: $PLANLIB_DB or data/monitoring.sqlite)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planlib",
+        description="石柱县妇女儿童发展规划监测工作台 / Women's and Children's Plan monitoring workbench",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup", help="create the monitoring store from the shipped data (never overwrites)")
+    _common(p)
+
+    p = sub.add_parser("assess", help="project every indicator to its target year and assess it")
+    _common(p)
+    p.add_argument("--catalog", help="indicator catalogue CSV/XLSX (default: the shipped plans)")
+    p.add_argument("--observations", help="observations CSV in the tidy format (default: the store)")
+    p.add_argument("--as-of", type=int, dest="as_of", help="use only data up to this year")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--output", help="write here instead of standard output")
+
+    p = sub.add_parser("template", help="write the Excel workbook a department fills in")
+    _common(p)
+    p.add_argument("--unit", required=True, help="responsible unit, e.g. 县卫生健康委, or 'all'")
+    p.add_argument("--year", type=int, required=True, help="reporting year")
+    p.add_argument("--output", required=True, help="the .xlsx file to write")
+
+    p = sub.add_parser("import", help="validate and import filled templates or tidy CSV files")
+    _common(p)
+    p.add_argument("files", nargs="+", help=".xlsx templates or .csv files")
+    p.add_argument("--by", default=None, help="who imports (recorded with the submission)")
+    p.add_argument("--dry-run", action="store_true", help="validate only, import nothing")
+
+    p = sub.add_parser("export", help="write all observations as tidy CSV")
+    _common(p)
+    p.add_argument("--output", help="CSV file (default: standard output)")
+    p.add_argument("--as-of-date", dest="as_of_date", help="observations as known on this date (YYYY-MM-DD)")
+
+    p = sub.add_parser("report", help="write the annual, mid-term or final monitoring report")
+    _common(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--kind", choices=["annual", "midterm", "final"], default="annual")
+    p.add_argument("--unit", help="narrow the report to one responsible unit")
+    p.add_argument("--output", required=True, help="directory for report.html, report.docx, data.xlsx")
+
+    p = sub.add_parser("demo", help="regenerate the illustrative (demo) observations")
+    p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = _HANDLERS[args.command]
+    try:
+        return handler(args) or 0
+    except PlanlibError as exc:
+        print(exc.text(getattr(args, "lang", "zh")), file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        lang = getattr(args, "lang", "zh")
+        msg = f"找不到文件：{exc.filename}" if lang == "zh" else f"File not found: {exc.filename}"
+        print(msg, file=sys.stderr)
+        return 2
+
+
+def _write_text(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_setup(args) -> int:
+    from . import store
+
+    path, created = store.ensure_store(args.db)
+    if args.lang == "zh":
+        print(f"监测数据库{'已创建' if created else '已存在，未改动'}：{path}")
+    else:
+        print(f"Monitoring store {'created' if created else 'exists, left unchanged'}: {path}")
+    return 0
+
+
+def _cmd_assess(args) -> int:
+    from . import assess as assess_mod
+    from .catalog import load_catalog
+    from .observations import load_observations
+
+    catalog = load_catalog(args.catalog)
+    observations = load_observations(args.observations, catalog=catalog, db=args.db)
+    result = assess_mod.assess(catalog, observations, as_of=args.as_of)
+    _write_text(assess_mod.format_assessment(result, args.format, lang=args.lang), args.output)
+    return 0
+
+
+def _cmd_template(args) -> int:
+    from . import intake
+
+    path = intake.write_template(args.unit, args.year, args.output, db=args.db)
+    print(path)
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from . import intake
+
+    result = intake.import_files(args.files, db=args.db, by=args.by, dry_run=args.dry_run)
+    print(result.summary(args.lang))
+    return 0 if result.ok else 2
+
+
+def _cmd_export(args) -> int:
+    from . import store
+
+    text = store.export_csv(db=args.db, as_of_date=args.as_of_date)
+    _write_text(text, args.output)
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from . import report
+
+    paths = report.build_report(
+        year=args.year, kind=args.kind, unit=args.unit, lang=args.lang,
+        output_dir=args.output, db=args.db,
+    )
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from . import demo
+
+    print(demo.write_demo(args.output))
+    return 0
+
+
+_HANDLERS = {
+    "setup": _cmd_setup,
+    "assess": _cmd_assess,
+    "template": _cmd_template,
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "report": _cmd_report,
+    "demo": _cmd_demo,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

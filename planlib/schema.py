@@ -1,0 +1,74 @@
+"""Column names and codes, defined once. Refer to columns through these, not scattered literals."""
+
+from __future__ import annotations
+
+# --- the indicator catalogue (data/catalog.csv) -------------------------------------------------
+INDICATOR_ID = "indicator_id"
+PLAN = "plan"  # "women" | "children"
+NUMBER = "number"  # printed 序号 (int); sub-indicators share their parent's number
+DOMAIN_ZH = "domain_zh"
+DOMAIN_EN = "domain_en"
+NAME_ZH = "name_zh"
+NAME_EN = "name_en"
+UNIT = "unit"
+TARGET_TEXT = "target_text"
+TARGET_YEAR = "target_year"
+ATTRIBUTE = "attribute"  # "binding" (约束性) | "expected" (预期性)
+RESPONSIBLE_UNITS = "responsible_units"  # ";"-separated, in printed order
+REFERENCE_INDICATOR = "reference_indicator"  # optional: id a relative target refers to
+
+CATALOG_REQUIRED = [INDICATOR_ID, NAME_ZH, UNIT, TARGET_TEXT]
+CATALOG_COLUMNS = [
+    INDICATOR_ID, PLAN, NUMBER, DOMAIN_ZH, DOMAIN_EN, NAME_ZH, NAME_EN, UNIT,
+    TARGET_TEXT, TARGET_YEAR, ATTRIBUTE, RESPONSIBLE_UNITS, REFERENCE_INDICATOR,
+]
+BINDING, EXPECTED = "binding", "expected"
+
+# --- observations (tidy long: one row per indicator, region, year) -------------------------------
+REGION = "region"
+YEAR = "year"
+VALUE = "value"
+NUMERATOR = "numerator"  # events, e.g. deaths
+DENOMINATOR = "denominator"  # population at risk, e.g. live births
+SOURCE = "source"  # "demo" marks illustrative data
+STATUS = "status"  # reported | provisional | estimated
+NOTE = "note"
+CONFIRMATION = "confirmation"  # confirmed | derived | weak | unconfirmed (reference series)
+
+OBS_REQUIRED = [INDICATOR_ID, YEAR, VALUE]
+OBS_COLUMNS = [
+    INDICATOR_ID, REGION, YEAR, VALUE, NUMERATOR, DENOMINATOR, SOURCE, STATUS, NOTE, CONFIRMATION,
+]
+OBS_STATUSES = ("reported", "provisional", "estimated")
+DEMO_SOURCE = "demo"
+DEMO_LABEL_ZH = "示例数据（非官方统计）"
+DEMO_LABEL_EN = "Illustrative data (not official statistics)"
+
+# --- projections (planlib.forecast) --------------------------------------------------------------
+# One row per year; fitted years and projected years alike. ``loc``/``scale`` describe an
+# approximately normal predictive distribution on the ``transform`` scale (identity | log |
+# logit), which is all assessment needs to compute the probability of meeting a threshold.
+MEAN = "mean"
+LOWER_80, UPPER_80 = "lower_80", "upper_80"
+LOWER_95, UPPER_95 = "lower_95", "upper_95"
+METHOD = "method"
+LOC, SCALE, TRANSFORM = "loc", "scale", "transform"
+IS_PROJECTION = "is_projection"
+PROJECTION_COLUMNS = [YEAR, MEAN, LOWER_80, UPPER_80, LOWER_95, UPPER_95, METHOD, LOC, SCALE,
+                      TRANSFORM, IS_PROJECTION]
+
+# --- assessment (planlib.assess) -----------------------------------------------------------------
+ACHIEVED = "achieved"
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+INSUFFICIENT_DATA = "insufficient_data"
+NOT_ASSESSABLE = "not_assessable"
+STATUS_CODES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, INSUFFICIENT_DATA, NOT_ASSESSABLE)
+
+ASSESSMENT_COLUMNS = [
+    INDICATOR_ID, REGION, "status", "p_meet", TARGET_YEAR, "latest_year", "latest_value",
+    "projected_value", "projected_lower_95", "projected_upper_95", METHOD,
+    "required_annual_change", "observed_annual_change", "binding",
+    "explanation_zh", "explanation_en",
+]
