@@ -1,0 +1,388 @@
+"""The target grammar: turn a printed 2030 target ("≥ 92", "45左右", "逐年提高") into a structured one.
+
+A printed target is read by a table of rules, each a regular expression with a builder; the first
+rule whose expression matches the whole (normalised) text decides. Normalising first makes spacing,
+full-width characters (``＞＜≥≤＝ ０-９ ．％``), ASCII operators (``>=``, ``<=``) and the variants
+``≦``/``≧`` irrelevant. Text that no rule reads raises :class:`~planlib.errors.PlanlibError`; only
+the explicitly qualitative phrases (保持合理比例, 保持合理) become ``kind="qualitative"``.
+
+Kinds of target and how each phrasing is read:
+
+* ``threshold``: ``≥ 92``, ``< 8``, ``≤ 2``, ``90%以上`` (>= 90: 以上/以下/以内 include the number),
+  ``5‰以下`` (<= 5), ``控制在…以内`` (<=), ``低于`` (<), ``高于``/``超过`` (>), ``不超过``/``不高于``
+  (<=), ``不低于`` (>=), ``稳定在/保持在…以上`` (>=), ``达到90`` (>= 90), ``全覆盖`` (>= 100), and a
+  bare number such as ``100``, read as "reach it" (>= 100). A target of zero (``0``, ``达到0``)
+  reads as "no more than zero" (<= 0), since ">= 0" would be met by any rate.
+* ratios ``a:b`` such as ``不低于2:3`` are thresholds on the second term per unit of the first,
+  ``b / a``, the way "男女厕位比例1:1.5" gives the female positions per male position; so
+  ``不低于2:3`` is ``>= 1.5`` and keeps ``ratio=(2.0, 3.0)``.
+* ``approx``: ``45左右``, a band ``value ± tolerance`` where the tolerance follows
+  :class:`TargetConfig` (by default 5 % of the value, at least 1 unit: ``45左右`` is 42.75-47.25).
+* ``directional``: ``提高``/``提升``/``逐步提高``/``巩固提高``/``增加`` (up), ``降低``/``明显降低``/
+  ``下降``/``减少``/``得到控制`` (down); ``逐年提高`` is up with ``every_year=True``.
+* ``relative``: ``≥县党员总数中女性比例`` (op ``>=``, reference the quantity named), and
+  ``与女职工比例相适应`` (op ``"~"``: within the approximate tolerance of the reference value).
+* ``balance``: ``趋于平衡`` (the sex ratio at birth), met inside the normal band of
+  :class:`TargetConfig` (103-107 boys per 100 girls), stored as its centre ``value`` and half-width
+  ``tolerance``.
+* ``qualitative``: ``保持合理比例``, ``保持合理``; one value never decides them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from .errors import PlanlibError, Problem
+
+KINDS = ("threshold", "approx", "directional", "relative", "balance", "qualitative")
+OPS = (">=", ">", "<=", "<", "~", None)
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """How loosely ``左右`` and ``趋于平衡`` are read.
+
+    Attributes:
+        approx_relative: half-width of a ``左右`` band as a share of the value (0.05 = ±5 %).
+        approx_minimum: the smallest half-width, in the indicator's unit (so ``2左右`` is 1-3).
+        balance_low: lower end of the balanced band for ``趋于平衡``. The default 103-107 boys
+            per 100 girls is the sex ratio at birth found where births are not selected by sex.
+        balance_high: upper end of that band.
+        equality_eps: values this close to the threshold count as equal to it, so that floating
+            point noise (82.30000000000001) does not decide ``≥82.3``.
+
+    Examples:
+        >>> TargetConfig().approx_tolerance(45)
+        2.25
+        >>> TargetConfig().approx_tolerance(10)
+        1.0
+        >>> TargetConfig(approx_relative=0.1).approx_tolerance(40)
+        4.0
+    """
+
+    approx_relative: float = 0.05
+    approx_minimum: float = 1.0
+    balance_low: float = 103.0
+    balance_high: float = 107.0
+    equality_eps: float = 1e-9
+
+    def __post_init__(self) -> None:
+        if min(self.approx_relative, self.approx_minimum, self.equality_eps) < 0:
+            raise PlanlibError(Problem(
+                "目标设置中的容差不能为负数。", "Tolerances in TargetConfig must not be negative.",
+                "请把 approx_relative、approx_minimum、equality_eps 设为 0 或正数。",
+                "Set approx_relative, approx_minimum and equality_eps to zero or more.",
+                value=self))
+        if not self.balance_low < self.balance_high:
+            raise PlanlibError(Problem(
+                "“趋于平衡”的区间下限必须小于上限。", "balance_low must be below balance_high.",
+                "请检查 balance_low 与 balance_high。", "Check balance_low and balance_high.",
+                value=(self.balance_low, self.balance_high)))
+
+    def approx_tolerance(self, value: float) -> float:
+        """Absolute half-width of the ``左右`` band around ``value``."""
+        return max(self.approx_relative * abs(value), self.approx_minimum)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A printed target, structured.
+
+    Attributes:
+        kind: "threshold" | "approx" | "directional" | "relative" | "balance" | "qualitative".
+        op: ">=", ">", "<=", "<" (threshold, relative), "~" (relative: about equal), else None.
+        value: the number, unit stripped (threshold, approx; balance: the band's centre).
+        tolerance: absolute half-width of the band (approx, balance).
+        direction: which way is better, "up" or "down"; None where neither is.
+        every_year: True for 逐年 (each year must improve on the one before).
+        reference: for a relative target, the quantity it refers to, as printed.
+        text: the original text.
+        ratio: for ``a:b`` targets, ``(a, b)``; ``value`` is then ``b / a``.
+        unit: the unit printed with the number ("%", "‰", "1/10万", ...), if any.
+        config: the :class:`TargetConfig` it was read with.
+    """
+
+    kind: str
+    op: str | None = None
+    value: float | None = None
+    tolerance: float | None = None
+    direction: str | None = None
+    every_year: bool = False
+    reference: str | None = None
+    text: str = ""
+    ratio: tuple[float, float] | None = None
+    unit: str | None = None
+    config: TargetConfig = field(default_factory=TargetConfig, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.op not in OPS or self.direction not in ("up", "down", None):
+            raise ValueError(f"invalid Target(kind={self.kind!r}, op={self.op!r}, direction={self.direction!r})")
+
+    @property
+    def better(self) -> str | None:
+        """Which way is better: "up", "down", or None (bands, qualitative, about-equal).
+
+        Examples:
+            >>> parse_target("< 8").better
+            'down'
+            >>> parse_target("45左右").better is None
+            True
+        """
+        return self.direction
+
+    @property
+    def band(self) -> tuple[float, float] | None:
+        """The closed interval that meets an approx or balance target, else None.
+
+        Examples:
+            >>> parse_target("趋于平衡").band
+            (103.0, 107.0)
+        """
+        if self.kind not in ("approx", "balance"):
+            return None
+        return (self.value - self.tolerance, self.value + self.tolerance)
+
+    def is_met(self, value: float | None, reference_value: float | None = None) -> bool | None:
+        """Whether one value meets the target; None where one value cannot decide.
+
+        Directional and qualitative targets, missing values, and relative targets without the
+        reference value give None.
+
+        Examples:
+            >>> parse_target("< 8").is_met(8)
+            False
+            >>> parse_target("≤ 2").is_met(2)
+            True
+            >>> parse_target("45左右").is_met(46.5)
+            True
+            >>> parse_target("提高").is_met(50) is None
+            True
+            >>> parse_target("≥县党员总数中女性比例").is_met(30, reference_value=28)
+            True
+        """
+        if _missing(value):
+            return None
+        if self.kind in ("threshold", "approx", "balance"):
+            return _compare(float(value), self.op or "~", self.value, self.tolerance, self.config)
+        if self.kind == "relative" and not _missing(reference_value):
+            ref = float(reference_value)
+            tol = self.config.approx_tolerance(ref) if self.op == "~" else None
+            return _compare(float(value), self.op, ref, tol, self.config)
+        return None
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _compare(x: float, op: str, y: float, tol: float | None, config: TargetConfig) -> bool:
+    eps = config.equality_eps * max(1.0, abs(y))
+    if op == "~":
+        return abs(x - y) <= tol + eps
+    return {">=": x >= y - eps, ">": x > y + eps, "<=": x <= y + eps, "<": x < y - eps}[op]
+
+
+# --- normalising ----------------------------------------------------------------------------------
+
+_CHAR_MAP = str.maketrans({"≦": "≤", "≧": "≥", "⩽": "≤", "⩾": "≥", "−": "-", "∶": ":", "﹕": ":"})
+
+
+def normalize_text(text: str) -> str:
+    """Fold full-width forms and operator variants, and drop insignificant whitespace.
+
+    Whitespace between two digits is kept (as one space) so that "15 1/10万" cannot silently
+    become 151; everything else, including line breaks inside a word ("巩固\\n\\n提高"), goes.
+
+    Examples:
+        >>> normalize_text("＞＝ ８２．３ ％")
+        '≥82.3%'
+        >>> normalize_text("巩固\\n\\n提高")
+        '巩固提高'
+    """
+    s = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"(?<!\d) | (?!\d)", "", s)
+    s = s.replace(">=", "≥").replace("<=", "≤")
+    return s.rstrip("。；;，,")
+
+
+# --- the vocabulary -------------------------------------------------------------------------------
+
+# Operator prefixes. "hard" ones fix the operator; "soft" ones give a default a suffix may override.
+_HARD = {
+    "≥": ">=", "≤": "<=", ">": ">", "<": "<",
+    "不低于": ">=", "不少于": ">=", "不小于": ">=", "高于": ">", "超过": ">", "多于": ">", "大于": ">",
+    "不高于": "<=", "不超过": "<=", "不多于": "<=", "不大于": "<=", "低于": "<", "少于": "<", "小于": "<",
+}
+_REACH_UP = ("达到", "达", "为", "=", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "实现")
+_REACH_DOWN = ("控制在", "控制到", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至")
+_SOFT = {**{p: "reach" for p in _REACH_UP}, **{p: "<=" for p in _REACH_DOWN}}
+# Holding prefixes say nothing about the operator: the suffix must (稳定在95%以上).
+_HOLD = {p: None for p in ("稳定在", "保持在", "维持在")}
+_SUFFIX = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "左右": "~"}
+_UNITS = {
+    "%": "%", "‰": "‰", "‱": "‱", "1/10万": "1/10万", "/10万": "1/10万", "1/万": "1/万",
+    "/万": "1/万", "1/千": "1/千", "/千": "1/千", "岁": "岁", "年": "年", "万人": "万人", "人": "人",
+    "张": "张", "名": "名", "个": "个", "所": "所", "小时": "小时", "次": "次",
+}
+_MODS = "逐年|每年|逐步|持续|稳步|不断|进一步|继续|明显|显著|有所|大幅|巩固|稳定"
+_UP = "提高|提升|增加|上升|增长|扩大|改善"
+_DOWN = "降低|下降|减少|减小|缩小|得到有效控制|得到控制|有效控制"
+_CJK = r"[\u4e00-\u9fff]"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+"
+_PREFIX = _alt([*_HARD, *_SOFT, *_HOLD])
+_NUMERIC = re.compile(
+    rf"(?P<prefix>{_PREFIX})?(?P<num>{_NUM})(?::(?P<den>{_NUM}))?"
+    rf"(?:\((?P<punit>{_alt(_UNITS)})\)|(?P<unit>{_alt(_UNITS)}))?(?P<suffix>{_alt(_SUFFIX)})?"
+)
+
+
+# --- builders -------------------------------------------------------------------------------------
+
+def _qualitative(m: re.Match, config: TargetConfig) -> Target:
+    return Target("qualitative")
+
+
+def _balance(m: re.Match, config: TargetConfig) -> Target:
+    centre = (config.balance_low + config.balance_high) / 2
+    return Target("balance", value=centre, tolerance=config.balance_high - centre)
+
+
+def _directional(m: re.Match, config: TargetConfig) -> Target:
+    every_year = bool(re.search("逐年|每年", m["mods"]))
+    return Target("directional", direction="up" if m["up"] else "down", every_year=every_year)
+
+
+def _full_coverage(m: re.Match, config: TargetConfig) -> Target:
+    return Target("threshold", op=">=", value=100.0, direction="up", unit="%")
+
+
+def _relative_approx(m: re.Match, config: TargetConfig) -> Target:
+    return Target("relative", op="~", reference=m["ref"])
+
+
+def _relative(m: re.Match, config: TargetConfig) -> Target:
+    op = _HARD.get(m["prefix"]) or (">=" if _SOFT[m["prefix"]] == "reach" else "<=")
+    return Target("relative", op=op, direction=_direction(op), reference=m["ref"])
+
+
+def _numeric(m: re.Match, config: TargetConfig) -> Target | None:
+    value, ratio = _number(m["num"]), None
+    if m["den"] is not None:
+        ratio = (value, _number(m["den"]))
+        if ratio[0] == 0:
+            return None
+        value = ratio[1] / ratio[0]
+    op = _resolve_op(m["prefix"], m["suffix"], value)
+    if op is None:
+        return None
+    unit = _UNITS.get(m["punit"] or m["unit"] or "")
+    if op == "~":
+        return Target("approx", value=value, tolerance=config.approx_tolerance(value), ratio=ratio, unit=unit)
+    return Target("threshold", op=op, value=value, direction=_direction(op), ratio=ratio, unit=unit)
+
+
+def _number(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _direction(op: str) -> str | None:
+    return {">=": "up", ">": "up", "<=": "down", "<": "down"}.get(op)
+
+
+def _resolve_op(prefix: str | None, suffix: str | None, value: float) -> str | None:
+    """Combine the operator word before the number with the one after it; None if they clash."""
+    after = _SUFFIX.get(suffix) if suffix else None
+    if prefix in _HARD:
+        hard = _HARD[prefix]
+        return hard if after is None or _direction(hard) == _direction(after) else None
+    if after is not None:
+        return after
+    if prefix in _HOLD:
+        return None  # 稳定在 95 without 以上/以下/左右: ambiguous
+    default = _SOFT.get(prefix, "reach") if prefix else "reach"
+    if default == "reach":
+        return "<=" if value == 0 else ">="
+    return default
+
+
+Builder = Callable[[re.Match, TargetConfig], "Target | None"]
+RULES: list[tuple[re.Pattern, Builder]] = [
+    (re.compile(r"保持合理(?:比例|水平)?"), _qualitative),
+    (re.compile(r"(?:逐步)?趋(?:于|向)平衡"), _balance),
+    (re.compile(rf"(?P<mods>(?:{_MODS})*)(?:(?P<up>{_UP})|(?P<down>{_DOWN}))"), _directional),
+    (re.compile(r"(?:实现|达到)?(?:全覆盖|100%覆盖)"), _full_coverage),
+    (re.compile(rf"与(?P<ref>\D*{_CJK}{{2}}\D*?)(?:相适应|相当|相匹配|持平)"), _relative_approx),
+    (_NUMERIC, _numeric),
+    (re.compile(rf"(?P<prefix>{_alt([*_HARD, *_SOFT])})(?P<ref>\D*{_CJK}{{2}}\D*)"), _relative),
+]
+"""The grammar: (expression matching the whole normalised text, builder). First match wins."""
+
+
+def parse_target(text: str, config: TargetConfig | None = None) -> Target:
+    """Read a printed target.
+
+    Args:
+        text: the target as printed, e.g. "≥ 92", "45左右", "逐年提高", "90%以上".
+        config: how loosely 左右 and 趋于平衡 are read; defaults to :class:`TargetConfig`.
+
+    Returns:
+        The structured :class:`Target` (``text`` keeps the original).
+
+    Raises:
+        PlanlibError: the text is empty or no rule of the grammar reads it.
+
+    Examples:
+        >>> t = parse_target("≥ 92")
+        >>> (t.kind, t.op, t.value, t.better)
+        ('threshold', '>=', 92.0, 'up')
+        >>> parse_target("100").is_met(99.9)
+        False
+        >>> t = parse_target("45左右")
+        >>> (t.kind, t.value, t.tolerance, t.band)
+        ('approx', 45.0, 2.25, (42.75, 47.25))
+        >>> t = parse_target("逐年提高")
+        >>> (t.kind, t.direction, t.every_year)
+        ('directional', 'up', True)
+        >>> t = parse_target("不低于2:3")
+        >>> (t.op, t.value, t.ratio)
+        ('>=', 1.5, (2.0, 3.0))
+        >>> t = parse_target("5‰以下")
+        >>> (t.op, t.value, t.unit)
+        ('<=', 5.0, '‰')
+        >>> parse_target("与女职工比例相适应").reference
+        '女职工比例'
+    """
+    config = config or TargetConfig()
+    if isinstance(text, str):
+        normal = normalize_text(text)
+        for pattern, build in RULES:
+            m = pattern.fullmatch(normal)
+            target = build(m, config) if m else None
+            if target is not None:
+                return replace(target, text=text, config=config)
+    raise PlanlibError(_unreadable(text))
+
+
+def _unreadable(text: object) -> Problem:
+    return Problem(
+        message_zh=f"无法识别目标值“{text}”。",
+        message_en=f"Cannot read the target {text!r}.",
+        fix_zh="请改写为可识别的形式，例如“≥ 92”“< 8”“45左右”“90%以上”“控制在5‰以内”“达到90”“逐年提高”"
+        "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”；确为定性目标的写“保持合理比例”。",
+        fix_en="Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
+        "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
+        "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative); for a qualitative target, '保持合理比例'.",
+        column="target_text",
+        value=text,
+    )
