@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .errors import PlanlibError, Problem
+from .schema import TARGET_TEXT
 
 KINDS = ("threshold", "approx", "directional", "relative", "balance", "qualitative")
 OPS = (">=", ">", "<=", "<", "~", None)
@@ -227,7 +228,7 @@ _SUFFIX = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=",
 _UNITS = {
     "%": "%", "‰": "‰", "‱": "‱", "1/10万": "1/10万", "/10万": "1/10万", "1/万": "1/万",
     "/万": "1/万", "1/千": "1/千", "/千": "1/千", "岁": "岁", "年": "年", "万人": "万人", "人": "人",
-    "张": "张", "名": "名", "个": "个", "所": "所", "小时": "小时", "次": "次",
+    "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次",
 }
 _MODS = "逐年|每年|逐步|持续|稳步|不断|进一步|继续|明显|显著|有所|大幅|巩固|稳定"
 _UP = "提高|提升|增加|上升|增长|扩大|改善"
@@ -272,7 +273,7 @@ def _relative_approx(m: re.Match, config: TargetConfig) -> Target:
 
 
 def _relative(m: re.Match, config: TargetConfig) -> Target:
-    op = _HARD.get(m["prefix"]) or (">=" if _SOFT[m["prefix"]] == "reach" else "<=")
+    op = _HARD.get(m["prefix"], ">=")  # 达到全国平均水平: at least the reference
     return Target("relative", op=op, direction=_direction(op), reference=m["ref"])
 
 
@@ -324,7 +325,7 @@ RULES: list[tuple[re.Pattern, Builder]] = [
     (re.compile(r"(?:实现|达到)?(?:全覆盖|100%覆盖)"), _full_coverage),
     (re.compile(rf"与(?P<ref>\D*{_CJK}{{2}}\D*?)(?:相适应|相当|相匹配|持平)"), _relative_approx),
     (_NUMERIC, _numeric),
-    (re.compile(rf"(?P<prefix>{_alt([*_HARD, *_SOFT])})(?P<ref>\D*{_CJK}{{2}}\D*)"), _relative),
+    (re.compile(rf"(?P<prefix>{_alt([*_HARD, '达到'])})(?P<ref>\D*{_CJK}{{2}}\D*)"), _relative),
 ]
 """The grammar: (expression matching the whole normalised text, builder). First match wins."""
 
@@ -383,6 +384,6 @@ def _unreadable(text: object) -> Problem:
         fix_en="Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
         "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
         "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative); for a qualitative target, '保持合理比例'.",
-        column="target_text",
+        column=TARGET_TEXT,
         value=text,
     )
