@@ -19,11 +19,11 @@ from .errors import PlanlibError, Problem, ProblemList
 
 _OPTIONAL_DEFAULTS = {
     S.PLAN: "",
-    S.NUMBER: pd.NA,
+    S.NUMBER: "",
     S.DOMAIN_ZH: "",
     S.DOMAIN_EN: "",
     S.NAME_EN: "",
-    S.TARGET_YEAR: PLAN_END,
+    S.TARGET_YEAR: str(PLAN_END),
     S.ATTRIBUTE: S.EXPECTED,
     S.RESPONSIBLE_UNITS: "",
     S.REFERENCE_INDICATOR: "",
@@ -163,7 +163,7 @@ def units_of(catalog: pd.DataFrame) -> list[str]:
 
     Examples:
         >>> units_of(load_catalog())[:3]
-        ['县卫生健康委', '县发展改革委', '县体育运动中心']
+        ['县卫生健康委', '县体育运动中心', '县发展改革委']
     """
     seen: dict[str, None] = {}
     for cell in catalog[S.RESPONSIBLE_UNITS]:

@@ -16,7 +16,7 @@ Kinds of target and how each phrasing is read:
 * ratios ``a:b`` such as ``不低于2:3`` are thresholds on the second term per unit of the first,
   ``b / a``, the way "男女厕位比例1:1.5" gives the female positions per male position; so
   ``不低于2:3`` is ``>= 1.5`` and keeps ``ratio=(2.0, 3.0)``.
-* ``approx``: ``45左右``, a band ``value ± tolerance`` where the tolerance follows
+* ``approx``: ``45左右`` (or ``约45``), a band ``value ± tolerance`` where the tolerance follows
   :class:`TargetConfig` (by default 5 % of the value, at least 1 unit: ``45左右`` is 42.75-47.25).
 * ``directional``: ``提高``/``提升``/``逐步提高``/``巩固提高``/``增加`` (up), ``降低``/``明显降低``/
   ``下降``/``减少``/``得到控制`` (down); ``逐年提高`` is up with ``every_year=True``.
@@ -53,8 +53,9 @@ class TargetConfig:
         balance_low: lower end of the balanced band for ``趋于平衡``. The default 103-107 boys
             per 100 girls is the sex ratio at birth found where births are not selected by sex.
         balance_high: upper end of that band.
-        equality_eps: values this close to the threshold count as equal to it, so that floating
-            point noise (82.30000000000001) does not decide ``≥82.3``.
+        equality_eps: values within this share of the threshold (absolute, for thresholds
+            below 1) count as equal to it, so that floating point noise (82.30000000000001)
+            does not decide ``≥82.3`` or ``< 8``.
 
     Examples:
         >>> TargetConfig().approx_tolerance(45)
@@ -197,6 +198,8 @@ def normalize_text(text: str) -> str:
 
     Whitespace between two digits is kept (as one space) so that "15 1/10万" cannot silently
     become 151; everything else, including line breaks inside a word ("巩固\\n\\n提高"), goes.
+    (A unit glued to the number, "151/10万", can only read as 151 per 100 000: print it "15/10万"
+    or "15（1/10万）".)
 
     Examples:
         >>> normalize_text("＞＝ ８２．３ ％")
@@ -221,7 +224,7 @@ _HARD = {
 }
 _REACH_UP = ("达到", "达", "为", "=", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "实现")
 _REACH_DOWN = ("控制在", "控制到", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至")
-_SOFT = {**{p: "reach" for p in _REACH_UP}, **{p: "<=" for p in _REACH_DOWN}}
+_SOFT = {**{p: "reach" for p in _REACH_UP}, **{p: "<=" for p in _REACH_DOWN}, "约": "~", "大约": "~"}
 # Holding prefixes say nothing about the operator: the suffix must (稳定在95%以上).
 _HOLD = {p: None for p in ("稳定在", "保持在", "维持在")}
 _SUFFIX = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "左右": "~"}

@@ -62,7 +62,7 @@ def test_every_target_parses(catalog):
 
 def test_units_and_their_indicators(catalog):
     units = units_of(catalog)
-    assert len(units) == len(set(units)) == 20
+    assert len(units) == len(set(units)) == 19
     assert indicators_of_unit(catalog, "县应急管理局")[S.INDICATOR_ID].tolist() == ["C17"]
     assert "C32" in indicators_of_unit(catalog, "县法院")[S.INDICATOR_ID].tolist()
 
