@@ -5,7 +5,9 @@ The public API is named here explicitly; everything else is internal.
 
 from __future__ import annotations
 
+from .catalog import load_catalog
 from .errors import PlanlibError, Problem
+from .targets import Target, TargetConfig, parse_target
 
-__all__ = ["PlanlibError", "Problem"]
+__all__ = ["PlanlibError", "Problem", "Target", "TargetConfig", "load_catalog", "parse_target"]
 __version__ = "0.1.0"
