@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: app test lab data venv clean-venv bench
+.PHONY: app intake test lab data venv clean-venv bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,20 @@ data: $(VENV)/.installed
 	$(BIN)/planlib setup
 
 ## app: set up, then serve the leadership dashboard at http://$(HOST):$(PORT)/
+## (voila.json: preheated kernel, culling, file allowlist; the "planlib" template in share/jupyter
+## is Voila's lab template without its CDN links, so the page loads nothing from outside.)
 app: data
-	$(BIN)/voila notebooks/00-dashboard.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/00-dashboard.ipynb --template=planlib \
+		--Voila.ip=$(HOST) --port=$(PORT) --no-browser
+
+## intake: serve the data-intake app (it writes to the store) at http://$(HOST):$(INTAKE_PORT)/,
+## only with a token: $$PLANLIB_INTAKE_TOKEN if set, else a new random one, printed with the URL.
+INTAKE_PORT ?= 8867
+intake: data
+	@token="$${PLANLIB_INTAKE_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))')}"; \
+	echo "数据报送导入 / data intake: http://$(HOST):$(INTAKE_PORT)/?token=$$token"; \
+	$(BIN)/voila notebooks/02-data-intake.ipynb --Voila.ip=$(HOST) --port=$(INTAKE_PORT) \
+		--no-browser --token="$$token"
 
 ## lab: open the notebooks in JupyterLab
 lab: data

@@ -1,0 +1,1098 @@
+"""Department data intake: Excel templates out, validated values in.
+
+``write_template`` makes the workbook a responsible unit fills in; ``import_files`` reads filled
+templates and tidy CSV files (the format ``planlib export`` writes), checks every value like
+DHIS2's validation rules, and imports each file as one transaction: a file with any error
+imports nothing, and every problem is named with file, sheet, row, column, the value found and
+what to do.
+
+Rules (errors block the file, warnings do not):
+
+* the value is a number, within its unit's range (``%`` 0-100, ``‰`` 0-1000, ``1/10万``
+  0-100000, ``岁`` 0-120, ``小时`` 0-24, everything else >= 0); counts (人, 个, 张, 名, 户) are
+  whole numbers unless they are counts *per* something (每千名儿童拥有床位数);
+* the year lies in 2010-2030 and not in the future; years before the plan period (2010-2020)
+  are accepted as historical backfill with a warning;
+* the indicator exists, and (templates) belongs to the sheet's department;
+* numerator and denominator (events and population, for rates) come together, are >= 0, and
+  the numerator is not larger than the denominator; a value computed from them that differs
+  from the value given is a warning; a rate given only by them is computed;
+* an indicator, region and year appears once per file (the same value reported by two
+  departments' sheets of one workbook is a warning);
+* changing a value already reported (not illustrative) needs a note (备注), kept as the reason
+  (adding a missing numerator/denominator to the same value is not a change); illustrative
+  rows never replace reported ones;
+* a value that is new or changed and differs from the previous value (at most 5 years older,
+  illustrative values left aside) by more than 50 %, or by more than 3 robust standard
+  deviations of the past year-to-year changes (at least 2 % of the previous value), is a warning.
+
+Several files: each file is checked and imported on its own (all-or-nothing per file, one
+transaction each), in the order given; the result lists every file. A file already imported
+(same bytes, by SHA-256) is skipped; a file whose values are all stored already changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import io
+import math
+import os
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema as S
+from . import store
+from .config import COUNTY, PLAN_END, PLAN_START
+from .errors import PlanlibError, Problem
+from .xlsx import Cell, XlsxError, read_workbook
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "_planlib"
+#: Oldest year accepted (historical backfill, with a warning) and the plan period.
+FIRST_YEAR = 2010
+HEADER_SEARCH_ROWS = 10
+_NO_CELL = Cell(None)
+#: Jumps are checked against the previous value if it is at most this many years older.
+MAX_JUMP_GAP = 5
+#: How many years before a file's first year are read to judge its jumps.
+HISTORY_YEARS = 10
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    """The range a value in one unit may take; ``scale`` turns numerator/denominator into it."""
+
+    low: float | None = 0.0
+    high: float | None = None
+    whole: bool = False
+    scale: float | None = None
+
+
+UNIT_RULES: dict[str, UnitRule] = {
+    "%": UnitRule(0, 100, scale=100),
+    "‰": UnitRule(0, 1000, scale=1000),
+    "1/10万": UnitRule(0, 100000, scale=100000),
+    "岁": UnitRule(0, 120),
+    "小时": UnitRule(0, 24),
+    **{u: UnitRule(0, None, whole=True) for u in ("人", "个", "张", "名", "户")},
+}
+DEFAULT_RULE = UnitRule()
+
+
+def unit_rule(unit: str, name: str = "") -> UnitRule:
+    """The range rule for an indicator's unit (default: any number >= 0).
+
+    A count unit (人, 个, 张, 名, 户) asks for whole numbers unless the indicator is a count
+    *per* something (its name contains 每, as in 每千名儿童拥有床位数).
+
+    Examples:
+        >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high
+        (100, True, None)
+        >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）").whole
+        False
+    """
+    rule = UNIT_RULES.get(str(unit).strip(), DEFAULT_RULE)
+    return replace(rule, whole=False) if rule.whole and "每" in str(name) else rule
+
+
+# --- the template's columns ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: float
+    editable: bool = False
+
+
+TEMPLATE_COLUMNS = (
+    Column(S.INDICATOR_ID, "指标代码", 10),
+    Column(S.NAME_ZH, "指标名称", 44),
+    Column(S.UNIT, "计量单位", 10),
+    Column(S.TARGET_TEXT, "2030年目标", 13),
+    Column("last_value", "上次报送值", 12),
+    Column("last_year", "上次报送年份", 12),
+    Column(S.VALUE, "数值", 12, editable=True),
+    Column(S.NUMERATOR, "分子", 11, editable=True),
+    Column(S.DENOMINATOR, "分母", 11, editable=True),
+    Column(S.NOTE, "备注", 32, editable=True),
+)
+TITLE_ROW, HELP_ROW, HEADER_ROW = 1, 2, 3
+
+#: Header labels (Chinese or English) accepted for each column of a tidy CSV file.
+CSV_ALIASES = {
+    S.INDICATOR_ID: ("indicator_id", "指标代码", "代码"),
+    S.REGION: ("region", "地区", "区域"),
+    S.YEAR: ("year", "年份", "年度"),
+    S.VALUE: ("value", "数值", "值"),
+    S.NUMERATOR: ("numerator", "分子"),
+    S.DENOMINATOR: ("denominator", "分母"),
+    S.SOURCE: ("source", "来源", "数据来源"),
+    S.STATUS: ("status", "状态"),
+    S.NOTE: ("note", "备注"),
+    S.CONFIRMATION: ("confirmation", "核实情况"),
+}
+STATUS_ALIASES = {"reported": "reported", "provisional": "provisional", "estimated": "estimated",
+                  "正式": "reported", "报送": "reported", "初步": "provisional", "估计": "estimated"}
+
+
+# --- problems, in Chinese and English ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a cell is: file, sheet, row (as Excel/CSV shows it), column label."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+
+_MSG: dict[str, tuple[str, str, str, str]] = {
+    "missing_file": ("找不到文件", "File not found", "检查文件名和路径。", "Check the file name and path."),
+    "unreadable_xlsx": ("无法作为 Excel 工作簿打开：{detail}", "Cannot open as an Excel workbook: {detail}",
+                        "用 Excel 另存为 .xlsx 后再导入，或改用 CSV 格式。",
+                        "Save it as .xlsx from Excel and import again, or use the CSV format."),
+    "old_xls": ("不支持旧版 .xls 格式", "The old .xls format is not supported",
+                "在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入。", "Save it as .xlsx (Excel Workbook) and import again."),
+    "no_meta": ("这不是本系统生成的报送模板（缺少隐藏的模板信息表）",
+                "This is not a template made by planlib (the hidden template information sheet is missing)",
+                "用 planlib template 生成模板后填写；或按说明改用 CSV 格式。",
+                "Fill in a template made with `planlib template`, or use the documented CSV format."),
+    "bad_meta": ("模板信息表已损坏：{detail}", "The template information sheet is damaged: {detail}",
+                 "重新生成模板，把数值复制进去后再导入。", "Make a new template, copy the values into it and import again."),
+    "unknown_department": ("模板中的责任单位“{unit}”不在指标目录中", "Responsible unit '{unit}' of the template is not in the catalogue",
+                           "用 planlib template 为正确的单位重新生成模板。", "Make a new template for the right unit with `planlib template`."),
+    "missing_sheet": ("找不到工作表“{sheet}”", "Sheet '{sheet}' is missing",
+                      "不要删除或重命名模板中的工作表。", "Do not delete or rename the template's sheets."),
+    "no_header": ("找不到表头行（应包含“指标代码”和“数值”）", "No header row found (it must contain 指标代码 and 数值)",
+                  "不要删除或修改模板的表头行；必要时重新生成模板。", "Keep the template's header row; make a new template if needed."),
+    "empty_file": ("文件中没有任何数值", "The file contains no values",
+                   "在“数值”列填写数值后再导入。", "Fill in the 数值 (value) column and import again."),
+    "decode": ("无法识别文件的文字编码", "The file's text encoding cannot be read",
+               "用 Excel 或记事本另存为“CSV UTF-8”格式后再导入。", "Save it as 'CSV UTF-8' and import again."),
+    "csv_broken": ("CSV 文件格式错误：{detail}", "The CSV file is malformed: {detail}",
+                   "用 Excel 打开后另存为“CSV UTF-8”格式，或改用报送模板。", "Save it again as 'CSV UTF-8' from Excel, or use the template."),
+    "csv_missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
+                           "表头须包含 indicator_id（指标代码）、year（年份）和 value（数值）三列。",
+                           "The header must contain indicator_id, year and value (指标代码, 年份, 数值)."),
+    "csv_duplicate_column": ("表头中列“{col}”出现了两次", "Column '{col}' appears twice in the header",
+                             "删除重复的列。", "Remove the repeated column."),
+    "csv_unknown_column": ("无法识别的列“{col}”，已忽略", "Unknown column '{col}' ignored",
+                           "可用的列：{known}。", "Known columns: {known}."),
+    "csv_extra_cells": ("这一行的单元格比表头多", "This row has more cells than the header",
+                        "删除多余的单元格，或检查数值中是否有逗号（如 1,234 应写作 1234）。",
+                        "Remove the extra cells, or check for commas inside numbers (write 1234, not 1,234)."),
+    "no_code": ("填写了数值，但缺少指标代码", "A value is given but the indicator code is missing",
+                "填写指标代码（如 W03），或删除这一行。", "Fill in the indicator code (e.g. W03) or delete the row."),
+    "unknown_indicator": ("指标代码“{code}”不在指标目录中", "Indicator code '{code}' is not in the catalogue",
+                          "使用模板中的指标代码（如 W03、C02）。", "Use the indicator codes of the template (e.g. W03, C02)."),
+    "not_department": ("指标 {code} 不属于“{unit}”负责", "Indicator {code} is not among those of {unit}",
+                       "删除这一行；该指标由{owners}报送。", "Delete the row; {owners} report(s) this indicator."),
+    "bad_year": ("年份不是四位整数", "The year is not a four-digit whole number",
+                 "填写年份，例如 2024。", "Enter a year such as 2024."),
+    "year_range": ("年份 {year} 不在可接受的范围 {first}—{last} 年内", "Year {year} is outside the accepted range {first}-{last}",
+                   "检查年份；监测期为 2021—2030 年，历史数据最早可补录到 2010 年。",
+                   "Check the year: the plan period is 2021-2030; history back to 2010 may be added."),
+    "future_year": ("年份 {year} 还没有结束，不能报送", "Year {year} is still in the future",
+                    "检查年份。", "Check the year."),
+    "backfill": ("{n} 个数值属于规划期以前的年份（{years}），按历史数据补录",
+                 "{n} values are for years before the plan period ({years}) and are added as history",
+                 "如年份有误请更正；否则无需处理。", "Correct the year if it is wrong; otherwise nothing to do."),
+    "not_number": ("不是数字", "Not a number", "填写数字，例如 92.5；不要填写文字、单位或空格。",
+                   "Enter a number such as 92.5, without words, units or spaces."),
+    "missing_value": ("缺少数值", "The value is missing", "填写数值，或删除这一行。", "Enter the value or delete the row."),
+    "below": ("数值 {value} 小于下限 {low}（计量单位：{unit}）", "Value {value} is below the minimum {low} (unit: {unit})",
+              "检查数值和计量单位。", "Check the value and its unit."),
+    "above": ("数值 {value} 超过上限 {high}（计量单位：{unit}）", "Value {value} is above the maximum {high} (unit: {unit})",
+              "检查数值；百分比请填写 0—100 之间的数（如 92.5，而不是 0.925 或 925）。",
+              "Check the value; write percentages between 0 and 100 (92.5, not 0.925 or 925)."),
+    "not_whole": ("计数类指标（{unit}）须为整数", "A count ({unit}) must be a whole number",
+                  "填写整数。", "Enter a whole number."),
+    "half_fraction": ("分子和分母须同时填写", "Numerator and denominator must be given together",
+                      "同时填写分子（如死亡数）和分母（如活产数），或都不填。",
+                      "Give both the numerator (e.g. deaths) and the denominator (e.g. live births), or neither."),
+    "negative_part": ("分子、分母不能为负数", "Numerator and denominator cannot be negative",
+                      "检查分子和分母。", "Check the numerator and denominator."),
+    "zero_denominator": ("分母为 0", "The denominator is 0", "填写分母（如活产数），须大于 0。",
+                         "Enter the denominator (e.g. live births); it must be above 0."),
+    "numerator_too_big": ("分子 {num} 大于分母 {den}", "Numerator {num} is larger than denominator {den}",
+                          "检查分子和分母是否填反。", "Check whether numerator and denominator are swapped."),
+    "fraction_mismatch": ("数值 {value} 与分子/分母算出的 {computed} 不一致", "Value {value} differs from {computed} computed from numerator/denominator",
+                          "核对数值、分子和分母。", "Check the value, numerator and denominator."),
+    "duplicate": ("指标 {code}、{region}、{year} 年在文件中重复出现（已见于{first}）",
+                  "Indicator {code}, {region}, {year} appears twice in the file (first at {first})",
+                  "每个指标每年只填写一次；删除重复的行。", "Report each indicator once per year; delete the repeated row."),
+    "duplicate_same": ("指标 {code} {year} 年由多个单位报送了相同的数值（已见于{first}），只导入一次",
+                       "Indicator {code} {year} is reported with the same value twice (first at {first}); imported once",
+                       "无需处理。", "Nothing to do."),
+    "bad_status": ("状态“{status}”无法识别", "Unknown status '{status}'",
+                   "填写 reported（正式）、provisional（初步）或 estimated（估计），或留空。",
+                   "Use reported, provisional or estimated, or leave it empty."),
+    "change_needs_note": ("修改已报送的数值（原为 {old}，来源：{source}）须在“备注”中说明原因",
+                          "Changing a value already reported ({old}, source: {source}) needs a note giving the reason",
+                          "在这一行的“备注”列写明修改原因（如“统计口径调整”“更正录入错误”）。",
+                          "Write the reason in this row's 备注 (note) column, e.g. 'corrected a typing error'."),
+    "demo_over_real": ("示例数据不能替换已报送的数值（{old}）", "Illustrative data cannot replace a reported value ({old})",
+                       "删除这一行。", "Delete this row."),
+    "jump_relative": ("与 {prev_year} 年的 {prev} 相比变化 {rel}，超过 50%",
+                      "A change of {rel} from {prev} in {prev_year}, more than 50 %",
+                      "请核实数值；如确认无误，可在“备注”中说明原因。", "Please check the value; if it is right, a note helps readers."),
+    "jump_sd": ("与 {prev_year} 年的 {prev} 相比变化 {diff}，超过以往年际变化 3 倍稳健标准差（{sd}）",
+                "A change of {diff} from {prev} in {prev_year}, more than 3 robust standard deviations ({sd}) of past yearly changes",
+                "请核实数值；如确认无误，可在“备注”中说明原因。", "Please check the value; if it is right, a note helps readers."),
+    "already_imported": ("此文件已于 {when} 导入（提交 #{sid}），本次未做任何改动",
+                         "This file was already imported on {when} (submission #{sid}); nothing changed",
+                         "无需处理。", "Nothing to do."),
+}
+
+
+def _p(kind: str, loc: Loc, found: object = None, severity: str = "error", **fmt) -> Problem:
+    zh, en, fix_zh, fix_en = (text.format(**fmt) for text in _MSG[kind])
+    return Problem(zh, en, fix_zh, fix_en, file=loc.file, sheet=loc.sheet, row=loc.row,
+                   column=loc.column, value=found, severity=severity)
+
+
+# --- the catalogue, as intake needs it ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Catalog:
+    units: dict[str, str]              # indicator -> unit
+    owners: dict[str, tuple[str, ...]]  # indicator -> responsible units
+    departments: tuple[str, ...]
+    rules: dict[str, UnitRule]          # indicator -> range rule
+
+    @classmethod
+    def load(cls, catalog: pd.DataFrame | None = None) -> _Catalog:
+        from .catalog import load_catalog, units_of
+
+        cat = load_catalog() if catalog is None else catalog
+        ids = cat[S.INDICATOR_ID].astype(str)
+        owners = {i: tuple(u.strip() for u in str(cell).split(";") if u.strip())
+                  for i, cell in zip(ids, cat[S.RESPONSIBLE_UNITS])}
+        rules = {i: unit_rule(u, n) for i, u, n in zip(ids, cat[S.UNIT], cat[S.NAME_ZH])}
+        return cls(dict(zip(ids, cat[S.UNIT].astype(str))), owners, tuple(units_of(cat)), rules)
+
+
+# --- writing templates ---------------------------------------------------------------------------------
+
+def write_template(unit: str, year: int, output: str | os.PathLike,
+                   db: str | os.PathLike | None = None) -> Path:
+    """Write the Excel workbook a responsible unit fills in for one reporting year.
+
+    One sheet per department (``unit="all"``: every department), listing its indicators with
+    code, name, unit, 2030 target and the last value reported (with its year) for reference,
+    and the cells to fill: 数值, 分子, 分母 (for the mortality rates) and 备注. The value cells
+    carry Excel data validation by unit; the other cells are locked; a hidden sheet records
+    the unit, year and template version so that ``import_files`` knows what it reads.
+
+    Raises:
+        PlanlibError: for an unknown unit or a year outside 2010-2030.
+
+    Examples:
+        >>> import tempfile, pathlib, openpyxl
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "残联.xlsx"
+        >>> path = write_template("县残联", 2025, out)
+        >>> ws = openpyxl.load_workbook(path)["县残联"]
+        >>> [c.value for c in ws[3]][:3], ws["A4"].value, ws["A5"].value
+        (['指标代码', '指标名称', '计量单位'], 'C26', 'C27')
+    """
+    from .catalog import indicators_of_unit, load_catalog
+
+    catalog = load_catalog()
+    info = _Catalog.load(catalog)
+    departments = _departments(unit, info)
+    _check_template_year(year)
+    last = _last_reported(db, year)
+    wb = _new_workbook()
+    for dept in departments:
+        _write_sheet(wb.create_sheet(_sheet_title(dept)), dept, year,
+                     indicators_of_unit(catalog, dept), last)
+    _write_meta(wb, year, departments)
+    return _save_atomically(wb, Path(output))
+
+
+def _departments(unit: str, info: _Catalog) -> list[str]:
+    if str(unit).strip().lower() in ("all", "全部"):
+        return list(info.departments)
+    if unit in info.departments:
+        return [unit]
+    raise PlanlibError(Problem(
+        f"指标目录中没有责任单位“{unit}”", f"No responsible unit '{unit}' in the catalogue",
+        "可用的单位：" + "、".join(info.departments) + "；或用 all 生成全部单位。",
+        "Known units: " + ", ".join(info.departments) + "; or 'all' for every unit.",
+        column="--unit", value=unit))
+
+
+def _check_template_year(year: int) -> None:
+    if not (FIRST_YEAR <= int(year) <= PLAN_END):
+        raise PlanlibError(Problem(
+            f"报送年份须在 {FIRST_YEAR}—{PLAN_END} 年之间", f"The reporting year must be {FIRST_YEAR}-{PLAN_END}",
+            "检查 --year；监测期为 2021—2030 年，历史数据最早可补录到 2010 年。",
+            "Check --year: the plan period is 2021-2030; history back to 2010 may be added.",
+            column="--year", value=year))
+
+
+def _last_reported(db, year: int) -> dict[str, tuple[float, int]]:
+    """The latest non-illustrative county value before ``year``, per indicator."""
+    path = store.db_path(db)
+    if path.exists():
+        obs = store.read_observations(path)
+    else:
+        from .observations import load_shipped_observations
+
+        obs = load_shipped_observations()
+    obs = obs[(obs[S.REGION] == COUNTY) & (obs[S.SOURCE] != S.DEMO_SOURCE)]
+    obs = obs.assign(**{S.YEAR: obs[S.YEAR].astype(int), S.VALUE: pd.to_numeric(obs[S.VALUE])})
+    obs = obs[obs[S.YEAR] < int(year)].sort_values(S.YEAR)
+    return {r[S.INDICATOR_ID]: (r[S.VALUE], r[S.YEAR])
+            for r in obs.drop_duplicates(S.INDICATOR_ID, keep="last").to_dict("records")}
+
+
+def _sheet_title(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31]
+
+
+def _new_workbook():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    ws["A1"] = f"石柱县妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (f"请在“数值”列填写 {year} 年数值（百分比填 0—100 的数）；死亡率可同时填写分子（死亡数）和分母"
+                "（活产数）；修改以前报送过的数值须在“备注”列说明原因。不填的指标留空。")
+    ws["A2"].alignment = Alignment(wrap_text=False)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, j, col.label)
+        cell.font, cell.fill = Font(bold=True), header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    grey = PatternFill("solid", fgColor="F2F2F2")
+    for i, rec in enumerate(rows.to_dict("records"), start=HEADER_ROW + 1):
+        lv = last.get(rec[S.INDICATOR_ID], (None, None))
+        values = {**rec, "last_value": lv[0], "last_year": lv[1]}
+        rate = unit_rule(rec[S.UNIT]).scale is not None and rec[S.UNIT] != "%"  # ‰, 1/10万
+        for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
+            cell = ws.cell(i, j, None if col.editable else values.get(col.key))
+            fraction = col.key in (S.NUMERATOR, S.DENOMINATOR)
+            cell.protection = Protection(locked=not col.editable or (fraction and not rate))
+            if not col.editable or (fraction and not rate):
+                cell.fill = grey
+        ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="center")
+    _add_validations(ws, rows)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False
+
+
+def _add_validations(ws, rows: pd.DataFrame) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    groups: dict[tuple, list[int]] = {}
+    for i, (unit, name) in enumerate(zip(rows[S.UNIT], rows[S.NAME_ZH]), start=HEADER_ROW + 1):
+        rule = unit_rule(unit, name)
+        groups.setdefault((rule.low, rule.high, rule.whole, unit if rule != DEFAULT_RULE else ""), []).append(i)
+    value_col = 1 + [c.key for c in TEMPLATE_COLUMNS].index(S.VALUE)
+    letter = ws.cell(1, value_col).column_letter
+    for (low, high, whole, unit), row_numbers in groups.items():
+        kind = "whole" if whole else "decimal"
+        dv = (DataValidation(type=kind, operator="between", formula1=_fmt(low), formula2=_fmt(high))
+              if high is not None else
+              DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_fmt(low)))
+        bounds = f"{_fmt(low)}—{_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
+        dv.error = f"请填写{'整数' if whole else '数字'}，范围 {bounds}{('（' + unit + '）') if unit else ''}。"
+        dv.errorTitle, dv.showErrorMessage, dv.allow_blank = "数值超出范围", True, True
+        for r in row_numbers:
+            dv.add(f"{letter}{r}")
+        ws.add_data_validation(dv)
+
+
+def _write_meta(wb, year: int, departments: list[str]) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    ws.append(["key", "value", "unit"])
+    ws.append(["template_version", TEMPLATE_VERSION, None])
+    ws.append(["year", int(year), None])
+    ws.append(["generated_at", datetime.now(timezone.utc).isoformat(timespec="seconds"), None])
+    for dept in departments:
+        ws.append(["sheet", _sheet_title(dept), dept])
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+def _save_atomically(wb, output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return output
+
+
+# --- reading files into raw rows ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row as found: its location, department (templates) and the raw cells by field."""
+
+    loc: Loc
+    department: str | None
+    cells: dict[str, tuple[object, str]]  # field -> (raw value, column label)
+    percent_format: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    file: str
+    rows: tuple[RawRow, ...]
+    problems: tuple[Problem, ...]
+    department: str | None = None
+    year: int | None = None
+
+
+def _parse(name: str, data: bytes) -> ParsedFile:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return ParsedFile(name, (), (_p("old_xls", Loc(name)),))
+    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+        return _parse_workbook(name, data)
+    return _parse_csv(name, data)
+
+
+def _parse_workbook(name: str, data: bytes) -> ParsedFile:
+    try:
+        sheets = read_workbook(data)
+    except XlsxError as exc:
+        return ParsedFile(name, (), (_p("unreadable_xlsx", Loc(name), detail=str(exc)),))
+    meta = _read_meta(sheets, name)
+    if isinstance(meta, Problem):
+        return ParsedFile(name, (), (meta,))
+    year, units = meta
+    rows: list[RawRow] = []
+    problems: list[Problem] = []
+    for title, dept in units:
+        found = _read_template_sheet(sheets.get(title), Loc(name, title), dept, year)
+        rows += found[0]
+        problems += found[1]
+    dept = units[0][1] if len(units) == 1 else None
+    return ParsedFile(name, tuple(rows), tuple(problems), dept, year)
+
+
+def _read_meta(sheets: dict, name: str) -> tuple[int, list[tuple[str, str]]] | Problem:
+    if META_SHEET not in sheets:
+        return _p("no_meta", Loc(name))
+    pairs = [tuple(cells.get(j, _NO_CELL).value for j in range(3))
+             for number, cells in sheets[META_SHEET].rows if number > 1]
+    values = {str(r[0]): r[1] for r in pairs if r[0] not in (None, "sheet")}
+    units = [(str(r[1]), str(r[2])) for r in pairs if r[0] == "sheet" and r[1] and r[2]]
+    loc = Loc(name, META_SHEET)
+    if str(values.get("template_version")) != TEMPLATE_VERSION:
+        return _p("bad_meta", loc, values.get("template_version"), detail="template_version")
+    year = values.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not units:
+        return _p("bad_meta", loc, year, detail="year / sheet")
+    return year, units
+
+
+def _read_template_sheet(sheet, loc: Loc, dept: str, year: int) -> tuple[list[RawRow], list[Problem]]:
+    if sheet is None:
+        return [], [_p("missing_sheet", Loc(loc.file), sheet=loc.sheet)]
+    columns, header_row = _find_header(sheet.rows)
+    if columns is None:
+        return [], [_p("no_header", loc)]
+    out: list[RawRow] = []
+    for number, cells in sheet.rows:
+        if number <= header_row:
+            continue
+        raw = {key: (cells.get(j, _NO_CELL).value, f"{label}（{_letter(j)}）")
+               for key, (j, label) in columns.items()}
+        if all(_blank(v) for k, (v, _) in raw.items() if k != S.INDICATOR_ID):
+            continue
+        raw[S.YEAR] = (year, "年份（模板信息）")
+        raw[S.SOURCE] = (dept, "责任单位（模板信息）")
+        percent = cells.get(columns[S.VALUE][0], _NO_CELL).percent
+        out.append(RawRow(Loc(loc.file, loc.sheet, number), dept, raw, percent))
+    return out, []
+
+
+def _find_header(rows) -> tuple[dict[str, tuple[int, str]] | None, int]:
+    labels = {c.label: c.key for c in TEMPLATE_COLUMNS if c.editable or c.key == S.INDICATOR_ID}
+    for number, cells in rows:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        found = {labels[str(c.value).strip()]: (j, str(c.value).strip())
+                 for j, c in sorted(cells.items()) if str(c.value).strip() in labels}
+        if S.INDICATOR_ID in found and S.VALUE in found:
+            return found, number
+    return None, 0
+
+
+def _letter(index: int) -> str:
+    """The Excel column letters of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _decode(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _parse_csv(name: str, data: bytes) -> ParsedFile:
+    text = _decode(data)
+    if text is None:
+        return ParsedFile(name, (), (_p("decode", Loc(name)),))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        records = [(reader.line_num, record) for record in reader if any(c.strip() for c in record)]
+    except csv.Error as exc:
+        return ParsedFile(name, (), (_p("csv_broken", Loc(name), detail=str(exc)),))
+    if not records:
+        return ParsedFile(name, (), (_p("empty_file", Loc(name)),))
+    (header_line, header), body = records[0], records[1:]
+    columns, problems = _csv_columns(name, header, header_line)
+    if any(p.severity == "error" for p in problems):
+        return ParsedFile(name, (), tuple(problems))
+    rows = []
+    for number, record in body:
+        loc = Loc(name, None, number)
+        if len(record) > len(header):
+            problems.append(_p("csv_extra_cells", loc, ",".join(record)[:80]))
+            continue
+        raw = {key: (record[j] if j < len(record) else "", label) for key, (j, label) in columns.items()}
+        rows.append(RawRow(loc, None, raw))
+    return ParsedFile(name, tuple(rows), tuple(problems))
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the first line has none but has tabs or semicolons (as some Excel saves)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    return "\t" if "\t" in first else (";" if ";" in first else ",")
+
+
+def _csv_columns(name: str, header: list[str], line: int = 1
+                 ) -> tuple[dict[str, tuple[int, str]], list[Problem]]:
+    lookup = {alias.lower(): key for key, aliases in CSV_ALIASES.items() for alias in aliases}
+    columns: dict[str, tuple[int, str]] = {}
+    problems: list[Problem] = []
+    for j, cell in enumerate(header):
+        label = unicodedata.normalize("NFKC", cell).strip()
+        key = lookup.get(label.lower())
+        loc = Loc(name, None, line, label or _letter(j))
+        if key is None:
+            if label:
+                problems.append(_p("csv_unknown_column", loc, severity="warning", col=label,
+                                   known=", ".join(CSV_ALIASES)))
+        elif key in columns:
+            problems.append(_p("csv_duplicate_column", loc, col=label))
+        else:
+            columns[key] = (j, label)
+    for key in (S.INDICATOR_ID, S.YEAR, S.VALUE):
+        if key not in columns:
+            problems.append(_p("csv_missing_column", Loc(name, None, line), col=key))
+    return columns, problems
+
+
+# --- checking rows -------------------------------------------------------------------------------------------
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_number(value: object) -> float | None:
+    """A cell as a number: ``None`` if it is blank; raises ``ValueError`` if it is not a number.
+
+    Full-width digits, surrounding spaces, thousands separators and a trailing ``%`` or ``‰``
+    are accepted (the number is taken as written).
+
+    Examples:
+        >>> parse_number(" ９２．５ "), parse_number("1,234"), parse_number("12.5%"), parse_number("")
+        (92.5, 1234.0, 12.5, None)
+        >>> parse_number("about 3")
+        Traceback (most recent call last):
+        ...
+        ValueError: not a number: 'about 3'
+    """
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", value).strip().rstrip("%‰").strip()
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"not a number: {value!r}")
+        number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"not a number: {value!r}")
+    return number
+
+
+def _at(row: RawRow, key: str) -> Loc:
+    return replace(row.loc, column=row.cells.get(key, (None, key))[1])
+
+
+def _raw(row: RawRow, key: str) -> object:
+    return row.cells.get(key, (None, key))[0]
+
+
+def _check_row(row: RawRow, info: _Catalog, this_year: int) -> tuple[dict | None, list[Problem]]:
+    """One row checked on its own: the observation it gives (or ``None``) and its problems."""
+    problems: list[Problem] = []
+    code = _check_indicator(row, info, problems)
+    year = _check_year(row, this_year, problems)
+    numbers = _check_numbers(row, info.units.get(code or "", ""), info.rules.get(code or "", DEFAULT_RULE),
+                             problems)
+    status = _check_status(row, problems)
+    if problems and any(p.severity == "error" for p in problems):
+        return None, problems
+    region = _text(_raw(row, S.REGION)) or COUNTY
+    source = _text(_raw(row, S.SOURCE))
+    obs = {S.INDICATOR_ID: code, S.REGION: region, S.YEAR: year, **numbers, S.SOURCE: source,
+           S.STATUS: status, S.NOTE: _text(_raw(row, S.NOTE)),
+           S.CONFIRMATION: _text(_raw(row, S.CONFIRMATION)), "_row": row}
+    return obs, problems
+
+
+def _text(value: object) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _check_indicator(row: RawRow, info: _Catalog, problems: list[Problem]) -> str | None:
+    raw = _raw(row, S.INDICATOR_ID)
+    code = unicodedata.normalize("NFKC", str(raw)).strip().upper() if not _blank(raw) else ""
+    code = code[:-1] + code[-1].lower() if code[-1:] in ("B", "C") and len(code) == 4 else code
+    if not code:
+        problems.append(_p("no_code", _at(row, S.INDICATOR_ID)))
+        return None
+    if code not in info.units:
+        problems.append(_p("unknown_indicator", _at(row, S.INDICATOR_ID), raw, code=raw))
+        return None
+    if row.department and row.department not in info.owners[code]:
+        problems.append(_p("not_department", _at(row, S.INDICATOR_ID), raw, code=code,
+                           unit=row.department, owners="、".join(info.owners[code]) or "—"))
+    return code
+
+
+def _check_year(row: RawRow, this_year: int, problems: list[Problem]) -> int | None:
+    raw = _raw(row, S.YEAR)
+    try:
+        number = parse_number(raw)
+    except ValueError:
+        number = math.nan
+    if number is None or not float(number).is_integer():
+        problems.append(_p("bad_year", _at(row, S.YEAR), raw))
+        return None
+    year = int(number)
+    if not FIRST_YEAR <= year <= PLAN_END:
+        problems.append(_p("year_range", _at(row, S.YEAR), raw, year=year, first=FIRST_YEAR, last=PLAN_END))
+    elif year > this_year:
+        problems.append(_p("future_year", _at(row, S.YEAR), raw, year=year))
+    return year
+
+
+def _number_or_problem(row: RawRow, key: str, problems: list[Problem]) -> float | None:
+    try:
+        return parse_number(_raw(row, key))
+    except ValueError:
+        problems.append(_p("not_number", _at(row, key), _raw(row, key)))
+        return math.nan
+
+
+def _check_numbers(row: RawRow, unit: str, rule: UnitRule, problems: list[Problem]) -> dict:
+    value = _number_or_problem(row, S.VALUE, problems)
+    if value is not None and row.percent_format and unit == "%" and not math.isnan(value):
+        value = round(value * 100, 10)
+    num = _number_or_problem(row, S.NUMERATOR, problems)
+    den = _number_or_problem(row, S.DENOMINATOR, problems)
+    if any(x is not None and math.isnan(x) for x in (value, num, den)):
+        return {}
+    n_before = len(problems)
+    computed = _check_fraction(row, num, den, rule, problems)
+    if len(problems) > n_before:
+        return {}
+    if value is None:
+        if computed is None:
+            problems.append(_p("missing_value", _at(row, S.VALUE)))
+            return {}
+        value = computed
+    elif computed is not None and not math.isclose(value, computed, rel_tol=0.01, abs_tol=0.051):
+        problems.append(_p("fraction_mismatch", _at(row, S.VALUE), value, severity="warning",
+                           value=_fmt(value), computed=_fmt(computed)))
+    _check_range(row, value, unit, rule, problems)
+    return {S.VALUE: value, S.NUMERATOR: num, S.DENOMINATOR: den}
+
+
+def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Problem]) -> float | None:
+    if num is None and den is None:
+        return None
+    loc = _at(row, S.NUMERATOR if num is None else S.DENOMINATOR)
+    if num is None or den is None:
+        problems.append(_p("half_fraction", loc))
+    elif num < 0 or den < 0:
+        problems.append(_p("negative_part", loc, f"{_fmt(num)}/{_fmt(den)}"))
+    elif den == 0:
+        problems.append(_p("zero_denominator", _at(row, S.DENOMINATOR), den))
+    elif rule.scale is not None and num > den:
+        problems.append(_p("numerator_too_big", _at(row, S.NUMERATOR), num, num=_fmt(num), den=_fmt(den)))
+    elif rule.scale is not None:
+        return round(num / den * rule.scale, 6)
+    return None
+
+
+def _check_range(row: RawRow, value: float, unit: str, rule: UnitRule, problems: list[Problem]) -> None:
+    loc = _at(row, S.VALUE)
+    if rule.low is not None and value < rule.low:
+        problems.append(_p("below", loc, _raw(row, S.VALUE), value=_fmt(value), low=_fmt(rule.low), unit=unit))
+    elif rule.high is not None and value > rule.high:
+        problems.append(_p("above", loc, _raw(row, S.VALUE), value=_fmt(value), high=_fmt(rule.high), unit=unit))
+    elif rule.whole and not float(value).is_integer():
+        problems.append(_p("not_whole", loc, _raw(row, S.VALUE), unit=unit))
+
+
+def _check_status(row: RawRow, problems: list[Problem]) -> str:
+    raw = _text(_raw(row, S.STATUS))
+    if raw is None:
+        return "reported"
+    status = STATUS_ALIASES.get(raw.lower())
+    if status is None:
+        problems.append(_p("bad_status", _at(row, S.STATUS), raw, status=raw))
+        return "reported"
+    return status
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e15 else str(x)
+
+
+def check_rows(parsed: ParsedFile, info: _Catalog, this_year: int | None = None
+               ) -> tuple[list[dict], list[Problem]]:
+    """Every row of a file checked on its own and against the file's other rows.
+
+    Returns the observations found (duplicates dropped) and all problems, in row order.
+    """
+    this_year = this_year or date.today().year
+    problems = list(parsed.problems)
+    observations: list[dict] = []
+    seen: dict[tuple, tuple[dict, Loc]] = {}
+    for row in parsed.rows:
+        obs, found = _check_row(row, info, this_year)
+        problems += found
+        if obs is None:
+            continue
+        key = (obs[S.INDICATOR_ID], obs[S.REGION], obs[S.YEAR])
+        if key in seen:
+            problems.append(_duplicate(row, obs, *seen[key]))
+            continue
+        seen[key] = (obs, row.loc)
+        observations.append(obs)
+    problems += _backfill_warning(parsed, observations)
+    if not observations and not any(p.severity == "error" for p in problems):
+        problems.append(_p("empty_file", Loc(parsed.file)))
+    return observations, problems
+
+
+def _duplicate(row: RawRow, obs: dict, first: dict, first_loc: Loc) -> Problem:
+    where = " ".join(str(x) for x in (first_loc.sheet, first_loc.row and f"#{first_loc.row}") if x)
+    same = row.loc.sheet != first_loc.sheet and all(
+        first[c] == obs[c] for c in (S.VALUE, S.NUMERATOR, S.DENOMINATOR))
+    return _p("duplicate_same" if same else "duplicate", _at(row, S.INDICATOR_ID), obs[S.VALUE],
+              severity="warning" if same else "error", code=obs[S.INDICATOR_ID],
+              region=obs[S.REGION], year=obs[S.YEAR], first=where)
+
+
+def _backfill_warning(parsed: ParsedFile, observations: list[dict]) -> list[Problem]:
+    years = sorted({o[S.YEAR] for o in observations if o[S.YEAR] < PLAN_START})
+    if not years:
+        return []
+    n = sum(o[S.YEAR] < PLAN_START for o in observations)
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}—{years[-1]}"
+    return [_p("backfill", Loc(parsed.file), severity="warning", n=n, years=span)]
+
+
+# --- checks against the store ------------------------------------------------------------------------------
+
+def check_against_store(observations: list[dict], current: list[dict]) -> list[Problem]:
+    """Checks that need what is already stored, for the values this file adds or changes.
+
+    A changed reported value needs a note; illustrative data never replaces a reported value;
+    unusual jumps from the previous year are warnings.
+
+    Args:
+        observations: checked rows of one file (each with its ``"_row"``, a :class:`RawRow`).
+        current: the stored observations of the same indicators, as dicts keyed by
+            ``schema.OBS_COLUMNS`` (``Writer.current_records``).
+    """
+    stored = {(r[S.INDICATOR_ID], r[S.REGION], int(r[S.YEAR])): r for r in current}
+    fresh = [obs for obs in observations if not _same_numbers(
+        stored.get((obs[S.INDICATOR_ID], obs[S.REGION], obs[S.YEAR])), obs)]
+    problems = [p for obs in fresh if (p := _change_problem(obs, stored)) is not None]
+    series = _series(current, observations)
+    return problems + [p for obs in fresh if (p := _jump_problem(obs, series)) is not None]
+
+
+def _same_numbers(old: dict | None, obs: dict) -> bool:
+    """Whether ``obs`` reports what is stored (adding a missing numerator/denominator is not a change)."""
+    if old is None or not store._same_number(_nan_none(old[S.VALUE]), obs[S.VALUE]):
+        return False
+    return all(_nan_none(old[c]) is None or store._same_number(_nan_none(old[c]), obs[c])
+               for c in (S.NUMERATOR, S.DENOMINATOR))
+
+
+def _change_problem(obs: dict, stored: dict) -> Problem | None:
+    old = stored.get((obs[S.INDICATOR_ID], obs[S.REGION], obs[S.YEAR]))
+    if old is None or old[S.SOURCE] == S.DEMO_SOURCE:
+        return None
+    row = obs["_row"]
+    if obs[S.SOURCE] == S.DEMO_SOURCE:
+        return _p("demo_over_real", _at(row, S.SOURCE), S.DEMO_SOURCE, old=_fmt(old[S.VALUE]))
+    if obs[S.NOTE]:
+        return None
+    return _p("change_needs_note", _at(row, S.NOTE), _raw(row, S.VALUE), old=_fmt(old[S.VALUE]),
+              source=old[S.SOURCE] or "—")
+
+
+def _nan_none(x: object) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _series(current: list[dict], observations: list[dict]) -> dict[tuple, dict[int, float]]:
+    """Non-illustrative values by indicator and region, with this file's values laid over them."""
+    series: dict[tuple, dict[int, float]] = {}
+    for rec in (*current, *observations):
+        if rec[S.SOURCE] != S.DEMO_SOURCE:
+            series.setdefault((rec[S.INDICATOR_ID], rec[S.REGION]), {})[int(rec[S.YEAR])] = float(rec[S.VALUE])
+    return series
+
+
+def _jump_problem(obs: dict, series: dict[tuple, dict[int, float]]) -> Problem | None:
+    values = series.get((obs[S.INDICATOR_ID], obs[S.REGION]), {})
+    earlier = sorted(y for y in values if y < obs[S.YEAR])
+    if not earlier or obs[S.YEAR] - earlier[-1] > MAX_JUMP_GAP:
+        return None
+    prev_year, value = earlier[-1], obs[S.VALUE]
+    prev = values[prev_year]
+    diffs = [values[b] - values[a] for a, b in zip(earlier, earlier[1:]) if b - a == 1]
+    loc, fmt = _at(obs["_row"], S.VALUE), dict(prev=_fmt(prev), prev_year=prev_year)
+    if len(diffs) >= 4:
+        centre = statistics.median(diffs)
+        sd = max(1.4826 * statistics.median(abs(d - centre) for d in diffs), 0.02 * abs(prev))
+        if sd > 0 and abs(value - prev - centre) > 3 * sd and abs(value - prev) > abs(centre):
+            return _p("jump_sd", loc, _raw(obs["_row"], S.VALUE), severity="warning", diff=f"{value - prev:+.4g}",
+                      sd=f"{sd:.3g}", **fmt)
+    if prev != 0 and abs(value - prev) / abs(prev) > 0.5:
+        return _p("jump_relative", loc, _raw(obs["_row"], S.VALUE), severity="warning",
+                  rel=f"{(value - prev) / abs(prev):+.0%}", **fmt)
+    return None
+
+
+# --- importing -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file.
+
+    ``status``: ``imported``, ``unchanged`` (every value already stored), ``already_imported``
+    (the same bytes were imported before), ``rejected`` (errors: nothing imported) or
+    ``checked`` (a dry run found no error).
+    """
+
+    file: str
+    status: str
+    problems: tuple[Problem, ...] = ()
+    counts: store.ImportCounts | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+_STATUS_TEXT = {
+    "imported": ("已导入", "imported"),
+    "unchanged": ("所有数值均已存在，无改动", "every value already stored, nothing changed"),
+    "already_imported": ("此前已导入，无改动", "imported before, nothing changed"),
+    "rejected": ("有错误，本文件未导入任何数据", "has errors: nothing from this file was imported"),
+    "checked": ("检查通过（试运行，未导入）", "passed the checks (dry run, nothing imported)"),
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of :func:`import_files`: one :class:`FileResult` per file, in order."""
+
+    files: tuple[FileResult, ...]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no file had an error (warnings allowed)."""
+        return all(f.ok for f in self.files)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    def problems_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Every problem as a table: severity, file, sheet, row, column, value, message, fix."""
+        cols = ["severity", "file", "sheet", "row", "column", "value", "message", "fix"]
+        return pd.DataFrame([p.as_dict(lang) for p in self.problems], columns=cols)
+
+    def files_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """One row per file: what happened, the counts, and how many errors and warnings."""
+        rows = []
+        for f in self.files:
+            c = f.counts or store.ImportCounts(None, 0, 0, 0)
+            rows.append({"file": f.file, "status": _STATUS_TEXT[f.status][0 if lang == "zh" else 1],
+                         "submission_id": c.submission_id if f.status == "imported" else None,
+                         "n_new": c.n_new, "n_changed": c.n_changed, "n_unchanged": c.n_unchanged,
+                         "errors": len(f.errors), "warnings": len(f.problems) - len(f.errors)})
+        cols = ["file", "status", "submission_id", "n_new", "n_changed", "n_unchanged", "errors", "warnings"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def summary(self, lang: str = "zh") -> str:
+        """A plain-language report of every file and every problem."""
+        lines = [line for f in self.files for line in _file_summary(f, lang)]
+        n_bad = sum(not f.ok for f in self.files)
+        if lang == "zh":
+            lines.append(f"共 {len(self.files)} 个文件，其中 {n_bad} 个有错误。")
+        else:
+            lines.append(f"{len(self.files)} file(s), {n_bad} with errors.")
+        return "\n".join(lines)
+
+
+def _file_summary(result: FileResult, lang: str) -> list[str]:
+    zh = lang == "zh"
+    text = _STATUS_TEXT[result.status][0 if zh else 1]
+    c = result.counts
+    if c is not None and result.status in ("imported", "checked", "unchanged"):
+        shown = c.submission_id if result.status == "imported" else None
+        sid = (f"（提交 #{shown}）" if zh else f" (submission #{shown})") if shown else ""
+        text += sid + (f"：新增 {c.n_new} 个、修改 {c.n_changed} 个、未变 {c.n_unchanged} 个数值" if zh
+                       else f": {c.n_new} new, {c.n_changed} changed, {c.n_unchanged} unchanged")
+    lines = [f"{result.file}{'：' if zh else ': '}{text}"]
+    for p in sorted(result.problems, key=lambda p: p.severity != "error"):
+        icon = "✖" if p.severity == "error" else "⚠"
+        lines.append(f"  {icon} {p.text(lang)}")
+    return lines
+
+
+def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | None = None,
+                 by: str | None = None, dry_run: bool = False) -> ImportResult:
+    """Validate and import filled templates (.xlsx) and tidy CSV files, each all-or-nothing.
+
+    Each file is one transaction: if any error is found, nothing of that file is imported;
+    other files are not affected. Values that change what is stored record a revision (the
+    note is the reason; replacing illustrative data says so). Importing the same file again
+    changes nothing. The store is created from the shipped data on first use.
+
+    Args:
+        files: paths of ``.xlsx`` templates (from :func:`write_template`) or ``.csv`` files
+            with the columns of ``planlib export`` (indicator_id, region, year, value, ...).
+        db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``).
+        by: who imports (recorded); default the operating-system user.
+        dry_run: check everything, including against the store, but import nothing.
+
+    Returns:
+        An :class:`ImportResult`; ``.ok`` is False if any file had an error.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (tmp / "c02.csv").write_text("indicator_id,year,value\\nC02,2024,abc\\n")
+        >>> result = import_files([tmp / "c02.csv"], db=tmp / "m.sqlite")
+        >>> result.ok, result.problems[0].row, result.problems[0].column
+        (False, 2, 'value')
+    """
+    info = _Catalog.load()
+    who = by or _user()
+    with store.write_connection(db) as conn:
+        results = tuple(_import_one(Path(f), info, conn, who, dry_run) for f in files)
+    return ImportResult(results, dry_run)
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def _import_one(path: Path, info: _Catalog, conn, by: str | None, dry_run: bool) -> FileResult:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return FileResult(name, "rejected", (_p("missing_file", Loc(str(path))),))
+    parsed = _parse(name, data)
+    observations, problems = check_rows(parsed, info)
+    if any(p.severity == "error" for p in problems):
+        return FileResult(name, "rejected", tuple(problems))
+    sha = hashlib.sha256(data).hexdigest()
+    meta = store.SubmissionMeta(name, sha, _department(parsed, observations), parsed.year, by)
+    with store.transaction(conn, dry_run=dry_run) as writer:
+        earlier = writer.find_submission(sha)
+        if earlier is not None:
+            note = _p("already_imported", Loc(name), severity="warning",
+                      when=store.local_time(earlier["imported_at"]), sid=earlier["id"])
+            return FileResult(name, "already_imported", tuple(problems) + (note,))
+        years = [o[S.YEAR] for o in observations]
+        current = writer.current_records([o[S.INDICATOR_ID] for o in observations],
+                                         [o[S.REGION] for o in observations],
+                                         (min(years) - HISTORY_YEARS, max(years)))
+        problems += check_against_store(observations, current)
+        if any(p.severity == "error" for p in problems):
+            return FileResult(name, "rejected", tuple(problems))
+        counts = writer.apply(observations, meta, current)
+    status = "checked" if dry_run else ("imported" if counts.submission_id else "unchanged")
+    return FileResult(name, status, tuple(problems), counts)
+
+
+def _department(parsed: ParsedFile, observations: list[dict]) -> str | None:
+    if parsed.department:
+        return parsed.department
+    names = list(dict.fromkeys(o["_row"].department for o in observations if o["_row"].department))
+    return ";".join(names) or None

@@ -1,0 +1,231 @@
+"""The data-intake app: upload filled templates, check them, confirm, see history and revisions.
+
+One small class, :class:`IntakeApp`: controls built in ``__init__``, one :meth:`IntakeApp.refresh`
+that redraws the outputs, the layout as ``.ui``. Checking and importing are
+:func:`planlib.intake.import_files` (first as a dry run, then for real); the history and the
+revisions come from :mod:`planlib.store`. Nothing here decides anything about the data.
+
+This app writes to the monitoring store, so it is served only by the token-protected intake
+server (``make intake``), never by the leadership dashboard's server.
+
+Usage in a notebook::
+
+    from planlib.intake_app import IntakeApp
+    IntakeApp().ui
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import tempfile
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+
+from . import intake, store
+from . import schema as S
+from .catalog import load_catalog, units_of
+from .errors import PlanlibError
+
+LABELS = {
+    "title": ("数据报送导入", "Data intake"),
+    "intro": ("上传各单位填好的报送模板（.xlsx）或 CSV 文件，先检查，确认无误后导入。每个文件要么全部导入，要么完全不导入。",
+              "Upload the filled templates (.xlsx) or CSV files, check them, then confirm the import. "
+              "Each file is imported whole or not at all."),
+    "upload": ("选择文件", "Choose files"),
+    "who": ("导入人", "Imported by"),
+    "confirm": ("确认导入", "Import"),
+    "check_title": ("检查结果", "Check"),
+    "nothing": ("尚未选择文件。", "No file chosen yet."),
+    "ok": ("检查通过，可以导入。", "No errors: ready to import."),
+    "errors": ("发现错误：请按提示修改文件后重新上传；有错误的文件不会导入。",
+               "Errors found: correct the files as described and upload them again; a file with errors is not imported."),
+    "done": ("导入完成。", "Imported."),
+    "history": ("报送记录", "Submissions"),
+    "revisions": ("数值修改记录", "Revisions"),
+    "indicator": ("指标", "Indicator"),
+    "no_revisions": ("该指标没有修改记录。", "No revisions of this indicator."),
+    "template": ("下载空白模板", "Blank template"),
+    "unit": ("单位", "Unit"),
+    "year": ("年份", "Year"),
+    "make": ("生成", "Make"),
+    "error": ("错误", "error"),
+    "warning": ("提示", "warning"),
+}
+HISTORY_COLUMNS = {
+    "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("单位", "Unit"),
+    "reporting_year": ("报送年份", "Year"), "imported_at": ("导入时间", "Imported at"),
+    "imported_by": ("导入人", "By"), "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"),
+    "n_unchanged": ("未变", "Unchanged"),
+}
+REVISION_COLUMNS = {
+    S.REGION: ("地区", "Region"), S.YEAR: ("年份", "Year"), "old_value": ("原值", "Old value"),
+    "new_value": ("新值", "New value"), "changed_at": ("修改时间", "Changed at"),
+    "submission_id": ("提交号", "Submission"), "reason": ("原因", "Reason"),
+}
+FILE_COLUMNS = {
+    "file": ("文件", "File"), "status": ("结果", "Result"), "submission_id": ("提交号", "Submission"),
+    "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"), "n_unchanged": ("未变", "Unchanged"),
+    "errors": ("错误", "Errors"), "warnings": ("提示", "Warnings"),
+}
+PROBLEM_COLUMNS = {
+    "kind": ("类型", "Kind"), "file": ("文件", "File"), "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"), "column": ("列", "Column"), "value": ("发现的值", "Value found"),
+    "message": ("问题", "Problem"), "fix": ("处理办法", "How to fix"),
+}
+STYLE = """<style>
+.planlib-intake table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px; }
+.planlib-intake th, .planlib-intake td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
+.planlib-intake th { background: #eef3f8; }
+.planlib-intake tr.error td { background: #fde8e0; }
+.planlib-intake tr.warning td { background: #fff6dd; }
+.planlib-intake .ok { color: #00734f; } .planlib-intake .bad { color: #b33c00; font-weight: bold; }
+</style>"""
+
+
+def _t(key: str, lang: str) -> str:
+    return LABELS[key][0 if lang == "zh" else 1]
+
+
+def _table(frame: pd.DataFrame, names: dict, lang: str, row_class: str | None = None) -> str:
+    """A frame as an escaped HTML table with translated headers."""
+    cols = [c for c in names if c in frame.columns]
+    head = "".join(f"<th>{html.escape(names[c][0 if lang == 'zh' else 1])}</th>" for c in cols)
+    rows = []
+    for rec in frame.to_dict("records"):
+        cls = f' class="{html.escape(str(rec[row_class]))}"' if row_class else ""
+        cells = "".join(f"<td>{html.escape(_cell(rec[c]))}</td>" for c in cols)
+        rows.append(f"<tr{cls}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _uploaded(value) -> dict[str, bytes]:
+    """FileUpload's value as ``{file name: bytes}`` (names stripped of any folder)."""
+    return {Path(str(f["name"])).name or "upload": bytes(f["content"]) for f in value or ()}
+
+
+class IntakeApp:
+    """Upload, check and import department submissions; show the history and revisions.
+
+    Args:
+        db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``); created from the
+            shipped data if it does not exist.
+        lang: "zh" (default) or "en".
+    """
+
+    def __init__(self, db: str | os.PathLike | None = None, lang: str = "zh"):
+        self.db, self.lang = store.ensure_store(db)[0], lang
+        catalog = load_catalog()
+        self.files: dict[str, bytes] = {}
+        self.checked: intake.ImportResult | None = None
+        self.imported: intake.ImportResult | None = None
+        self.upload = W.FileUpload(accept=".xlsx,.csv", multiple=True, description=_t("upload", lang))
+        self.who = W.Text(description=_t("who", lang), placeholder="姓名 / name")
+        self.confirm = W.Button(description=_t("confirm", lang), button_style="success",
+                                icon="check", disabled=True)
+        self.check_out, self.history_out, self.revisions_out = W.HTML(), W.HTML(), W.HTML()
+        self.indicator = W.Dropdown(description=_t("indicator", lang), layout=W.Layout(width="560px"),
+                                    options=[(f"{i} {n}", i) for i, n in
+                                             zip(catalog[S.INDICATOR_ID], catalog[S.NAME_ZH])])
+        self.unit = W.Dropdown(description=_t("unit", lang), options=["all", *units_of(catalog)])
+        self.year = W.BoundedIntText(description=_t("year", lang), min=intake.FIRST_YEAR,
+                                     max=2030, value=pd.Timestamp.today().year - 1)
+        self.make = W.Button(description=_t("make", lang), icon="download")
+        self.template_link = W.HTML()
+        self.ui = self._layout()
+        self.upload.observe(self._on_upload, names="value")
+        self.confirm.on_click(self._on_confirm)
+        self.make.on_click(self._on_make)
+        self.indicator.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    def _layout(self) -> W.VBox:
+        lang = self.lang
+        box = W.VBox([
+            W.HTML(STYLE + f"<h1>{_t('title', lang)}</h1><p>{_t('intro', lang)}</p>"),
+            W.HBox([self.upload, self.who, self.confirm]),
+            W.HTML(f"<h2>{_t('check_title', lang)}</h2>"), self.check_out,
+            W.HTML(f"<h2>{_t('history', lang)}</h2>"), self.history_out,
+            W.HTML(f"<h2>{_t('revisions', lang)}</h2>"), self.indicator, self.revisions_out,
+            W.HTML(f"<h2>{_t('template', lang)}</h2>"),
+            W.HBox([self.unit, self.year, self.make, self.template_link]),
+        ])
+        box.add_class("planlib-intake")
+        return box
+
+    # --- events: change the state, then refresh ---------------------------------------------------
+
+    def _on_upload(self, change) -> None:
+        if not change["new"]:  # the upload was cleared after an import: keep its result shown
+            return
+        self.files, self.imported = _uploaded(change["new"]), None
+        self.checked = self._run(dry_run=True) if self.files else None
+        self.refresh()
+
+    def _on_confirm(self, _button=None) -> None:
+        if not self.files or self.checked is None or not self.checked.ok:
+            return
+        self.imported = self._run(dry_run=False)
+        self.files, self.checked = {}, None
+        self.upload.value = ()
+        self.refresh()
+
+    def _run(self, dry_run: bool) -> intake.ImportResult:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for name, data in self.files.items():
+                (Path(tmp) / name).write_bytes(data)
+                paths.append(Path(tmp) / name)
+            return intake.import_files(paths, db=self.db, by=self.who.value.strip() or None,
+                                       dry_run=dry_run)
+
+    def _on_make(self, _button=None) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            name = f"报送模板-{self.unit.value}-{self.year.value}.xlsx"
+            try:
+                path = intake.write_template(self.unit.value, self.year.value, Path(tmp) / name, db=self.db)
+            except PlanlibError as exc:
+                self.template_link.value = f"<span class='bad'>{html.escape(exc.text(self.lang))}</span>"
+                return
+            data = base64.b64encode(path.read_bytes()).decode()
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        self.template_link.value = (f"<a download='{html.escape(name)}' href='data:{mime};base64,{data}'>"
+                                    f"{html.escape(name)}</a>")
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Redraw the check result, the history and the revisions from the current state."""
+        self.confirm.disabled = self.checked is None or not self.checked.ok
+        self.check_out.value = self._check_html()
+        subs = store.submissions(self.db)
+        subs["imported_at"] = subs["imported_at"].map(store.local_time)
+        self.history_out.value = _table(subs, HISTORY_COLUMNS, self.lang)
+        revs = store.revisions(self.indicator.value, self.db)
+        revs["changed_at"] = revs["changed_at"].map(store.local_time)
+        self.revisions_out.value = (_table(revs, REVISION_COLUMNS, self.lang) if len(revs)
+                                    else f"<p>{_t('no_revisions', self.lang)}</p>")
+
+    def _check_html(self) -> str:
+        result = self.imported or self.checked
+        if result is None:
+            return f"<p>{_t('nothing', self.lang)}</p>"
+        verdict = ("done" if self.imported else "ok") if result.ok else "errors"
+        css = "ok" if result.ok else "bad"
+        files = _table(result.files_frame(self.lang), FILE_COLUMNS, self.lang)
+        problems = result.problems_frame(self.lang)
+        problems["kind"] = problems["severity"].map(
+            {"error": "✖ " + _t("error", self.lang), "warning": "⚠ " + _t("warning", self.lang)})
+        table = _table(problems, PROBLEM_COLUMNS, self.lang, "severity") if len(problems) else ""
+        return f"<p class='{css}'>{_t(verdict, self.lang)}</p>{files}{table}"

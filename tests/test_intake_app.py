@@ -1,0 +1,133 @@
+import base64
+import io
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, timezone
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planlib import store
+from planlib.intake_app import IntakeApp
+
+from .intake_fixtures import HEALTH, blank_templates, db, seeded_store, snapshot, template  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _upload(app, path: Path, name: str | None = None):
+    data = path.read_bytes()
+    app.upload.value = ({"name": name or path.name, "type": "", "size": len(data),
+                         "content": memoryview(data), "last_modified": datetime.now(timezone.utc)},)
+
+
+def test_starts_with_the_history_and_nothing_to_import(db):
+    app = IntakeApp(db)
+    assert app.confirm.disabled
+    assert store.SEED_FILE_NAME in app.history_out.value and "尚未选择文件" in app.check_out.value
+    assert "没有修改记录" in app.revisions_out.value
+
+
+def test_upload_check_confirm_import(db, template):
+    app = IntakeApp(db)
+    app.who.value = "县统计局 李四"
+    before = snapshot(db)
+    _upload(app, template(HEALTH, {"W04": 95.5, "W07": 99.0}), "卫健委2024.xlsx")
+    assert not app.confirm.disabled and "检查通过" in app.check_out.value
+    assert "卫健委2024.xlsx" in app.check_out.value and snapshot(db) == before  # checked only
+    app.confirm.click()
+    assert app.confirm.disabled and "导入完成" in app.check_out.value and app.upload.value == ()
+    sub = store.submissions(db).iloc[0]
+    assert (sub.file_name, sub.imported_by, sub.n_changed) == ("卫健委2024.xlsx", "县统计局 李四", 2)
+    assert "卫健委2024.xlsx" in app.history_out.value
+    app.indicator.value = "W04"
+    assert "replaces demo data" in app.revisions_out.value and "95.5" in app.revisions_out.value
+
+
+def test_errors_are_shown_and_block_the_import(db, template):
+    app = IntakeApp(db, lang="en")
+    before = snapshot(db)
+    _upload(app, template(HEALTH, {"W04": 120, "W07": "<b>x</b>"}))
+    assert app.confirm.disabled
+    out = app.check_out.value
+    assert out.count("<tr class=\"error\">") == 2 and "above the maximum 100" in out
+    assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>x</b>" not in out  # cell text is escaped
+    app.confirm.click()  # a disabled button's click does nothing; neither may the handler
+    assert snapshot(db) == before
+
+
+def test_makes_a_blank_template(db):
+    app = IntakeApp(db)
+    app.unit.value, app.year.value = HEALTH, 2024
+    app.make.click()
+    data = base64.b64decode(re.search(r"base64,([^']+)'", app.template_link.value).group(1))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[0] == HEALTH and wb[HEALTH]["A4"].value == "W01"
+
+
+# --- the intake server runs only with a token ----------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=120) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Location", "")
+
+
+def test_make_intake_always_uses_a_token():
+    out = subprocess.run(["make", "-n", "intake"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "--token=" in out and "notebooks/02-data-intake.ipynb" in out and "--Voila.ip=127.0.0.1" in out
+    assert "PLANLIB_INTAKE_TOKEN:-" in out and "secrets.token_urlsafe" in out
+
+
+@pytest.mark.slow
+def test_intake_server_refuses_requests_without_the_token(tmp_path, seeded_store):
+    import shutil
+    import time
+
+    db = tmp_path / "monitoring.sqlite"
+    shutil.copy(seeded_store, db)
+    port, token = _free_port(), "t0k3n-for-the-test"
+    env = dict(os.environ, PLANLIB_DB=str(db))
+    proc = subprocess.Popen([sys.executable, "-m", "voila", "notebooks/02-data-intake.ipynb",
+                             f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser", f"--token={token}"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, where = _get(f"http://127.0.0.1:{port}/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline and proc.poll() is None, "voila did not start"
+                time.sleep(0.3)
+        assert status in (302, 403) and (status == 403 or "/login" in where)
+        assert _get(f"http://127.0.0.1:{port}/?token=wrong")[0] in (302, 403)
+        assert _get(f"http://127.0.0.1:{port}/api/kernels")[0] in (302, 403)
+        status, page = _get(f"http://127.0.0.1:{port}/?token={token}")
+        assert status == 200 and "数据报送导入" in page
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
