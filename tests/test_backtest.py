@@ -1,0 +1,82 @@
+"""Hold-out evaluation and baselines (planlib.backtest)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planlib import backtest as bt
+
+PANEL = pd.DataFrame({
+    "region": ["A"] * 6 + ["B"] * 6 + ["C"] * 5,
+    "year": [2000, 2001, 2002, 2003, 2004, 2008] * 2 + [2000, 2001, 2002, 2003, 2008],
+    "value": [4.0, 3.6, 3.2, 2.8, 2.4, 1.9,      # falls below 2.1
+              2.5, 2.52, 2.49, 2.51, 2.5, 2.6,   # flat above
+              3.0, 2.9, 2.8, 2.7, 2.3],          # 2004 missing: left out
+})
+WINDOW = bt.Window(2000, 2004, 2008, op="<", threshold=2.1)
+
+
+def test_baselines_are_the_three_two_point_measures():
+    points = bt._baseline_points(np.array([2000, 2004]), np.array([4.0, 2.4]), 2008)
+    assert points["last_value"] == 2.4
+    assert points["drift"] == pytest.approx(0.8)
+    assert points["growth_rate"] == pytest.approx(2.4 * (2.4 / 4.0))
+
+
+def test_holdout_forecasts_rows_and_truths():
+    out = bt.holdout_forecasts(PANEL, WINDOW, methods=("auto", "linear", "ets_damped"))
+    assert sorted(out["region"].unique()) == ["A", "B"]  # C lacks 2004
+    a = out[out["region"] == "A"].set_index("method")
+    # ets_damped needs 10 points: left out rather than silently replaced
+    assert a.index.tolist() == ["auto", "linear", "last_value", "drift", "growth_rate"]
+    assert a.loc["linear", "forecast"] == pytest.approx(0.8)
+    assert a.loc["linear", "lower_95"] >= 0  # bounded below by 0
+    assert a["truth"].eq(1.9).all() and a["met"].all()
+    assert a.loc["last_value", "p_meet"] == 0.0 and a.loc["drift", "p_meet"] == 1.0
+    b = out[out["region"] == "B"].set_index("method")
+    assert b.loc["auto", "p_meet"] < 0.05 and not b["met"].any()
+
+
+def test_score_medians_coverage_and_brier():
+    out = bt.holdout_forecasts(PANEL, WINDOW, methods=("linear",))
+    scores = bt.score(out)
+    assert scores.index.tolist() == ["linear", "last_value", "drift", "growth_rate"]
+    last = scores.loc["last_value"]
+    assert last["n"] == 2
+    assert last["median_abs_error"] == pytest.approx(np.median([0.5, 0.1]))
+    assert math.isnan(last["coverage_95"])
+    assert last["brier"] == pytest.approx(0.5)  # wrong about A, right about B
+    assert scores.loc["linear", "coverage_95"] == 0.5  # B jumps to 2.6, above its interval
+
+
+def test_national_reference_series_carry_their_targets():
+    nat = bt.load_national_reference()
+    assert nat.groupby("series").size().min() >= 15
+    targets = nat.groupby("series")["threshold"].first()
+    assert sorted(targets.tolist()) == [3.0, 5.0, 6.0, 12.0]
+    assert set(nat["op"]) == {"<"}
+
+
+def test_national_forecasts_fit_to_2018_and_compare_with_2024():
+    out = bt.national_forecasts(methods=("auto",))
+    auto = out[out["method"] == "auto"]
+    assert len(auto) == 4
+    assert auto["p_meet"].between(0, 1).all()
+    assert (auto["lower_95"] < auto["truth"]).all() and (auto["truth"] < auto["upper_95"]).all()
+
+
+def test_markdown_table():
+    text = bt.markdown_table(pd.DataFrame({"n": [3], "brier": [float("nan")]}, index=["auto"]))
+    assert text.splitlines() == ["|  | n | brier |", "|---|---|---|", "| auto | 3 |  |"]
+
+
+@pytest.mark.slow  # imports statsmodels' datasets
+def test_fertility_data_are_shipped_and_tidy():
+    tfr = bt.load_fertility()
+    assert tfr["region"].nunique() == 210
+    assert tfr.loc[(tfr["region"] == "China") & (tfr["year"] == 2003), "value"].iloc[0] < 2.1
+    assert not tfr.duplicated(["region", "year"]).any()
