@@ -103,11 +103,17 @@ def _cmd_assess(args) -> int:
     from . import assess as assess_mod
     from .catalog import load_catalog
     from .observations import load_observations
+    from .observations import demo_label
 
     catalog = load_catalog(args.catalog)
     observations = load_observations(args.observations, catalog=catalog, db=args.db)
     result = assess_mod.assess(catalog, observations, as_of=args.as_of)
-    _write_text(assess_mod.format_assessment(result, args.format, lang=args.lang), args.output)
+    label = demo_label(observations, args.lang)
+    demo = label is not None
+    if demo and args.format != "table":  # csv/json carry exactly the columns: label on stderr
+        print(label, file=sys.stderr)
+    _write_text(assess_mod.format_assessment(result, args.format, lang=args.lang, catalog=catalog,
+                                             demo=demo), args.output)
     return 0
 
 
@@ -129,9 +135,15 @@ def _cmd_import(args) -> int:
 
 def _cmd_export(args) -> int:
     from . import store
+    from .observations import demo_label
 
-    text = store.export_csv(db=args.db, as_of_date=args.as_of_date)
-    _write_text(text, args.output)
+    label = demo_label(store.read_observations(args.db, args.as_of_date), args.lang)
+    if label:  # the CSV carries exactly its columns (demo rows say so in `source`): label on stderr
+        print(label, file=sys.stderr)
+    if args.output:
+        store.write_export(args.output, db=args.db, as_of_date=args.as_of_date)
+    else:
+        _write_text(store.export_csv(db=args.db, as_of_date=args.as_of_date), None)
     return 0
 
 
