@@ -39,8 +39,8 @@ INTAKE_PORT ?= 8867
 intake: data
 	@token="$${PLANLIB_INTAKE_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))')}"; \
 	echo "数据报送导入 / data intake: http://$(HOST):$(INTAKE_PORT)/?token=$$token"; \
-	$(BIN)/voila notebooks/02-data-intake.ipynb --Voila.ip=$(HOST) --port=$(INTAKE_PORT) \
-		--no-browser --token="$$token"
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/02-data-intake.ipynb --template=planlib \
+		--Voila.ip=$(HOST) --port=$(INTAKE_PORT) --no-browser --token="$$token"
 
 ## lab: open the notebooks in JupyterLab
 lab: data

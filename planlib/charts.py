@@ -1,0 +1,404 @@
+"""Charts: functions that take tidy frames and return ``alt.Chart`` objects, and the project theme.
+
+Importing this module registers and enables the ``planlib`` Altair theme: fonts that carry
+Chinese glyphs (Noto Sans CJK SC first, which Debian's ``fonts-noto-cjk`` provides, then the
+usual Chinese system fonts) and the Okabe-Ito palette, which stays distinguishable for readers
+with colour-vision deficiency. Status colours come from :mod:`planlib.i18n`, always next to a
+text label so that colour is never the only carrier of meaning.
+
+Chart functions never call ``display``; the apps wrap them in ``alt.JupyterChart``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from . import i18n
+from . import schema as S
+from .config import MIDTERM_YEAR, NATIONAL
+from .targets import Target
+
+THEME = "planlib"
+FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
+        "'WenQuanYi Micro Hei', sans-serif")
+#: Okabe & Ito (2008), "Color Universal Design": safe for the common colour-vision deficiencies.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+
+#: Colours of the explorer's series (county blue, national reddish purple, target bluish green).
+SERIES_COLORS = {"observed": "#0072B2", "later": "#999999", "trend": "#0072B2",
+                 "projection": "#0072B2", "national": "#CC79A7", "target": "#009E73"}
+BAND_COLOR = "#56B4E9"
+MARKER_COLOR = "#555555"
+
+
+@alt.theme.register(THEME, enable=True)
+def planlib_theme() -> alt.theme.ThemeConfig:
+    """The project theme: CJK-capable fonts, the Okabe-Ito palette, quiet axes.
+
+    Examples:
+        >>> alt.theme.active
+        'planlib'
+        >>> planlib_theme()["config"]["range"]["category"][0]
+        '#E69F00'
+    """
+    return {
+        "config": {
+            "font": FONT,
+            "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
+                      "subtitleColor": "#333333"},
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12,
+                     "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12,
+                       "titleFontSize": 12, "labelLimit": 360},
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13},
+            "range": {"category": OKABE_ITO},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def status_scale(lang: str = "zh") -> alt.Scale:
+    """A colour scale from status labels (icon and words) to the Okabe-Ito status colours.
+
+    Examples:
+        >>> s = status_scale("en").to_dict()
+        >>> s["domain"][0], s["range"][0]
+        ('✖ Off track', '#D55E00')
+    """
+    return alt.Scale(domain=[i18n.status_label(c, lang) for c in i18n.STATUS_ORDER],
+                     range=[i18n.STATUS_COLORS[c] for c in i18n.STATUS_ORDER])
+
+
+def domain_status_chart(counts: pd.DataFrame, lang: str = "zh") -> alt.Chart:
+    """Stacked bars: how many indicators of each plan's domain are in each status.
+
+    Args:
+        counts: one row per plan, domain and status, with columns ``plan``, ``domain``
+            (the short 类别, e.g. 健康), ``status`` (a code) and ``n``.
+        lang: "zh" or "en".
+
+    Returns:
+        A chart faceted by plan, one bar per domain, coloured by status (legend: icon and words).
+
+    Examples:
+        >>> counts = pd.DataFrame({"plan": ["women", "women"], "domain": ["健康", "健康"],
+        ...                        "status": ["achieved", "at_risk"], "n": [3, 1]})
+        >>> spec = domain_status_chart(counts, "en").to_dict()
+        >>> spec["facet"]["row"]["field"], spec["spec"]["encoding"]["x"]["type"]
+        ('plan_label', 'quantitative')
+    """
+    frame = counts.assign(
+        plan_label=counts[S.PLAN].map(lambda p: i18n.PLAN_LABELS[p][lang]),
+        domain_label=counts["domain"].map(lambda d: _domain_label(d, lang)),
+        status_label=counts["status"].map(lambda c: i18n.status_label(c, lang)),
+        status_rank=counts["status"].map(i18n.STATUS_ORDER.index),
+    )
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("sum(n):Q", title=label("n_indicators"), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("domain_label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("status_label:N", scale=status_scale(lang), title=label("status"),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("domain_label:N", title=label("domain")),
+                 alt.Tooltip("status_label:N", title=label("status")),
+                 alt.Tooltip("sum(n):Q", title=label("n_indicators"))],
+    ).properties(width=300, height=alt.Step(18))
+    return bars.facet(row=alt.Row("plan_label:N", title=None, sort=[
+        i18n.PLAN_LABELS[p][lang] for p in ("women", "children")],
+        header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top")),
+    ).resolve_scale(y="independent").properties(title=label("overview_chart_title"))
+
+
+def _domain_label(domain: str, lang: str) -> str:
+    return domain if lang == "zh" else i18n.DOMAIN_LABELS.get(domain, domain)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words around an indicator chart, already in the reader's language.
+
+    Attributes:
+        title: the indicator's name as printed (unit included).
+        target_text: the target as printed, e.g. "≥ 92".
+        target_year: the year the target is for.
+        lang: "zh" or "en".
+        notes: extra subtitle lines (method, demo label).
+    """
+
+    title: str
+    target_text: str
+    target_year: int = 2030
+    lang: str = "zh"
+    notes: tuple[str, ...] = ()
+
+
+def series_frame(observed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Observations with the labels the chart shows: series, source and confirmation, localised.
+
+    County rows whose optional ``later`` column is true (observed after the as-of year) form
+    their own series.
+
+    Examples:
+        >>> obs = pd.DataFrame({"region": ["石柱县", "全国"], "year": [2020, 2020],
+        ...     "value": [1.0, 2.0], "source": ["demo", "NBS"], "confirmation": ["", "weak"]})
+        >>> series_frame(obs, "en")[["series", "confirmation_label"]].values.tolist()
+        [['Shizhu County (observed)', ''], ['China (national)', 'weak: no copy of the source found']]
+    """
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    blank = pd.Series("", index=observed.index)
+    conf = observed.get(S.CONFIRMATION, blank).fillna("").astype(str)
+    source = observed.get(S.SOURCE, blank).fillna("").astype(str)
+    later = observed.get("later", pd.Series(False, index=observed.index)).fillna(False).astype(bool)
+    series = pd.Series(label("series_observed"), index=observed.index)
+    series = series.mask(later, label("series_later"))
+    series = series.mask(observed[S.REGION] == NATIONAL, label("series_national"))
+    return observed.assign(
+        series=series,
+        source_label=source.map(lambda s: label("demo_source") if s == S.DEMO_SOURCE else s),
+        confirmation_label=conf.map(lambda c: label(f"confirmation_{c}") if c else ""),
+    )
+
+
+def y_extent(observed: pd.DataFrame, projection: pd.DataFrame, target: Target | None) -> tuple[float, float]:
+    """The value range the chart shows: data, both intervals and the target, padded by 8 %.
+
+    The lower end stays at zero or above when every value is non-negative.
+
+    Examples:
+        >>> obs = pd.DataFrame({"value": [10.0, 20.0]})
+        >>> proj = pd.DataFrame({"lower_95": [5.0], "upper_95": [30.0]})
+        >>> y_extent(obs, proj, None)
+        (3.0, 32.0)
+    """
+    values = [observed[S.VALUE].dropna()]
+    for col in (S.MEAN, S.LOWER_95, S.UPPER_95):
+        if col in projection:
+            values.append(projection[col].dropna())
+    extra = [v for v in _target_values(target) if v is not None]
+    allv = pd.concat(values + [pd.Series(extra, dtype=float)])
+    lo, hi = (float(allv.min()), float(allv.max())) if len(allv) else (0.0, 1.0)
+    pad = (hi - lo) * 0.08 or max(abs(hi) * 0.08, 1.0)
+    low = lo - pad if lo < 0 else max(0.0, lo - pad)
+    return (_round(low), _round(hi + pad))
+
+
+def _round(x: float) -> float:
+    return float(round(x, 6)) if math.isfinite(x) else 0.0
+
+
+def _target_values(target: Target | None) -> list[float | None]:
+    if target is None or target.value is None:
+        return []
+    if target.band is not None:
+        return list(target.band)
+    return [target.value] if target.kind == "threshold" else []
+
+
+def target_layers(target: Target | None, extent: tuple[float, float], lang: str = "zh") -> list[alt.Chart]:
+    """The target drawn on the chart: a rule and a shaded side for ≥/≤, a band for 左右 and 趋于平衡.
+
+    Directional, relative and qualitative targets have no line to draw (the subtitle states them).
+
+    Examples:
+        >>> from planlib.targets import parse_target
+        >>> [l.mark.type for l in target_layers(parse_target("≥ 92"), (80, 100))]
+        ['rect', 'rule']
+        >>> target_layers(parse_target("逐年提高"), (0, 1))
+        []
+    """
+    if target is None or target.value is None or target.kind not in ("threshold", "approx", "balance"):
+        return []
+    name = i18n.t("series_target", lang, i18n.APP_LABELS)
+    if target.band is not None:
+        lo, hi = target.band
+    elif target.op in (">=", ">"):
+        lo, hi = target.value, extent[1]
+    else:
+        lo, hi = extent[0], target.value
+    zone = pd.DataFrame({"y": [lo], "y2": [hi], "label": [f"{name} {target.text}"]})
+    shade = alt.Chart(zone).mark_rect(color=SERIES_COLORS["target"], opacity=0.12).encode(
+        y=alt.Y("y:Q"), y2="y2:Q", tooltip=[alt.Tooltip("label:N", title=name)])
+    line = pd.DataFrame({"y": [target.value], "series": [name], "label": [f"{name} {target.text}"]})
+    rule = alt.Chart(line).mark_rule(strokeWidth=2, strokeDash=[6, 3]).encode(
+        y=alt.Y("y:Q"), color=_series_color(lang), tooltip=[alt.Tooltip("label:N", title=name)])
+    return [shade, rule]
+
+
+def _series_scale(lang: str) -> alt.Scale:
+    keys = ("observed", "later", "trend", "projection", "national", "target")
+    return alt.Scale(domain=[i18n.t(f"series_{k}", lang, i18n.APP_LABELS) for k in keys],
+                     range=[SERIES_COLORS[k] for k in keys])
+
+
+def _series_color(lang: str, shown: list[str] | None = None) -> alt.Color:
+    legend = alt.Legend(orient="bottom", columns=3, values=shown) if shown else alt.Legend(orient="bottom", columns=3)
+    return alt.Color("series:N", scale=_series_scale(lang), title=i18n.t("legend", lang, i18n.APP_LABELS),
+                     legend=legend)
+
+
+def _legend_of_present(layers: list, lang: str) -> list:
+    """The layers, their legend listing only the series that are drawn (in the scale's order)."""
+    def has_series(layer) -> bool:
+        return isinstance(layer, alt.Chart) and isinstance(layer.data, pd.DataFrame) and "series" in layer.data
+
+    present = {s for layer in layers if has_series(layer) for s in layer.data["series"].unique()}
+    shown = [s for s in _series_scale(lang).domain if s in present]
+    return [layer.encode(color=_series_color(lang, shown)) if has_series(layer) and len(layer.data) else layer
+            for layer in layers]
+
+
+def projection_layers(projection: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]:
+    """The 95 % and 80 % bands, the fitted trend (solid) and the projection (dashed).
+
+    Args:
+        projection: a ``planlib.forecast.project`` frame (fitted and projected years).
+        lang: "zh" or "en".
+
+    Examples:
+        >>> proj = pd.DataFrame({"year": [2020, 2021, 2022], "mean": [1.0, 2.0, 3.0],
+        ...     "lower_80": [1.0, 1.5, 2.0], "upper_80": [1.0, 2.5, 4.0],
+        ...     "lower_95": [1.0, 1.0, 1.5], "upper_95": [1.0, 3.0, 4.5],
+        ...     "is_projection": [False, True, True]})
+        >>> [l.mark.type for l in projection_layers(proj)]
+        ['area', 'area', 'line', 'line']
+    """
+    if projection.empty:
+        return []
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    fitted = projection[~projection[S.IS_PROJECTION].astype(bool)]
+    ahead = projection[projection[S.IS_PROJECTION].astype(bool)]
+    # Start the projection where the fitted trend ends, so the two lines join.
+    joined = pd.concat([fitted.tail(1), ahead]) if len(fitted) else ahead
+    bands = joined.assign(band80=label("band_80"), band95=label("band_95"))
+    x = alt.X("year:Q")
+    band95 = alt.Chart(bands).mark_area(color=BAND_COLOR, opacity=0.18).encode(
+        x=x, y="lower_95:Q", y2="upper_95:Q",
+        tooltip=_band_tooltip("lower_95", "upper_95", label("band_95"), lang))
+    band80 = alt.Chart(bands).mark_area(color=BAND_COLOR, opacity=0.35).encode(
+        x=x, y="lower_80:Q", y2="upper_80:Q",
+        tooltip=_band_tooltip("lower_80", "upper_80", label("band_80"), lang))
+    trend = alt.Chart(fitted.assign(series=label("series_trend"))).mark_line(strokeWidth=2).encode(
+        x=x, y="mean:Q", color=_series_color(lang))
+    ahead_line = alt.Chart(joined.assign(series=label("series_projection"))).mark_line(
+        strokeWidth=2, strokeDash=[5, 4]).encode(
+        x=x, y="mean:Q", color=_series_color(lang),
+        tooltip=[alt.Tooltip("year:Q", title=label("year"), format="d"),
+                 alt.Tooltip("mean:Q", title=label("series_projection"), format=".4~r")])
+    return [band95, band80, trend, ahead_line]
+
+
+def _band_tooltip(lo: str, hi: str, title: str, lang: str) -> list[alt.Tooltip]:
+    return [alt.Tooltip("year:Q", title=i18n.t("year", lang, i18n.APP_LABELS), format="d"),
+            alt.Tooltip(f"{lo}:Q", title=f"{title} ↓", format=".4~r"),
+            alt.Tooltip(f"{hi}:Q", title=f"{title} ↑", format=".4~r")]
+
+
+def observed_layers(observed: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]:
+    """County points and, where present, the national series (hollow where not confirmed).
+
+    Examples:
+        >>> obs = pd.DataFrame({"region": ["石柱县", "全国"], "year": [2020, 2020],
+        ...     "value": [1.0, 2.0], "source": ["demo", "NBS"], "confirmation": ["", "confirmed"]})
+        >>> [l.mark.type for l in observed_layers(obs)]
+        ['point', 'line', 'point']
+    """
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    frame = series_frame(observed, lang)
+    tooltip = [alt.Tooltip("series:N", title=label("series")),
+               alt.Tooltip("year:Q", title=label("year"), format="d"),
+               alt.Tooltip("value:Q", title=label("value"), format=".4~r"),
+               alt.Tooltip("source_label:N", title=label("source"))]
+    county = frame[frame[S.REGION] != NATIONAL]
+    layers = [alt.Chart(county).mark_point(size=60, filled=True, opacity=1).encode(
+        x="year:Q", y="value:Q", color=_series_color(lang), tooltip=tooltip)]
+    national = frame[frame[S.REGION] == NATIONAL].assign(
+        confirmed=lambda f: f[S.CONFIRMATION].fillna("").isin(["confirmed", "derived"]))
+    if len(national):
+        tip = tooltip + [alt.Tooltip("confirmation_label:N", title=label("confirmation"))]
+        layers.append(alt.Chart(national).mark_line(strokeWidth=1, opacity=0.7).encode(
+            x="year:Q", y="value:Q", color=_series_color(lang)))
+        layers.append(alt.Chart(national).mark_point(shape="diamond", size=50, opacity=1).encode(
+            x="year:Q", y="value:Q", color=_series_color(lang), tooltip=tip,
+            fill=alt.condition("datum.confirmed", alt.value(SERIES_COLORS["national"]),
+                               alt.value("white"))))
+    return layers
+
+
+def year_markers(target_year: int, lang: str = "zh") -> alt.Chart:
+    """Vertical rules at the 2025 mid-term review and at the target year, with their labels.
+
+    Examples:
+        >>> year_markers(2030, "en").data["label"].tolist()
+        ['Mid-term review 2025', 'Target year 2030']
+    """
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    marks = pd.DataFrame({"year": [MIDTERM_YEAR, target_year],
+                          "label": [f"{label('midterm')} {MIDTERM_YEAR}",
+                                    f"{label('target_year')} {target_year}"]})
+    base = alt.Chart(marks).encode(x="year:Q")
+    rules = base.mark_rule(color=MARKER_COLOR, strokeDash=[2, 2])
+    text = base.mark_text(align="right", baseline="top", dx=-4, dy=4, angle=0,
+                          color=MARKER_COLOR, fontSize=11).encode(
+        y=alt.value(0), text="label:N")
+    return alt.layer(rules, text)
+
+
+def indicator_chart(observed: pd.DataFrame, projection: pd.DataFrame, target: Target | None,
+                    text: ChartText) -> alt.LayerChart:
+    """The explorer chart: bands, trend, projection, target, year markers, observed points.
+
+    Args:
+        observed: observations of one indicator (``schema.OBS_COLUMNS``; county and national rows).
+        projection: its ``planlib.forecast.project`` frame (may be empty).
+        target: the parsed target, or None.
+        text: title, target text and notes in the reader's language.
+
+    Returns:
+        A layered chart with years on x (2025 and the target year marked) and values on y.
+
+    Examples:
+        >>> from planlib.targets import parse_target
+        >>> obs = pd.DataFrame({"region": ["石柱县"] * 2, "year": [2021, 2022],
+        ...     "value": [90.0, 91.0], "source": ["demo"] * 2, "confirmation": [""] * 2})
+        >>> chart = indicator_chart(obs, pd.DataFrame(), parse_target("≥ 92"),
+        ...                         ChartText("孕产妇系统管理率（%）", "≥ 92"))
+        >>> spec = chart.to_dict()
+        >>> spec["title"]["text"], [layer.get("mark", {}).get("type") for layer in spec["layer"]]
+        ('孕产妇系统管理率（%）', ['point', 'rect', 'rule', None, 'point'])
+    """
+    extent = y_extent(observed, projection, target)
+    first = int(min(observed[S.YEAR].min() if len(observed) else text.target_year,
+                    projection[S.YEAR].min() if len(projection) else text.target_year))
+    layers = (target_layers(target, extent, text.lang) + projection_layers(projection, text.lang)
+              + [year_markers(text.target_year, text.lang)] + observed_layers(observed, text.lang))
+    label = lambda key: i18n.t(key, text.lang, i18n.APP_LABELS)  # noqa: E731
+    subtitle = [f"{label('target')}（{text.target_year}）：{text.target_text}" if text.lang == "zh"
+                else f"{label('target')} ({text.target_year}): {text.target_text}", *text.notes]
+    axes = frame_layer((first - 0.5, text.target_year + 0.5), extent, text.lang)
+    return alt.layer(axes, *_legend_of_present(layers, text.lang)).properties(
+        title=alt.Title(text.title, subtitle=subtitle), width=560, height=300)
+
+
+def frame_layer(x_domain: tuple[float, float], y_domain: tuple[float, float],
+                lang: str = "zh") -> alt.Chart:
+    """An invisible layer that fixes both scales and names the axes for the whole layered chart.
+
+    Vega-Lite lets one layer's explicit domain and title decide for all layers.
+
+    Examples:
+        >>> enc = frame_layer((2014.5, 2030.5), (0, 10), "en").to_dict()["encoding"]
+        >>> enc["x"]["scale"]["domain"], enc["y"]["title"]
+        ([2014.5, 2030.5], 'Value')
+    """
+    label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
+    corners = pd.DataFrame({"year": list(x_domain), "value": list(y_domain)})
+    return alt.Chart(corners).mark_point(opacity=0).encode(
+        x=alt.X("year:Q", title=label("year"), scale=alt.Scale(domain=list(x_domain), nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("value:Q", title=label("value"), scale=alt.Scale(domain=list(y_domain), nice=False)),
+    )

@@ -1,0 +1,98 @@
+"""Shared pytest fixtures. Each section belongs to the tests named in its heading."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- the Voila server and Chromium (tests/test_browser.py) ----------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "artifacts"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (bind port 0 and let the system choose)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def voila_command(notebook: str, port: int) -> list[str]:
+    """The command ``make app`` runs, on another port (voila.json is read from the repo root)."""
+    return [sys.executable, "-m", "voila", notebook, "--template=planlib", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--no-browser"]
+
+
+def voila_env(db: Path) -> dict[str, str]:
+    """The environment ``make app`` gives Voila: the project's template path and a database."""
+    env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"), PLANLIB_DB=str(db))
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    return env
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"voila did not listen on port {port} within {timeout} s")
+
+
+def chromium_or_skip() -> str:
+    """Chromium's path; skip without it, except under CI=true, where its absence is a failure."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory):
+    """A Voila server on a free port serving the dashboard with the shipped (demo) data."""
+    chromium_or_skip()
+    tmp = tmp_path_factory.mktemp("voila")
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "voila-test.log").open("w")
+    proc = subprocess.Popen(voila_command("notebooks/00-dashboard.ipynb", port), cwd=ROOT,
+                            env=voila_env(tmp / "monitoring.sqlite"), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright."""
+    executable = chromium_or_skip()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+

@@ -1,0 +1,220 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against Voila.
+
+One Voila server (``voila_url``) and one page serve the whole module; the tests run in order and
+each puts back what it changes. Every request the page makes is recorded and must stay on
+127.0.0.1. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+from planlib import i18n
+from planlib import schema as S
+from planlib.catalog import load_catalog
+
+from .conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+expect = pytest.importorskip("playwright.sync_api").expect
+
+ROWS = "table.planlib-table tbody tr"
+LOAD_TIMEOUT = 180_000  # ms: the first page waits for the preheated kernel to finish its run
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def session(browser, voila_url):
+    """One page on the dashboard, with every request and console error it produces recorded."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_default_timeout(TIMEOUT)
+    page.goto(voila_url, timeout=LOAD_TIMEOUT)
+    page.wait_for_selector(ROWS, timeout=LOAD_TIMEOUT)
+    page.wait_for_selector(".planlib-w-overview-chart svg")
+    yield page, requests, errors
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    """Save the whole dashboard (Voila scrolls inside #rendered_cells, so grow the viewport)."""
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 20)})
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def visible_rows(page) -> int:
+    return page.locator(ROWS).count()
+
+
+def expect_rows(page, n: int) -> None:
+    page.wait_for_function(f"document.querySelectorAll({ROWS!r}).length === {n}")
+
+
+def test_dashboard_shows_all_90_indicators_with_statuses(session):
+    page, _, _ = session
+    catalog = load_catalog()
+    assert page.locator("h1").first.inner_text() == i18n.t("title", "zh")
+    assert visible_rows(page) == len(catalog) == 90
+    ids = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert ids == catalog[S.INDICATOR_ID].tolist()
+    statuses = page.locator(f"{ROWS} .planlib-status").all_inner_texts()
+    labels = {i18n.status_label(code, "zh") for code in S.STATUS_CODES}
+    assert len(statuses) == 90 and set(statuses) <= labels
+    tiles = page.locator(".planlib-tile")
+    assert tiles.count() == 2
+    for plan, total in (("women", 50), ("children", 40)):
+        counts = page.locator(f'.planlib-tile[data-plan="{plan}"] li').evaluate_all(
+            "items => items.map(li => Number(li.dataset.count))")
+        assert len(counts) == 6 and sum(counts) == total
+    shoot(page, "dashboard-1366x768")
+
+
+def test_demo_banner_is_visible(session):
+    page, _, _ = session
+    banner = page.locator(".planlib-demo-banner").first
+    expect(banner).to_be_visible()
+    assert S.DEMO_LABEL_ZH in banner.inner_text()
+
+
+def test_filtering_by_plan_changes_the_table(session):
+    page, _, _ = session
+    plan = page.locator(".planlib-w-plan select")
+    plan.select_option(label=i18n.PLAN_LABELS["women"]["zh"])
+    expect_rows(page, 50)
+    ids = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert all(i.startswith("W") for i in ids)
+    plan.select_option(label=i18n.PLAN_LABELS["children"]["zh"])
+    expect_rows(page, 40)
+    assert "40 / 90" in page.locator(".planlib-w-count").inner_text()
+    plan.select_option(label="全部")
+    expect_rows(page, 90)
+
+
+def test_filtering_binding_only_changes_the_table(session):
+    page, _, _ = session
+    catalog = load_catalog()
+    binding = catalog[catalog[S.ATTRIBUTE] == S.BINDING][S.INDICATOR_ID].tolist()
+    box = page.locator(".planlib-w-binding input[type=checkbox]")
+    box.check()
+    expect_rows(page, len(binding))
+    ids = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert ids == binding
+    box.uncheck()
+    expect_rows(page, 90)
+
+
+def test_sorting_by_status_puts_the_worst_first(session):
+    page, _, _ = session
+    heading = page.locator("table.planlib-table th button", has_text="状态")
+    heading.click()
+    page.wait_for_selector('table.planlib-table th[aria-sort="ascending"]')
+    page.wait_for_function(f"document.querySelector({ROWS!r}).dataset.status === 'off_track'")
+    order = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.status)")
+    ranks = [i18n.STATUS_ORDER.index(s) for s in order]
+    assert ranks == sorted(ranks) and len(ranks) == 90
+    page.locator("table.planlib-table th button", has_text="编号").click()
+    page.wait_for_function(f"document.querySelector({ROWS!r}).dataset.id === 'W01'")
+
+
+def test_downloads_give_the_filtered_table(session):
+    page, _, _ = session
+    page.locator(".planlib-w-plan select").select_option(label=i18n.PLAN_LABELS["children"]["zh"])
+    expect_rows(page, 40)
+    with page.expect_download() as info:
+        page.locator("button.planlib-download", has_text="CSV").first.click()
+    frame = pd.read_csv(info.value.path(), encoding="utf-8-sig")
+    assert len(frame) == 40 and frame["编号"].str.startswith("C").all()
+    assert (frame["数据说明"].fillna("") == S.DEMO_LABEL_ZH).any()
+    with page.expect_download() as info:
+        page.locator("button.planlib-download", has_text="Excel").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    assert len(pd.read_excel(info.value.path())) == 40
+    page.locator(".planlib-w-plan select").select_option(label="全部")
+    expect_rows(page, 90)
+
+
+def test_selecting_an_indicator_shows_its_chart(session):
+    page, _, _ = session
+    page.locator(f'{ROWS}[data-id="W03"] button.planlib-open').click()
+    chart = page.locator(".planlib-explorer-chart svg").first
+    page.wait_for_function(
+        "document.querySelector('.planlib-explorer-chart svg')?.textContent.includes('孕产妇死亡率')")
+    expect(chart).to_be_visible()
+    # Target (a rule and its shaded side), the 80 % and 95 % bands, the projection line.
+    assert chart.locator("g.mark-rule path, g.mark-rule line").count() >= 1
+    assert chart.locator("g.mark-area path").count() >= 2
+    assert chart.locator("g.mark-rect path").count() >= 1
+    text = chart.text_content()
+    assert "目标" in text and "2030" in text and "中期评估 2025" in text
+    assert "全国" in text  # W03 has the national series
+    expect(page.locator(".planlib-info").first).to_be_visible()
+    shoot(page, "explorer-1366x768")
+
+
+def test_keyboard_opens_an_indicator(session):
+    page, _, _ = session
+    page.locator(".planlib-w-view button", has_text="总览").click()
+    page.wait_for_selector(ROWS)
+    button = page.locator(f'{ROWS}[data-id="C01"] button.planlib-open')
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('.planlib-explorer-chart svg')?.textContent.includes('新生儿死亡率')")
+    page.locator(".planlib-w-view button", has_text="总览").click()
+    page.wait_for_selector(ROWS)
+
+
+def test_language_toggle_switches_to_english(session):
+    page, _, _ = session
+    page.locator(".planlib-lang button:visible", has_text="English").click()
+    page.wait_for_function("document.querySelector('h1').textContent.startsWith('Shizhu County')")
+    expect(page.locator("table.planlib-table th button", has_text="Indicator")).to_have_count(1)
+    statuses = set(page.locator(f"{ROWS} .planlib-status").all_inner_texts())
+    assert statuses <= {i18n.status_label(code, "en") for code in S.STATUS_CODES}
+    assert S.DEMO_LABEL_EN in page.locator(".planlib-demo-banner").first.inner_text()
+    assert "Women's Development Plan" in page.locator(".planlib-tiles").inner_text()
+    shoot(page, "dashboard-english")
+    page.locator(".planlib-w-view button", has_text="Indicator explorer").click()
+    page.wait_for_function(
+        "document.querySelector('.planlib-explorer-chart svg')?.textContent.includes('Mid-term review')")
+    page.locator(".planlib-w-view button", has_text="Overview").click()
+    page.locator(".planlib-lang button:visible", has_text="中文").click()
+    page.wait_for_function("document.querySelector('h1').textContent.startsWith('石柱县')")
+
+
+def test_tablet_width_is_readable(session):
+    page, _, _ = session
+    page.set_viewport_size({"width": 820, "height": 1180})
+    try:
+        # The page itself never scrolls sideways (the table may, inside its own box).
+        page.wait_for_function("document.querySelector('#rendered_cells').scrollWidth <= 821")
+        expect(page.locator(".planlib-tiles")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "dashboard-820x1180.png"))
+    finally:
+        page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def test_no_error_output(session):
+    page, _, errors = session
+    assert page.locator(".jp-OutputArea-error").count() == 0
+    assert page.locator('[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    assert not errors
+
+
+def test_no_request_leaves_the_machine(session):
+    _, requests, _ = session
+    assert requests
+    outside = [u for u in requests
+               if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert outside == []
