@@ -1,0 +1,477 @@
+"""The annual monitoring report and the mid-term and final evaluation reports.
+
+The plans' monitoring-and-evaluation chapter (监测评估) asks for an annual statistical monitoring
+report with data tables (年度统计监测报告和数据报表), a mid-term and a final evaluation.
+:func:`build_report` drafts all three files of one report into a directory:
+
+* ``report.html``: one self-contained page (charts interactive, every script inlined; it loads
+  nothing from any other host, so it opens from a file share or an e-mail attachment offline);
+* ``report.docx``: an editable Word document with headings that follow the plans' structure;
+* ``data.xlsx``: the data tables (one sheet per plan, one per responsible unit).
+
+What a report holds (:func:`prepare`): the assessment as of the report's year
+(:func:`planlib.assess.assess`), each indicator's projection to its target year
+(:func:`planlib.forecast.project`) and, from the monitoring store, what changed since last year's
+report. *Last year's report* is the assessment as of ``year - 1`` made with the data as known on
+``previous_report_date`` (default: 30 June of ``year``, since the report on year Y is drafted
+in the first half of year Y+1); when the store holds no data from that date (it was created
+later), the current data as of ``year - 1`` stand in, and the report says so. Values revised
+since then come from the store's revision history.
+
+Mid-term (``midterm``) and final (``final``) reports add, for every indicator, the progress since
+the 2020 baseline, whether the target is met, and what was projected with the data known at
+earlier years (default 2022 and 2023 for the mid-term, 2022 and 2025 for the final evaluation)
+against what happened.
+
+If any value in a report is illustrative (``source == "demo"``), every page, section header and
+sheet carries the mark 示例数据（非官方统计）.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import report_tables as T
+from . import schema as S
+from .catalog import indicators_of_unit, units_of
+from .config import MIDTERM_YEAR, PLAN_END, PLAN_START, db_path
+from .errors import PlanlibError, Problem
+
+KINDS = ("annual", "midterm", "final")
+HTML_NAME, DOCX_NAME, XLSX_NAME = "report.html", "report.docx", "data.xlsx"
+#: As-of years whose projections the evaluations set against what happened.
+EARLIER_YEARS = {"annual": (), "midterm": (2022, 2023), "final": (2022, MIDTERM_YEAR)}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What report to make.
+
+    Attributes:
+        year: the report's year (data up to this year are used).
+        kind: ``annual``, ``midterm`` or ``final``.
+        unit: narrow the report to one responsible unit (e.g. 县卫生健康委); None for all.
+        lang: ``zh`` or ``en``.
+        previous_report_date: when last year's report was made (``YYYY-MM-DD``); default
+            30 June of ``year``.
+        earlier_years: as-of years for the evaluations; default :data:`EARLIER_YEARS`.
+
+    Examples:
+        >>> ReportOptions(2025, "midterm").as_of_years, ReportOptions(2024).previous_date
+        ((2022, 2023), '2024-06-30')
+    """
+
+    year: int
+    kind: str = "annual"
+    unit: str | None = None
+    lang: str = "zh"
+    previous_report_date: str | None = None
+    earlier_years: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        _check_choice("kind", self.kind, KINDS)
+        _check_choice("lang", self.lang, ("zh", "en"))
+        if not PLAN_START <= int(self.year) <= PLAN_END:
+            raise PlanlibError(Problem(
+                f"报告年份 {self.year} 不在规划期内", f"Report year {self.year} is outside the plan period",
+                f"请填写 {PLAN_START} 至 {PLAN_END} 之间的年份。",
+                f"Give a year from {PLAN_START} to {PLAN_END}.", column="--year", value=self.year))
+
+    @property
+    def previous_date(self) -> str:
+        """The date last year's report was made."""
+        return self.previous_report_date or f"{self.year}-06-30"
+
+    @property
+    def as_of_years(self) -> tuple[int, ...]:
+        """Earlier as-of years whose projections an evaluation compares with what happened."""
+        years = EARLIER_YEARS[self.kind] if self.earlier_years is None else self.earlier_years
+        return tuple(y for y in years if y < self.year)
+
+
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise PlanlibError(Problem(
+            f"参数 {name} 的值无效", f"Invalid value for {name}",
+            f"可用：{'、'.join(allowed)}。", f"Use one of: {', '.join(allowed)}.",
+            column=name, value=value))
+
+
+@dataclass(frozen=True)
+class History:
+    """What the monitoring store knows about the past (empty when there is no store).
+
+    Attributes:
+        vintage: the observations as known on the previous report's date, or None if the store
+            holds nothing from that date.
+        revisions: value changes made after that date (``planlib.store.REVISION_COLUMNS``).
+        submissions: every imported file (``planlib.store.SUBMISSION_COLUMNS``).
+    """
+
+    vintage: pd.DataFrame | None = None
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_REVISION_COLUMNS))
+    submissions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["department", "reporting_year"]))
+
+
+_REVISION_COLUMNS = [S.INDICATOR_ID, S.REGION, S.YEAR, "old_value", "new_value", "changed_at",
+                     "reason"]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows; the writers only lay it out.
+
+    Attributes:
+        options: what report this is.
+        catalog: the indicators it covers (narrowed to the unit, if any).
+        observations: their observations up to the report's year (county and national).
+        table: :func:`planlib.report_tables.indicator_table`.
+        previous: the assessment of last year's report.
+        vintage_used: whether ``previous`` comes from the store's data as known then.
+        revised: :func:`planlib.report_tables.revised_values`.
+        submissions: the store's submissions (for missing submissions).
+        projections: indicator id -> its county projection frame (for the charts).
+        evaluation: mid-term/final only: :func:`evaluation_table`, else None.
+        generated: the date the report was made (ISO).
+    """
+
+    options: ReportOptions
+    catalog: pd.DataFrame
+    observations: pd.DataFrame
+    table: pd.DataFrame
+    previous: pd.DataFrame
+    vintage_used: bool
+    revised: pd.DataFrame
+    submissions: pd.DataFrame
+    projections: dict
+    evaluation: pd.DataFrame | None
+    generated: str
+
+    @property
+    def demo(self) -> bool:
+        """Whether any value the report shows is illustrative."""
+        return bool(self.table[T.DEMO].any())
+
+    @property
+    def units(self) -> list[str]:
+        """The responsible units the report covers."""
+        return [self.options.unit] if self.options.unit else units_of(self.catalog)
+
+    def rows_of_unit(self, unit: str) -> pd.DataFrame:
+        """The rows of :attr:`table` whose indicators ``unit`` answers for."""
+        return T.rows_of_unit(self.table, self.catalog, unit)
+
+    def label(self, key: str, **fields) -> str:
+        """A report label in the report's language."""
+        return T.label(key, self.options.lang, **fields)
+
+    def demo_label(self) -> str:
+        """示例数据（非官方统计） in the report's language."""
+        return S.DEMO_LABEL_ZH if self.options.lang == "zh" else S.DEMO_LABEL_EN
+
+
+# --- preparing the content ---------------------------------------------------------------------
+
+def prepare(options: ReportOptions, catalog: pd.DataFrame, observations: pd.DataFrame,
+            history: History | None = None, today: date | None = None) -> ReportData:
+    """Assess, project and compare: everything a report shows, for any writer.
+
+    The same as :func:`add_comparisons` applied to :func:`prepare_current`; the two steps are
+    separate so that the charts, which need only the first, can be drawn during the second.
+
+    Args:
+        options: what report to make.
+        catalog: the indicator catalogue (``schema.CATALOG_COLUMNS``).
+        observations: all observations (``schema.OBS_COLUMNS``); later years are ignored.
+        history: what the store knows about the past (default: nothing).
+        today: the report's date (default: today).
+
+    Returns:
+        The report's content.
+
+    Raises:
+        PlanlibError: the unit is not a responsible unit of the catalogue.
+    """
+    history = history or History()
+    return add_comparisons(prepare_current(options, catalog, observations, history, today), history)
+
+
+def prepare_current(options: ReportOptions, catalog: pd.DataFrame, observations: pd.DataFrame,
+                    history: History | None = None, today: date | None = None) -> ReportData:
+    """This year's content: the assessment, projections and indicator table (no comparisons yet).
+
+    ``previous`` is empty and ``evaluation`` None until :func:`add_comparisons`.
+    """
+    from .assess import assess
+
+    history = history or History()
+    catalog = _narrow(catalog, options.unit)
+    obs = observations[observations[S.INDICATOR_ID].isin(catalog[S.INDICATOR_ID])
+                       & (observations[S.YEAR] <= options.year)].reset_index(drop=True)
+    table = T.indicator_table(catalog, obs, assess(catalog, obs, as_of=options.year),
+                              options.year, options.lang)
+    return ReportData(
+        options=options, catalog=catalog, observations=obs, table=table,
+        previous=pd.DataFrame(columns=S.ASSESSMENT_COLUMNS), vintage_used=False,
+        revised=T.revised_values(history.revisions, table, options.year),
+        submissions=history.submissions, projections=projections(catalog, obs), evaluation=None,
+        generated=(today or date.today()).isoformat())
+
+
+def add_comparisons(data: ReportData, history: History | None = None) -> ReportData:
+    """``data`` with last year's report (``previous``) and, for evaluations, ``evaluation``."""
+    history = history or History()
+    catalog, obs, options = data.catalog, data.observations, data.options
+    previous, vintage_used = _previous_assessment(catalog, obs, history, options)
+    evaluation = None
+    if options.kind != "annual":
+        evaluation = _evaluation(catalog, obs, data.table, options.as_of_years)
+    return replace(data, previous=previous, vintage_used=vintage_used, evaluation=evaluation)
+
+
+def _narrow(catalog: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    if not unit:
+        return catalog.reset_index(drop=True)
+    mine = indicators_of_unit(catalog, unit)
+    if mine.empty:
+        units = "、".join(units_of(catalog))
+        raise PlanlibError(Problem(
+            f"“{unit}”不是任何指标的责任单位", f"'{unit}' is not a responsible unit of any indicator",
+            f"请使用指标目录中的责任单位名称：{units}。",
+            f"Use a responsible unit as named in the catalogue: {units}.",
+            column="--unit", value=unit))
+    return mine
+
+
+def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: History,
+                         options: ReportOptions) -> tuple[pd.DataFrame, bool]:
+    from .assess import assess
+
+    vintage = history.vintage
+    used = vintage is not None and not vintage.empty
+    source = vintage[vintage[S.INDICATOR_ID].isin(catalog[S.INDICATOR_ID])] if used else obs
+    return assess(catalog, source, as_of=options.year - 1), used
+
+
+def _evaluation(catalog: pd.DataFrame, obs: pd.DataFrame, table: pd.DataFrame,
+                years: tuple[int, ...]) -> pd.DataFrame:
+    from .assess import assess
+
+    parts = [T.earlier_projections(table, assess(catalog, obs, as_of=year),
+                                   projections(catalog, obs, as_of=year), year) for year in years]
+    earlier = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["as_of"])
+    return T.evaluation_table(catalog, table, earlier)
+
+
+def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
+                as_of: int | None = None) -> dict[str, pd.DataFrame]:
+    """Each indicator's county series projected to its target year, as the assessment does it.
+
+    The series, the method (``auto``) and the natural bounds are those the assessment uses; an
+    indicator with fewer than two values or a qualitative target (保持合理比例) gets an empty frame.
+
+    Examples:
+        >>> cat = pd.DataFrame({"indicator_id": ["A"], "unit": ["%"], "target_text": ["≥ 60"],
+        ...                     "target_year": [2030]})
+        >>> obs = pd.DataFrame({"indicator_id": ["A"] * 3, "region": ["石柱县"] * 3,
+        ...                     "year": [2021, 2022, 2023], "value": [50.0, 52.0, 54.0]})
+        >>> frame = projections(cat, obs)["A"]
+        >>> int(frame["year"].max()), bool((frame["upper_95"] <= 100).all())
+        (2030, True)
+    """
+    from .assess import bounds_for_unit, known_as_of
+    from .forecast import project
+    from .targets import parse_target
+
+    obs = T.county_rows(known_as_of(observations, as_of)).dropna(subset=[S.VALUE])
+    groups = {k: g.sort_values(S.YEAR) for k, g in obs.groupby(S.INDICATOR_ID)}
+    cols = [S.YEAR, S.VALUE, S.NUMERATOR, S.DENOMINATOR]
+    out = {}
+    for ind in catalog.to_dict("records"):
+        iid, series = ind[S.INDICATOR_ID], groups.get(ind[S.INDICATOR_ID])
+        if series is None or len(series) < 2 or parse_target(ind[S.TARGET_TEXT]).kind == "qualitative":
+            out[iid] = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
+            continue
+        out[iid] = project(series.reindex(columns=cols), target_year=int(ind[S.TARGET_YEAR]),
+                           bounds=bounds_for_unit(ind[S.UNIT]))
+    return out
+
+
+# --- outline shared by the writers ------------------------------------------------------------
+
+def sections(data: ReportData) -> list[tuple[str, str]]:
+    """The report's top-level sections, in order, as ``(key, numbered heading)``.
+
+    Keys: ``summary``, ``evaluation`` (mid-term/final), ``plan:women``, ``plan:children``
+    (those the report covers), ``units``, ``quality``.
+    """
+    from .i18n import PLAN_LABELS
+
+    lang = data.options.lang
+    keys = ["summary"] + (["evaluation"] if data.evaluation is not None else [])
+    keys += [f"plan:{p}" for p in ("women", "children") if (data.table[S.PLAN] == p).any()]
+    keys += ["units", "quality"]
+    out = []
+    for i, key in enumerate(keys):
+        num = _NUMERALS[i] if lang == "zh" else str(i + 1)
+        if key.startswith("plan:"):
+            heading = data.label("sec_plan", num=num, plan=PLAN_LABELS[key[5:]][lang])
+        elif key == "evaluation":
+            heading = data.label("sec_evaluation", num=num, kind=data.label(data.options.kind))
+        else:
+            heading = data.label(f"sec_{key}", num=num)
+        out.append((key, heading))
+    return out
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def title(data: ReportData) -> str:
+    """The report's title, e.g. 石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告."""
+    kind = data.label(f"kind_{data.options.kind}", year=data.options.year)
+    plans = data.label("plans")
+    return f"{plans}{kind}" if data.options.lang == "zh" else f"{plans}: {kind}"
+
+
+# --- loading, rendering, writing ---------------------------------------------------------------
+
+def load_history(options: ReportOptions, db: str | os.PathLike | None = None) -> History:
+    """What the store knows about the past: the vintage at the previous report, later revisions.
+
+    Without a store (the shipped data are used), the history is empty.
+    """
+    from . import store
+
+    path = db_path(db)
+    if not path.exists():
+        return History()
+    vintage = store.read_observations(path, as_of_date=options.previous_date)
+    revisions = store.revisions(db=path)
+    later = revisions[revisions["changed_at"] > store.vintage_cutoff(options.previous_date)]
+    return History(vintage=vintage if len(vintage) else None,
+                   revisions=later.reset_index(drop=True), submissions=store.submissions(path))
+
+
+def load_inputs(options: ReportOptions, db: str | os.PathLike | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, History]:
+    """The catalogue, the observations (the store, else the shipped data) and the history."""
+    from .catalog import load_catalog
+    from .observations import load_observations
+
+    catalog = load_catalog()
+    return catalog, load_observations(catalog=catalog, db=db), load_history(options, db)
+
+
+def load(options: ReportOptions, db: str | os.PathLike | None = None) -> ReportData:
+    """Read everything (:func:`load_inputs`) and :func:`prepare` the report."""
+    return prepare(options, *load_inputs(options, db))
+
+
+def render(data: ReportData, charts=None) -> dict[str, bytes]:
+    """The three files of a report as bytes: ``report.html``, ``report.docx``, ``data.xlsx``.
+
+    Args:
+        data: the report's content (:func:`prepare`).
+        charts: a :class:`planlib.report_charts.ChartJob` already started on ``data`` (or on
+            its :func:`prepare_current` part), or :class:`planlib.report_charts.ChartOptions`
+            for a new one (default: PNGs, drawn in worker processes).
+    """
+    from .report_charts import ChartJob
+    from .report_docx import render_docx
+    from .report_html import render_html, vega_bundle
+    from .report_xlsx import render_xlsx
+
+    job = charts if isinstance(charts, ChartJob) else ChartJob(data, charts)
+    try:
+        xlsx = render_xlsx(data)
+        vega_bundle()  # made while the charts are drawn elsewhere
+        specs, pngs = job.result()
+    finally:
+        job.close()
+    return {HTML_NAME: render_html(data, specs).encode("utf-8"),
+            DOCX_NAME: render_docx(data, pngs), XLSX_NAME: xlsx}
+
+
+def build_report_bytes(year: int, kind: str = "annual", unit: str | None = None, lang: str = "zh",
+                       db: str | os.PathLike | None = None) -> dict[str, bytes]:
+    """A report's three files in memory (for a download button): name -> bytes.
+
+    Same arguments as :func:`build_report`, without the directory. The charts are drawn in
+    worker processes while last year's report is re-assessed here.
+    """
+    from .report_charts import ChartJob
+
+    options = ReportOptions(year, kind, unit, lang)
+    catalog, observations, history = load_inputs(options, db)
+    current = prepare_current(options, catalog, observations, history)
+    job = ChartJob(current)
+    try:
+        return render(add_comparisons(current, history), job)
+    finally:
+        job.close()
+
+
+def build_report(year: int, kind: str = "annual", unit: str | None = None, lang: str = "zh",
+                 output_dir: str | os.PathLike = "report", db: str | os.PathLike | None = None
+                 ) -> list[Path]:
+    """Write the annual, mid-term or final report into ``output_dir``.
+
+    Args:
+        year: the report's year (data up to it are used).
+        kind: ``annual``, ``midterm`` (the 2025 mid-term evaluation) or ``final`` (2030).
+        unit: narrow the report to one responsible unit, e.g. 县卫生健康委.
+        lang: ``zh`` or ``en``.
+        output_dir: the directory to write ``report.html``, ``report.docx`` and ``data.xlsx`` to.
+        db: the monitoring store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``); without
+            one the shipped data are used.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        PlanlibError: bad arguments (year outside the plan period, unknown unit).
+    """
+    return write_files(build_report_bytes(year, kind, unit, lang, db), output_dir)
+
+
+def write_files(files: dict[str, bytes], output_dir: str | os.PathLike) -> list[Path]:
+    """Write ``files`` into ``output_dir`` all or nothing.
+
+    The files are written into a new hidden directory beside ``output_dir`` first. If
+    ``output_dir`` does not exist, that directory is renamed to it; otherwise each file is moved
+    over the old one. On any error the temporary directory is removed and ``output_dir`` is left
+    as it was.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "r"
+        >>> [p.name for p in write_files({"a.txt": b"1"}, out)]
+        ['a.txt']
+    """
+    out = Path(output_dir)
+    if out.exists() and not out.is_dir():
+        raise PlanlibError(Problem(
+            f"{out} 是一个文件，不是目录", f"{out} is a file, not a directory",
+            "请为报告指定一个目录。", "Give a directory for the report.", file=str(out)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        for name, content in files.items():
+            (tmp / name).write_bytes(content)
+        if not out.exists():
+            os.rename(tmp, out)
+        else:
+            for name in files:
+                os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / name for name in files]

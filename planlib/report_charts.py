@@ -1,0 +1,208 @@
+"""The charts of a report: Vega-Lite specifications for the HTML page, PNG images for Word.
+
+Each indicator's chart is :func:`planlib.charts.indicator_chart` (the explorer's chart: observed
+points, trend, projection with 80 % and 95 % bands, target, 2025 and 2030 markers, the national
+series), sized for a report. Images are rendered offline by vl-convert with fonts that carry
+Chinese glyphs: :func:`register_cjk_fonts` registers the Noto CJK fonts of Debian's
+``fonts-noto-cjk`` (and other usual places) with vl-convert, so no glyph becomes a missing-glyph
+box.
+
+Building and rendering some 90 charts is the slow part of a report, so it runs in worker
+processes (one per core, at most :data:`MAX_WORKERS`) while the main process writes the rest;
+:class:`ChartOptions` ``workers=1`` keeps it in the calling process.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import report_tables as T
+from . import schema as S
+from .report import ReportData
+
+#: Size of the chart shown with each indicator (pixels, before scaling).
+CHART_SIZE = (420, 190)
+#: Where fonts with Chinese glyphs are looked for (Debian fonts-noto-cjk first).
+CJK_FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"),
+                 Path("/usr/share/fonts/opentype/source-han-sans"),
+                 Path("/usr/share/fonts/truetype/wqy"))
+MAX_WORKERS = 4
+# Only the columns the chart draws or shows: every column handed to Altair is copied into the spec.
+_OBSERVED = [S.REGION, S.YEAR, S.VALUE, S.SOURCE, S.CONFIRMATION]
+_PROJECTED = [S.YEAR, S.MEAN, S.LOWER_80, S.UPPER_80, S.LOWER_95, S.UPPER_95, S.IS_PROJECTION]
+#: Below this many charts, starting worker processes costs more than it saves.
+MIN_PARALLEL = 16
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """How the charts of a report are made.
+
+    Attributes:
+        png: also render PNG images (for the Word document).
+        scale: PNG pixels per chart pixel (2 gives about 200 dpi at 14.5 cm).
+        workers: processes to use; None = one per core (at most :data:`MAX_WORKERS`), 1 = here.
+    """
+
+    png: bool = True
+    scale: float = 2.0
+    workers: int | None = None
+
+
+def indicator_chart(data: ReportData, indicator_id: str):
+    """The chart of one indicator, as :func:`planlib.charts.indicator_chart` draws it.
+
+    The title is the indicator's code and name; the subtitle the target and, for illustrative
+    data, 示例数据（非官方统计）.
+    """
+    from . import charts
+    from .targets import parse_target
+
+    row = data.table.set_index(S.INDICATOR_ID).loc[indicator_id]
+    observed = data.observations.loc[data.observations[S.INDICATOR_ID] == indicator_id, _OBSERVED]
+    notes = (data.demo_label(),) if row[T.DEMO] else ()
+    text = charts.ChartText(title=f"{indicator_id} {row[T.NAME]}", target_text=row[T.TARGET],
+                            target_year=int(row[S.TARGET_YEAR]), lang=data.options.lang, notes=notes)
+    projection = data.projections.get(indicator_id, pd.DataFrame(columns=S.PROJECTION_COLUMNS))
+    projection = projection.reindex(columns=_PROJECTED)
+    chart = charts.indicator_chart(observed.reset_index(drop=True), projection,
+                                   parse_target(row[T.TARGET]), text)
+    return chart.properties(width=CHART_SIZE[0], height=CHART_SIZE[1])
+
+
+def charted_ids(data: ReportData) -> list[str]:
+    """The indicators that get a chart: those with at least one county value."""
+    county = T.county_rows(data.observations)
+    return [i for i in data.table[S.INDICATOR_ID] if i in set(county[S.INDICATOR_ID])]
+
+
+@functools.lru_cache(maxsize=1)
+def register_cjk_fonts() -> tuple[str, ...]:
+    """Register the font directories of :data:`CJK_FONT_DIRS` that exist with vl-convert (once).
+
+    Returns:
+        The directories registered.
+    """
+    import vl_convert
+
+    found = tuple(str(d) for d in CJK_FONT_DIRS if d.is_dir())
+    for directory in found:
+        vl_convert.register_font_directory(directory)
+    return found
+
+
+def to_png(spec: dict, scale: float = 2.0) -> bytes:
+    """A Vega-Lite specification rendered to PNG offline, with the CJK fonts registered."""
+    import vl_convert
+
+    register_cjk_fonts()
+    return vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec), scale=scale)
+
+
+def json_safe(value):
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
+
+    Examples:
+        >>> json_safe({"a": [1.0, float("nan")], "b": {"c": float("inf")}})
+        {'a': [1.0, None], 'b': {'c': None}}
+    """
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _render(data: ReportData, ids: list[str], png: bool, scale: float) -> list[tuple]:
+    out = []
+    for iid in ids:
+        spec = json_safe(indicator_chart(data, iid).to_dict(validate=False))
+        out.append((iid, spec, to_png(spec, scale) if png else None))
+    return out
+
+
+# --- worker processes ----------------------------------------------------------------------------
+
+_WORKER_DATA: ReportData | None = None
+
+
+def _init_worker(data: ReportData) -> None:
+    global _WORKER_DATA
+    _WORKER_DATA = data
+
+
+def _work(ids: list[str], png: bool, scale: float) -> list[tuple]:
+    return _render(_WORKER_DATA, ids, png, scale)
+
+
+class ChartJob:
+    """Charts being made (in worker processes, or here); :meth:`result` waits for them.
+
+    Start it, do other work, then ``specs, pngs = job.result()``. With fewer than
+    :data:`MIN_PARALLEL` charts or ``workers=1`` the charts are made here, at once.
+    """
+
+    def __init__(self, data: ReportData, options: ChartOptions | None = None):
+        self.options = options or ChartOptions()
+        ids = charted_ids(data)
+        workers = self.options.workers or min(os.cpu_count() or 1, MAX_WORKERS)
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future] = []
+        self._local: list[tuple] | None = None
+        if workers <= 1 or len(ids) < MIN_PARALLEL:
+            self._local = _render(data, ids, self.options.png, self.options.scale)
+            return
+        context = _worker_context()
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                         initargs=(data,))
+        for chunk in _chunks(ids, workers * 3):
+            self._futures.append(
+                self._pool.submit(_work, chunk, self.options.png, self.options.scale))
+
+    def result(self) -> tuple[dict[str, dict], dict[str, bytes]]:
+        """``(specs, pngs)``: indicator id -> Vega-Lite spec, and -> PNG bytes (if asked for)."""
+        try:
+            rows = self._local if self._local is not None else [
+                r for f in self._futures for r in f.result()]
+        finally:
+            self.close()
+        specs = {iid: spec for iid, spec, _ in rows}
+        pngs = {iid: png for iid, _, png in rows if png is not None}
+        return specs, pngs
+
+    def close(self) -> None:
+        """Stop the worker processes (unfinished charts are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _worker_context():
+    """Fork workers from a clean server process (never from this one, which may hold threads)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # Windows
+    context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has imported pandas and Altair once (if it starts now).
+    context.set_forkserver_preload(["planlib.report_charts", "planlib.charts"])
+    return context
+
+
+def _chunks(items: list[str], n: int) -> list[list[str]]:
+    """``items`` in about ``n`` consecutive chunks.
+
+    Examples:
+        >>> _chunks(["a", "b", "c", "d", "e"], 2)
+        [['a', 'b', 'c'], ['d', 'e']]
+    """
+    size = max(1, -(-len(items) // n))
+    return [items[i:i + size] for i in range(0, len(items), size)]

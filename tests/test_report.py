@@ -1,0 +1,392 @@
+"""The annual, mid-term and final reports: content, the three files, marking, atomic output.
+
+Fast tests use a few real catalogue rows and observations written inline; the tests marked
+``slow`` build the full report on the shipped data once per module and check the files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+
+import docx
+import openpyxl
+import pandas as pd
+import pytest
+import vl_convert
+
+from planlib import report, report_charts, report_docx, report_tables
+from planlib import schema as S
+from planlib.catalog import indicators_of_unit, load_catalog, units_of
+from planlib.cli import main
+from planlib.errors import PlanlibError
+from planlib.report import History, ReportOptions, prepare
+from planlib.report_charts import ChartOptions
+
+DEMO = S.DEMO_LABEL_ZH
+PLAN_SOURCE = "石柱县儿童发展规划（2021—2030年）·发展基础"
+OBSERVATIONS_CSV = f"""indicator_id,region,year,value,source
+W03,石柱县,2018,10.0,demo
+W03,石柱县,2019,9.0,demo
+W03,石柱县,2020,8.5,demo
+W03,石柱县,2021,8.0,demo
+W03,石柱县,2022,7.5,demo
+W03,石柱县,2023,7.0,demo
+W03,石柱县,2024,6.5,demo
+W03,全国,2020,16.9,国家卫生健康委
+W03,全国,2021,16.1,国家卫生健康委
+W01,石柱县,2019,62.0,demo
+W01,石柱县,2020,64.0,demo
+W01,石柱县,2021,66.0,demo
+W01,石柱县,2022,65.0,demo
+W01,石柱县,2023,68.0,demo
+W01,石柱县,2024,70.0,demo
+W11,石柱县,2020,95.0,demo
+W11,石柱县,2021,95.5,demo
+W11,石柱县,2022,96.0,demo
+W11,石柱县,2023,96.2,demo
+W13,石柱县,2020,45.0,demo
+W13,石柱县,2024,46.0,demo
+C02,石柱县,2019,2.8,demo
+C02,石柱县,2020,1.5,{PLAN_SOURCE}
+C02,石柱县,2021,2.4,demo
+C02,石柱县,2022,2.2,demo
+C02,石柱县,2023,2.0,demo
+C02,石柱县,2024,1.9,demo
+"""
+IDS = ["W01", "W03", "W11", "W13", "C02"]
+
+
+def observations(text: str = OBSERVATIONS_CSV) -> pd.DataFrame:
+    """Observations as the loaders return them: every column, empty text as ""."""
+    frame = pd.read_csv(io.StringIO(text)).reindex(columns=S.OBS_COLUMNS)
+    texts = [S.STATUS, S.NOTE, S.CONFIRMATION]
+    return frame.assign(**{c: frame[c].astype(object).fillna("") for c in texts})
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    cat = load_catalog()
+    return cat[cat[S.INDICATOR_ID].isin(IDS)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def small(catalog):
+    """The annual report 2024 on five indicators (no store history)."""
+    return prepare(ReportOptions(2024), catalog, observations())
+
+
+# --- content --------------------------------------------------------------------------------------
+
+def test_indicator_table_values(small):
+    table = small.table.set_index(S.INDICATOR_ID)
+    assert list(small.table[S.INDICATOR_ID]) == ["W01", "W03", "W11", "W13", "C02"]
+    assert table.loc["W03", report_tables.BASELINE] == 8.5
+    assert table.loc["W03", report_tables.LATEST_VALUE] == 6.5
+    assert table.loc["W03", report_tables.CHANGE] == pytest.approx(-2.0)
+    assert table.loc["C02", report_tables.BASELINE] == 1.5  # the plan's figure, not demo
+    assert table.loc["W11", report_tables.LATEST_YEAR] == 2023
+    assert not table.loc["W11", report_tables.HAS_YEAR] and table.loc["W03", report_tables.HAS_YEAR]
+    assert table.loc["W13", report_tables.STATUS] == S.NOT_ASSESSABLE  # 保持合理比例
+    assert set(table[report_tables.STATUS]) <= set(S.STATUS_CODES)
+    assert table.loc["W03", report_tables.BINDING] and not table.loc["W01", report_tables.BINDING]
+    assert small.demo
+
+
+def test_projection_reaches_the_target_year(small):
+    frame = small.projections["W01"]
+    assert frame[S.YEAR].max() == 2030 and frame[S.IS_PROJECTION].any()
+    assert (frame[S.UPPER_95] <= 100).all()  # a percentage stays below 100
+    assert small.projections["W13"].empty  # 保持合理比例: nothing to project to
+
+
+def test_later_years_do_not_leak_in(catalog):
+    later = observations("indicator_id,region,year,value,source\nW03,石柱县,2025,99.0,demo\n")
+    extra = pd.concat([observations(), later], ignore_index=True)
+    data = prepare(ReportOptions(2024), catalog, extra)
+    assert data.table.set_index(S.INDICATOR_ID).loc["W03", report_tables.LATEST_VALUE] == 6.5
+    assert data.observations[S.YEAR].max() == 2024
+
+
+def test_previous_report_from_the_vintage(catalog):
+    # Last year's report saw W03 far above the target; since then the values were corrected.
+    vintage = observations().assign(value=lambda f: f[S.VALUE].where(f[S.INDICATOR_ID] != "W03", 30.0))
+    revisions = pd.DataFrame({
+        S.INDICATOR_ID: ["W03"], S.REGION: ["石柱县"], S.YEAR: [2023], "old_value": [30.0],
+        "new_value": [7.0], "changed_at": ["2025-01-05T02:00:00.000000Z"], "reason": ["核对更正"]})
+    data = prepare(ReportOptions(2024), catalog, observations(), History(vintage, revisions))
+    assert data.vintage_used
+    prev = report_tables.county_rows(data.previous).set_index(S.INDICATOR_ID)
+    assert prev.loc["W03", "status"] == S.OFF_TRACK
+    changes = report_tables.status_changes(data.table, data.previous).set_index(S.INDICATOR_ID)
+    assert changes.loc["W03", "direction"] == "improved"
+    assert data.revised[["old_value", "new_value", "reason"]].values.tolist() == [[30.0, 7.0, "核对更正"]]
+
+
+def test_status_counts_and_binding_at_risk(small):
+    counts = report_tables.status_counts(small.table, [S.PLAN]).set_index(S.PLAN)
+    assert counts.loc["women", "total"] == 4 and counts.loc["children", "total"] == 1
+    assert counts.loc["women", S.NOT_ASSESSABLE] == 1
+    risky = report_tables.binding_at_risk(small.table)
+    assert set(risky[report_tables.STATUS]) <= {S.AT_RISK, S.OFF_TRACK}
+    assert risky[report_tables.BINDING].all()
+
+
+def test_data_quality(small):
+    overview = report_tables.unit_overview(small.table, small.catalog, small.units).set_index("unit")
+    assert overview.loc["县教委", "no_data"] == ["W11"]  # no 2024 value
+    assert overview.loc["县教委", "indicators"] == ["W11", "W13"]
+    subs = pd.DataFrame({"department": ["县教委"], "reporting_year": [2024]})
+    assert report_tables.missing_submissions(small.units, subs, 2024) == ["县卫生健康委"]
+    demo = report_tables.demo_values(small.observations, small.table, 2024).set_index(S.INDICATOR_ID)
+    assert demo.loc["C02", "n_demo"] == 5  # the 2020 plan figure is not demo
+
+
+def test_unit_narrows_the_report(catalog):
+    data = prepare(ReportOptions(2024, unit="县教委"), catalog, observations())
+    assert list(data.table[S.INDICATOR_ID]) == ["W11", "W13"]
+    assert data.units == ["县教委"]
+    assert set(data.observations[S.INDICATOR_ID]) == {"W11", "W13"}
+
+
+def test_unknown_unit_and_bad_year_are_refused(catalog):
+    with pytest.raises(PlanlibError, match="县教育局"):
+        prepare(ReportOptions(2024, unit="县教育局"), catalog, observations())
+    with pytest.raises(PlanlibError, match="2019"):
+        ReportOptions(2019)
+    with pytest.raises(PlanlibError, match="kind"):
+        ReportOptions(2024, kind="weekly")
+
+
+def test_midterm_evaluation(catalog):
+    data = prepare(ReportOptions(2025, "midterm"), catalog, observations())
+    ev = data.evaluation.set_index(S.INDICATOR_ID)
+    assert data.options.as_of_years == (2022, 2023)
+    assert ev.loc["W03", "met"] is True  # 6.5 < 8
+    assert ev.loc["W01", "met"] is None  # 逐年提高 cannot be decided from one value
+    assert {"status_2022", "projected_2023", "within_2023"} <= set(ev.columns)
+    # Made with data to 2022, the projection for 2024 lies beyond that data; W11's latest is 2023.
+    assert ev.loc["W03", "projected_2022"] > 0 and ev.loc["W03", "within_2022"] in (True, False)
+    assert ev.loc["W13", "status_2022"] == S.NOT_ASSESSABLE
+
+
+def test_sections_follow_the_plans(small):
+    keys = [k for k, _ in report.sections(small)]
+    assert keys == ["summary", "plan:women", "plan:children", "units", "quality"]
+    headings = dict(report.sections(small))
+    assert headings["plan:women"] == "二、妇女发展规划" and headings["plan:children"] == "三、儿童发展规划"
+    assert report.title(small) == "石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告"
+
+
+@pytest.mark.slow  # the first Altair chart of a process loads the Vega-Lite schema
+def test_indicator_chart_spec(small):
+    spec = report_charts.indicator_chart(small, "W03").to_dict()
+    assert spec["title"]["text"] == "W03 孕产妇死亡率（1/10万）"
+    assert DEMO in spec["title"]["subtitle"]
+    assert (spec["width"], spec["height"]) == report_charts.CHART_SIZE
+    assert report_charts.charted_ids(small) == ["W01", "W03", "W11", "W13", "C02"]
+
+
+# --- fonts -------------------------------------------------------------------------------------
+
+def _text_png(text: str) -> bytes:
+    spec = {"data": {"values": [{"t": text}]}, "mark": {"type": "text", "fontSize": 40,
+            "font": "Noto Sans CJK SC"}, "encoding": {"text": {"field": "t"}},
+            "width": 200, "height": 60}
+    return report_charts.to_png(spec, scale=1)
+
+
+def test_chinese_glyphs_are_drawn_not_boxes():
+    fc = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    assert "Noto Sans CJK SC" in fc.stdout, "install fonts-noto-cjk"
+    assert report_charts.register_cjk_fonts()
+    # Characters without a glyph all come out as the same box; real glyphs differ.
+    assert _text_png("孕产妇") != _text_png("\U000F0001\U000F0002\U000F0003")
+    assert _text_png("孕产妇") != _text_png("死亡率")
+    svg = vl_convert.vegalite_to_svg(report_charts.json_safe(
+        {"title": "孕产妇死亡率", "mark": "point", "config": {"font": "Noto Sans CJK SC"}}))
+    assert 'font-family="Noto Sans CJK SC"' in svg and "孕产妇死亡率" in svg
+
+
+# --- the three files ---------------------------------------------------------------------------
+
+EXTERNAL = [re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I),
+            re.compile(r"@import", re.I),
+            re.compile(r"""url\(\s*["']?\s*(?:https?:)?//""", re.I)]
+
+
+def external_references(html: str) -> list[str]:
+    return [m.group(0) for pattern in EXTERNAL for m in pattern.finditer(html)]
+
+
+def docx_text(doc: docx.document.Document) -> str:
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def xlsx_sheets(content: bytes) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+
+@pytest.mark.slow
+def test_small_report_in_english(catalog):
+    data = prepare(ReportOptions(2025, "midterm", lang="en"), catalog, observations())
+    files = report.render(data, ChartOptions(workers=1))
+    html = files[report.HTML_NAME].decode("utf-8")
+    assert "1. Summary" in html and "Women&#x27;s Development Plan" in html and "总体情况" not in html
+    assert "Mid-term evaluation: progress since the 2020 baseline" in html
+    doc = docx.Document(io.BytesIO(files[report.DOCX_NAME]))
+    assert [s.header.paragraphs[0].text for s in doc.sections] == [S.DEMO_LABEL_EN]
+    sheets = xlsx_sheets(files[report.XLSX_NAME])
+    assert {"Summary", "Women", "Children", "Evaluation"} <= set(sheets)
+    assert sheets["Women"][0][0] == S.DEMO_LABEL_EN
+    assert "Status in 2022" in sheets["Evaluation"][1]
+
+
+def test_no_demo_no_mark(catalog):
+    real = observations().assign(source="县卫生健康委")
+    data = prepare(ReportOptions(2024), catalog, real)
+    assert not data.demo
+    content = report_docx.render_docx(data, {})
+    doc = docx.Document(io.BytesIO(content))
+    assert all(DEMO not in p.text for s in doc.sections for p in s.header.paragraphs)
+    assert DEMO not in docx_text(doc)
+
+
+def test_docx_chinese_fonts(small):
+    doc = docx.Document(io.BytesIO(report_docx.render_docx(small, {})))
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        rfonts = doc.styles[name].element.rPr.rFonts
+        assert rfonts.get(docx.oxml.ns.qn("w:eastAsia")) in ("SimSun", "SimHei"), name
+
+
+# --- writing all or nothing -------------------------------------------------------------------
+
+def test_write_files_all_or_nothing(tmp_path):
+    out = tmp_path / "r"
+    with pytest.raises(TypeError):
+        report.write_files({"a.txt": b"1", "b.txt": None}, out)
+    assert list(tmp_path.iterdir()) == []
+    report.write_files({"a.txt": b"1"}, out)
+    report.write_files({"a.txt": b"2", "b.txt": b"3"}, out)
+    assert (out / "a.txt").read_bytes() == b"2" and sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+@pytest.mark.slow
+def test_failure_midway_leaves_no_output(tmp_path, monkeypatch, catalog):
+    monkeypatch.setattr(report, "load_inputs", lambda options, db=None: (catalog, observations(), History()))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report_docx, "render_docx", broken)
+    with pytest.raises(RuntimeError):
+        report.build_report(year=2024, output_dir=tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the full report on the shipped data (slow; built once per module) ---------------------------
+
+@pytest.fixture(scope="module")
+def store_db(tmp_path_factory):
+    """A store seeded with the shipped data, in which C02 2023 was corrected by the 卫健委."""
+    from planlib import store
+
+    db = tmp_path_factory.mktemp("store") / "monitoring.sqlite"
+    store.ensure_store(db)
+    rows = pd.DataFrame({S.INDICATOR_ID: ["C02"], S.YEAR: [2023], S.VALUE: [1.7],
+                         S.SOURCE: ["县卫生健康委"], S.STATUS: ["reported"], S.NOTE: ["核对后更正"]})
+    store.import_observations(rows, store.SubmissionMeta("c02.xlsx", department="县卫生健康委",
+                                                         reporting_year=2024), db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory, store_db):
+    out = tmp_path_factory.mktemp("report") / "annual-2024"
+    paths = report.build_report(year=2024, kind="annual", output_dir=out, db=store_db)
+    return {p.name: p.read_bytes() for p in paths}
+
+
+@pytest.mark.slow
+def test_full_report_names_every_indicator(full):
+    ids = load_catalog()[S.INDICATOR_ID].tolist()
+    assert len(ids) == 90
+    html = full[report.HTML_NAME].decode("utf-8")
+    text = docx_text(docx.Document(io.BytesIO(full[report.DOCX_NAME])))
+    sheets = xlsx_sheets(full[report.XLSX_NAME])
+    plan_ids = {row[0] for name in ("妇女发展规划", "儿童发展规划") for row in sheets[name]}
+    for iid in ids:
+        assert f'id="{iid}"' in html and f'"chart-{iid}"' in html, iid
+        assert f"{iid} " in text, iid
+        assert iid in plan_ids, iid
+
+
+@pytest.mark.slow
+def test_full_html_loads_nothing_from_outside(full):
+    html = full[report.HTML_NAME].decode("utf-8")
+    assert external_references(html) == []
+    assert external_references('<img src="https://x.org/a.png">') != []  # the check works
+    assert "vegaEmbed" in html and html.count('<script type="application/json"') == 1
+    assert '<div class="demo-banner" role="note">示例数据（非官方统计）</div>' in html
+
+
+@pytest.mark.slow
+def test_full_docx_summary_table_and_marks(full):
+    doc = docx.Document(io.BytesIO(full[report.DOCX_NAME]))
+    header = ["规划", "✖ 难以达标", "⚠ 存在风险", "↗ 有望达标", "✔ 已达标", "？ 数据不足", "◇ 定性指标", "合计"]
+    summary = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == header]
+    assert len(summary) == 1
+    rows = {r.cells[0].text: r.cells[-1].text for r in summary[0].rows[1:]}
+    assert rows == {"妇女发展规划": "50", "儿童发展规划": "40"}
+    assert all(s.header.paragraphs[0].text == DEMO for s in doc.sections)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("二、妇女发展规划") < headings.index("妇女与健康") < headings.index("三、儿童发展规划")
+    assert headings.index("三、儿童发展规划") < headings.index("儿童与健康")
+    with zipfile.ZipFile(io.BytesIO(full[report.DOCX_NAME])) as z:
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 80
+
+
+@pytest.mark.slow
+def test_full_xlsx_sheets(full):
+    sheets = xlsx_sheets(full[report.XLSX_NAME])
+    units = set(units_of(load_catalog()))
+    assert {"摘要", "妇女发展规划", "儿童发展规划", "数据质量"} | units <= set(sheets)
+    assert all(rows[0][0] == DEMO for rows in sheets.values())
+    header = sheets["妇女发展规划"][1]
+    for col in ("指标代码", "指标名称", "计量单位", "目标值", "指标属性", "责任单位", "基期值（2020年）",
+                "2015", "2024", "最新值", "目标年预测值", "95%区间下限", "95%区间上限", "状态", "说明"):
+        assert col in header, col
+    w03 = next(r for r in sheets["妇女发展规划"] if r[0] == "W03")
+    assert w03[header.index("目标值")] == "< 8" and w03[header.index("指标属性")] == "约束性"
+    c02 = next(r for r in sheets["儿童发展规划"] if r[0] == "C02")
+    assert c02[header.index("基期值（2020年）")] == 1.5 and c02[header.index("2023")] == 1.7
+    assert [r[0] for r in sheets["县残联"][2:]] == ["C26", "C27"]
+
+
+@pytest.mark.slow
+def test_full_report_shows_the_revision(full):
+    html = full[report.HTML_NAME].decode("utf-8")
+    assert "核对后更正" in html and "县卫生健康委" in html
+    rows = xlsx_sheets(full[report.XLSX_NAME])["修订记录"]
+    assert any(r[0] == "C02" and r[3] == "2023" and r[5] == "1.7" for r in rows)
+
+
+@pytest.mark.slow
+def test_cli_unit_report(tmp_path, store_db):
+    out = tmp_path / "jw"
+    assert main(["report", "--year", "2024", "--unit", "县教委", "--output", str(out),
+                 "--db", str(store_db)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["data.xlsx", "report.docx", "report.html"]
+    mine = set(indicators_of_unit(load_catalog(), "县教委")[S.INDICATOR_ID])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'<article class="indicator" id="([A-Z]\d\d[a-z]?)"', html))
+    assert shown == mine
+    sheets = xlsx_sheets((out / "data.xlsx").read_bytes())
+    assert "县教委" in sheets and "县卫生健康委" not in sheets
+    assert main(["report", "--year", "2024", "--unit", "县教育局", "--output", str(tmp_path / "x"),
+                 "--db", str(store_db)]) == 2
+    assert not (tmp_path / "x").exists()
