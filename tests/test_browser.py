@@ -218,3 +218,18 @@ def test_no_request_leaves_the_machine(session):
     outside = [u for u in requests
                if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
     assert outside == []
+
+
+@pytest.mark.parametrize("path", ["00-dashboard.ipynb", "02-data-intake.ipynb", "..%2Fdata%2Fcatalog.csv",
+                                  "..%2Fdata%2Fmonitoring.sqlite", "..%2Fplanlib%2Fstore.py",
+                                  "..%2Fvoila.json"])
+def test_server_does_not_serve_data_notebooks_or_source(voila_url, path):
+    """voila.json's file rules: Voila serves files below the notebook's folder, and refuses (403,
+    not merely 404) the notebooks, the data, the database and the source, even by a path that
+    climbs out of that folder."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(f"{voila_url}voila/files/{path}", timeout=10)
+    assert info.value.code == 403
