@@ -24,10 +24,10 @@ Usage in a notebook::
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import io
-import math
 import os
 import pickle
 from dataclasses import dataclass
@@ -39,7 +39,7 @@ import ipywidgets as W
 import pandas as pd
 import traitlets
 
-from . import charts, i18n
+from . import charts, i18n, report_format
 from . import schema as S
 from .config import COUNTY, NATIONAL, ROOT
 from .errors import PlanlibError
@@ -205,7 +205,8 @@ class Model:
 _MODELS: dict[str, Model] = {}
 CACHE_DIR = ROOT / "build" / "app-cache"
 #: The modules whose code decides what the cache holds.
-CACHED_BY = ("apps", "assess", "charts", "config", "errors", "forecast", "i18n", "schema", "targets")
+CACHED_BY = ("apps", "assess", "charts", "config", "errors", "forecast", "i18n", "report_format", "schema",
+             "targets")
 
 
 def code_version() -> str:
@@ -269,10 +270,10 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
                       as_of: int | None = None) -> pd.DataFrame:
     """Project one catalogue indicator as the assessment does (empty when it cannot be projected).
 
-    Qualitative targets and series of fewer than two years give an empty frame.
+    Qualitative targets and series of fewer than two years give an empty frame; the rest is
+    :func:`planlib.assess.project_series`, the one place that decides how an indicator is projected.
     """
-    from . import forecast
-    from .assess import bounds_for_unit
+    from .assess import project_series  # imported here: assessment pulls in statsmodels
 
     empty = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
     if parse_target(indicator[S.TARGET_TEXT]).kind == "qualitative":
@@ -281,8 +282,7 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
     series = indicator_series(observations, indicator[S.INDICATOR_ID], as_of, target_year)
     if len(series) < 2:
         return empty
-    return forecast.project(series, target_year=target_year, method=method,
-                            bounds=bounds_for_unit(indicator[S.UNIT]))
+    return project_series(series, indicator[S.UNIT], target_year, method)
 
 
 # --- what the dashboard shows: pure functions ----------------------------------------------------
@@ -429,18 +429,8 @@ def binding_alerts(table: pd.DataFrame) -> pd.DataFrame:
     return sort_table(hit, "status")
 
 
-def fmt_number(x: object) -> str:
-    """A value as a reader sees it: at most two decimals (three below 1), thousands separated.
-
-    Examples:
-        >>> fmt_number(91.5), fmt_number(0.0351), fmt_number(102345.0), fmt_number(None)
-        ('91.5', '0.035', '102,345', '—')
-    """
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return "—"
-    x = float(x)
-    digits = 3 if abs(x) < 1 else 2
-    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if "." in f"{x:.{digits}f}" else f"{x:,.0f}"
+#: A value as a reader sees it: at most two decimals (three below 1), thousands separated, "—" if missing.
+fmt_number = functools.partial(report_format.fmt_number, digits=None)
 
 
 def fmt_latest(value: object, year: object, lang: str = "zh") -> str:
@@ -848,21 +838,6 @@ def chart_data(observed: pd.DataFrame, projection: pd.DataFrame, indicator_id: s
     return frame.rename(columns={k: _label(v, lang) for k, v in headings.items()})
 
 
-def chart_file(spec: dict, fmt: str) -> bytes:
-    """A chart as a PNG (twice the screen resolution) or SVG file, rendered offline by vl-convert.
-
-    Examples:
-        >>> spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
-        >>> chart_file(spec, "svg")[:4], chart_file(spec, "png")[1:4]
-        (b'<svg', b'PNG')
-    """
-    import vl_convert as vlc
-
-    if fmt == "png":
-        return vlc.vegalite_to_png(spec, scale=2)
-    return vlc.vegalite_to_svg(spec).encode("utf-8")
-
-
 def figure_html(spec: dict, description: str) -> str:
     """A chart drawn once, offline, as inline SVG: for charts that need no interaction.
 
@@ -871,7 +846,7 @@ def figure_html(spec: dict, description: str) -> str:
         >>> figure_html(spec, "一个点").startswith('<figure class="planlib-figure" role="img" aria-label="一个点"><svg')
         True
     """
-    svg = chart_file(spec, "svg").decode("utf-8")
+    svg = charts.render(spec, "svg").decode("utf-8")
     return (f'<figure class="planlib-figure" role="img" aria-label="{html.escape(description)}">'
             f'{svg}</figure>')
 
@@ -1000,8 +975,8 @@ class Explorer:
         self.as_of = W.IntSlider(value=years[-1], min=years[0], max=years[-1], continuous_update=False,
                                  layout=W.Layout(width="340px"))
         self.banner, self.info, self.chart = W.HTML(), W.HTML(), _chart_widget()
-        self.downloads = [DownloadButton(lambda: chart_file(self._view.spec, "png"), "chart.png", ""),
-                          DownloadButton(lambda: chart_file(self._view.spec, "svg"), "chart.svg", ""),
+        self.downloads = [DownloadButton(lambda: charts.render(self._view.spec, "png"), "chart.png", ""),
+                          DownloadButton(lambda: charts.render(self._view.spec, "svg"), "chart.svg", ""),
                           DownloadButton(lambda: csv_bytes(self._view.data), "chart-data.csv", "")]
         self.ui = self._layout()
         self._label_controls()

@@ -275,8 +275,9 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
                 as_of: int | None = None) -> dict[str, pd.DataFrame]:
     """Each indicator's county series projected to its target year, as the assessment does it.
 
-    The series, the method (``auto``) and the natural bounds are those the assessment uses; an
-    indicator with fewer than two values or a qualitative target (保持合理比例) gets an empty frame.
+    Each series goes through :func:`planlib.assess.project_series` (method ``auto``, natural bounds
+    and rate multiplier of the unit); an indicator with fewer than two values or a qualitative
+    target (保持合理比例) gets an empty frame.
 
     Examples:
         >>> cat = pd.DataFrame({"indicator_id": ["A"], "unit": ["%"], "target_text": ["≥ 60"],
@@ -287,21 +288,18 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
         >>> int(frame["year"].max()), bool((frame["upper_95"] <= 100).all())
         (2030, True)
     """
-    from .assess import bounds_for_unit, known_as_of
-    from .forecast import project
+    from .assess import known_as_of, project_series
     from .targets import parse_target
 
     obs = T.county_rows(known_as_of(observations, as_of)).dropna(subset=[S.VALUE])
     groups = {k: g.sort_values(S.YEAR) for k, g in obs.groupby(S.INDICATOR_ID)}
-    cols = [S.YEAR, S.VALUE, S.NUMERATOR, S.DENOMINATOR]
     out = {}
     for ind in catalog.to_dict("records"):
         iid, series = ind[S.INDICATOR_ID], groups.get(ind[S.INDICATOR_ID])
         if series is None or len(series) < 2 or parse_target(ind[S.TARGET_TEXT]).kind == "qualitative":
             out[iid] = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
             continue
-        out[iid] = project(series.reindex(columns=cols), target_year=int(ind[S.TARGET_YEAR]),
-                           bounds=bounds_for_unit(ind[S.UNIT]))
+        out[iid] = project_series(series, ind[S.UNIT], int(ind[S.TARGET_YEAR]))
     return out
 
 

@@ -2,10 +2,10 @@
 
 Each indicator's chart is :func:`planlib.charts.indicator_chart` (the explorer's chart: observed
 points, trend, projection with 80 % and 95 % bands, target, 2025 and 2030 markers, the national
-series), sized for a report. Images are rendered offline by vl-convert with fonts that carry
-Chinese glyphs: :func:`register_cjk_fonts` registers the Noto CJK fonts of Debian's
-``fonts-noto-cjk`` (and other usual places) with vl-convert, so no glyph becomes a missing-glyph
-box.
+series), sized for a report. Images are rendered offline by :func:`planlib.charts.render`
+(vl-convert, with the Noto CJK fonts of Debian's ``fonts-noto-cjk`` registered, so no glyph
+becomes a missing-glyph box); a PNG drawn before from the same specification is reused
+(:func:`planlib.charts.render_reusing`), so a report made again redraws only what changed.
 
 Building and rendering some 90 charts is the slow part of a report, so it runs in worker
 processes (one per core, at most :data:`MAX_WORKERS`) while the main process writes the rest;
@@ -14,13 +14,10 @@ processes (one per core, at most :data:`MAX_WORKERS`) while the main process wri
 
 from __future__ import annotations
 
-import functools
-import math
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -30,10 +27,6 @@ from .report import ReportData
 
 #: Size of the chart shown with each indicator (pixels, before scaling).
 CHART_SIZE = (420, 190)
-#: Where fonts with Chinese glyphs are looked for (Debian fonts-noto-cjk first).
-CJK_FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"),
-                 Path("/usr/share/fonts/opentype/source-han-sans"),
-                 Path("/usr/share/fonts/truetype/wqy"))
 MAX_WORKERS = 4
 # Only the columns the chart draws or shows: every column handed to Altair is copied into the spec.
 _OBSERVED = [S.REGION, S.YEAR, S.VALUE, S.SOURCE, S.CONFIRMATION]
@@ -50,11 +43,14 @@ class ChartOptions:
         png: also render PNG images (for the Word document).
         scale: PNG pixels per chart pixel (2 gives about 200 dpi at 14.5 cm).
         workers: processes to use; None = one per core (at most :data:`MAX_WORKERS`), 1 = here.
+        reuse: reuse PNGs drawn before from the same specification
+            (:func:`planlib.charts.render_reusing`); False draws every one anew.
     """
 
     png: bool = True
     scale: float = 2.0
     workers: int | None = None
+    reuse: bool = True
 
 
 def indicator_chart(data: ReportData, indicator_id: str):
@@ -70,12 +66,12 @@ def indicator_chart(data: ReportData, indicator_id: str):
     observed = data.observations.loc[data.observations[S.INDICATOR_ID] == indicator_id, _OBSERVED]
     notes = (data.demo_label(),) if row[T.DEMO] else ()
     text = charts.ChartText(title=f"{indicator_id} {row[T.NAME]}", target_text=row[T.TARGET],
-                            target_year=int(row[S.TARGET_YEAR]), lang=data.options.lang, notes=notes)
+                            target_year=int(row[S.TARGET_YEAR]), lang=data.options.lang, notes=notes,
+                            size=CHART_SIZE)
     projection = data.projections.get(indicator_id, pd.DataFrame(columns=S.PROJECTION_COLUMNS))
     projection = projection.reindex(columns=_PROJECTED)
-    chart = charts.indicator_chart(observed.reset_index(drop=True), projection,
-                                   parse_target(row[T.TARGET]), text)
-    return chart.properties(width=CHART_SIZE[0], height=CHART_SIZE[1])
+    return charts.indicator_chart(observed.reset_index(drop=True), projection,
+                                  parse_target(row[T.TARGET]), text)
 
 
 def charted_ids(data: ReportData) -> list[str]:
@@ -84,50 +80,14 @@ def charted_ids(data: ReportData) -> list[str]:
     return [i for i in data.table[S.INDICATOR_ID] if i in set(county[S.INDICATOR_ID])]
 
 
-@functools.lru_cache(maxsize=1)
-def register_cjk_fonts() -> tuple[str, ...]:
-    """Register the font directories of :data:`CJK_FONT_DIRS` that exist with vl-convert (once).
+def _render(data: ReportData, ids: list[str], options: ChartOptions) -> list[tuple]:
+    from .charts import json_safe, render, render_reusing  # imported here: Altair takes seconds
 
-    Returns:
-        The directories registered.
-    """
-    import vl_convert
-
-    found = tuple(str(d) for d in CJK_FONT_DIRS if d.is_dir())
-    for directory in found:
-        vl_convert.register_font_directory(directory)
-    return found
-
-
-def to_png(spec: dict, scale: float = 2.0) -> bytes:
-    """A Vega-Lite specification rendered to PNG offline, with the CJK fonts registered."""
-    import vl_convert
-
-    register_cjk_fonts()
-    return vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec), scale=scale)
-
-
-def json_safe(value):
-    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
-
-    Examples:
-        >>> json_safe({"a": [1.0, float("nan")], "b": {"c": float("inf")}})
-        {'a': [1.0, None], 'b': {'c': None}}
-    """
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _render(data: ReportData, ids: list[str], png: bool, scale: float) -> list[tuple]:
     out = []
     for iid in ids:
         spec = json_safe(indicator_chart(data, iid).to_dict(validate=False))
-        out.append((iid, spec, to_png(spec, scale) if png else None))
+        draw = render_reusing if options.reuse else render
+        out.append((iid, spec, draw(spec, "png", options.scale) if options.png else None))
     return out
 
 
@@ -141,8 +101,8 @@ def _init_worker(data: ReportData) -> None:
     _WORKER_DATA = data
 
 
-def _work(ids: list[str], png: bool, scale: float) -> list[tuple]:
-    return _render(_WORKER_DATA, ids, png, scale)
+def _work(ids: list[str], options: ChartOptions) -> list[tuple]:
+    return _render(_WORKER_DATA, ids, options)
 
 
 class ChartJob:
@@ -160,14 +120,14 @@ class ChartJob:
         self._futures: list[Future] = []
         self._local: list[tuple] | None = None
         if workers <= 1 or len(ids) < MIN_PARALLEL:
-            self._local = _render(data, ids, self.options.png, self.options.scale)
+            self._local = _render(data, ids, self.options)
             return
         context = _worker_context()
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                          initargs=(data,))
         for chunk in _chunks(ids, workers * 3):
             self._futures.append(
-                self._pool.submit(_work, chunk, self.options.png, self.options.scale))
+                self._pool.submit(_work, chunk, self.options))
 
     def result(self) -> tuple[dict[str, dict], dict[str, bytes]]:
         """``(specs, pngs)``: indicator id -> Vega-Lite spec, and -> PNG bytes (if asked for)."""
@@ -193,7 +153,7 @@ def _worker_context():
         return multiprocessing.get_context("spawn")  # Windows
     context = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has imported pandas and Altair once (if it starts now).
-    context.set_forkserver_preload(["planlib.report_charts", "planlib.charts"])
+    context.set_forkserver_preload(["planlib.report_worker"])
     return context
 
 

@@ -17,15 +17,22 @@ from . import schema as S
 MISSING = "—"
 
 
-def fmt_number(value: object, digits: int = 2) -> str:
+def fmt_number(value: object, digits: int | None = 2) -> str:
     """A number rounded to ``digits`` decimals, trailing zeros dropped; "—" when missing.
+
+    The one number format of reports and apps. ``digits=None`` (the apps) keeps two decimals,
+    three below 1, so that small rates keep a significant digit.
 
     Examples:
         >>> fmt_number(96.50), fmt_number(1234567.0), fmt_number(None), fmt_number(-0.001)
         ('96.5', '1,234,567', '—', '0')
+        >>> fmt_number(91.5, None), fmt_number(0.0351, None), fmt_number(102345.0, None)
+        ('91.5', '0.035', '102,345')
     """
     if _missing(value):
         return MISSING
+    if digits is None:
+        digits = 3 if abs(float(value)) < 1 else 2
     text = f"{round(float(value), digits):,.{digits}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text in ("-0", "") else text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
 
 import pandas as pd
 
@@ -74,10 +75,29 @@ _RENDER_JS = """
 
 @functools.lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (made once per process, ~1 MB, ~2 s)."""
+    """Vega, Vega-Lite and Vega-Embed as one script (~1 MB).
+
+    Making it takes ~2 s, so it is made once per vl-convert version and kept beside the drawn
+    charts (:data:`planlib.charts.RENDER_CACHE`); without a writable cache it is made each time.
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    from .charts import RENDER_CACHE
+
+    path = RENDER_CACHE / f"vega-bundle-{vl_convert.__version__}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(bundle, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+    return bundle
 
 
 def render_html(data: ReportData, specs: dict[str, dict]) -> str:

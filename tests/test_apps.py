@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from planlib import apps, i18n
+from planlib import apps, charts, i18n
 from planlib import schema as S
 
 CATALOG = pd.read_csv(io.StringIO("""\
@@ -187,10 +187,10 @@ def test_explorer_marks_observations_after_the_as_of_year(model):
 
 
 @pytest.mark.slow
-def test_chart_file_renders_png_and_svg_offline(model):
+def test_explorer_chart_renders_png_and_svg_offline(model):
     view = apps.explorer_view(model, "C21", "linear", 2023, "en")
-    assert apps.chart_file(view.spec, "svg").startswith(b"<svg")
-    assert apps.chart_file(view.spec, "png")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert charts.render(view.spec, "svg").startswith(b"<svg")
+    assert charts.render(view.spec, "png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_download_button_answers_a_request():

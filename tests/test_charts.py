@@ -185,3 +185,21 @@ def test_renders_offline_to_svg_with_chinese_text():
     svg = vlc.vegalite_to_svg(explorer_spec("< 8", notes=("示例数据（非官方统计）",)))
     assert "孕产妇死亡率（1/10万）" in svg and "示例数据（非官方统计）" in svg
     assert "Noto Sans CJK SC" in svg
+
+
+def test_inline_data_are_what_altair_makes_of_the_frame():
+    frame = OBSERVED.assign(value=OBSERVED["value"].where(OBSERVED["year"] != 2021),
+                            confirmed=OBSERVED["confirmation"] == "confirmed")
+    spec = alt.Chart(frame).mark_point().to_dict()
+    assert charts._inline(frame)["values"] == next(iter(spec["datasets"].values()))
+    assert [r["value"] for r in charts._inline(frame)["values"]][2] is None
+
+
+def test_render_reuses_a_drawn_chart(tmp_path):
+    spec = explorer_spec("< 8")
+    first = charts.render_reusing(spec, "png", 1.0, cache=tmp_path)
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and len(list(tmp_path.iterdir())) == 1
+    (cached,) = tmp_path.iterdir()
+    cached.write_bytes(b"drawn before")  # the file is used, not redrawn
+    assert charts.render_reusing(spec, "png", 1.0, cache=tmp_path) == b"drawn before"
+    assert charts.render_reusing(spec, "png", 2.0, cache=tmp_path)[:4] == b"\x89PNG"

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from planlib import report, report_charts, report_docx, report_tables
+from planlib import charts, report, report_charts, report_docx, report_tables
 from planlib import schema as S
 from planlib.catalog import indicators_of_unit, load_catalog, units_of
 from planlib.cli import main
@@ -195,17 +195,17 @@ def _text_png(text: str) -> bytes:
     spec = {"data": {"values": [{"t": text}]}, "mark": {"type": "text", "fontSize": 40,
             "font": "Noto Sans CJK SC"}, "encoding": {"text": {"field": "t"}},
             "width": 200, "height": 60}
-    return report_charts.to_png(spec, scale=1)
+    return charts.render(spec, "png", scale=1)
 
 
 def test_chinese_glyphs_are_drawn_not_boxes():
     fc = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
     assert "Noto Sans CJK SC" in fc.stdout, "install fonts-noto-cjk"
-    assert report_charts.register_cjk_fonts()
+    assert charts.register_cjk_fonts()
     # Characters without a glyph all come out as the same box; real glyphs differ.
     assert _text_png("孕产妇") != _text_png("\U000F0001\U000F0002\U000F0003")
     assert _text_png("孕产妇") != _text_png("死亡率")
-    svg = vl_convert.vegalite_to_svg(report_charts.json_safe(
+    svg = vl_convert.vegalite_to_svg(charts.json_safe(
         {"title": "孕产妇死亡率", "mark": "point", "config": {"font": "Noto Sans CJK SC"}}))
     assert 'font-family="Noto Sans CJK SC"' in svg and "孕产妇死亡率" in svg
 
