@@ -30,6 +30,7 @@ import html
 import io
 import os
 import pickle
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -559,7 +560,23 @@ def _method_label(method: object, lang: str) -> str:
 # --- downloads: files made on request and saved from the page (blob: URLs, never the network) ---
 
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "png": "image/png", "svg": "image/svg+xml"}
+        "png": "image/png", "svg": "image/svg+xml", "zip": "application/zip"}
+
+
+def report_zip(year: int, lang: str = "zh", db: str | os.PathLike | None = None) -> bytes:
+    """The annual monitoring report of ``year`` (HTML, Word and Excel) as one zip, for download.
+
+    It reads the store read-only, like everything the dashboard shows, and is made only when
+    asked for (a whole report takes some 10-30 s), never while the dashboard loads.
+    """
+    from .report import build_report_bytes
+
+    files = build_report_bytes(year=year, kind="annual", lang=lang, db=db)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -1084,7 +1101,9 @@ class Dashboard:
         self.table_title, self.count = W.HTML(), W.HTML()
         self.table, self.overview_chart = IndicatorTable(), W.HTML()
         self.downloads = [DownloadButton(lambda: csv_bytes(self._export()), "indicators.csv", ""),
-                          DownloadButton(lambda: xlsx_bytes(self._export(), "indicators"), "indicators.xlsx", "")]
+                          DownloadButton(lambda: xlsx_bytes(self._export(), "indicators"), "indicators.xlsx", ""),
+                          DownloadButton(lambda: report_zip(self.as_of.value, self.lang.value),
+                                         "report.zip", "")]
         self.explorer = Explorer(self.model, self._first_alert(years[-1]), lang, embedded=True)
         self._label_controls()
         self.ui = self._layout()
@@ -1150,7 +1169,7 @@ class Dashboard:
         self.as_of.description = _label("as_of", lang)
         self.as_of.style.description_width = "initial"
         self.table.sort_hint = _label("table_hint", lang)
-        for button, key in zip(self.downloads, ("download_csv", "download_xlsx")):
+        for button, key in zip(self.downloads, ("download_csv", "download_xlsx", "download_report")):
             button.label = _label(key, lang)
 
     def _on_lang(self, _change: dict) -> None:
@@ -1200,6 +1219,7 @@ class Dashboard:
         _set(self.overview_chart, "value", self.model.overview_figure(self.as_of.value, lang))
         _set(self.table_title, "value", f"<h2>{html.escape(_label('table_title', lang))}</h2>")
         _set(self.count, "value", _label("showing", lang, n=len(shown), total=len(table)))
+        self.downloads[2].rename(f"{_label('report_file', lang)}-{self.as_of.value}.zip")
         with self.table.hold_sync():
             _set(self.table, "columns", table_columns(lang))
             _set(self.table, "rows", display_rows(shown, lang))

@@ -215,6 +215,8 @@ def test_dashboard_starts_on_the_latest_year_with_every_indicator(dashboard):
     assert [r["id"] for r in dashboard.table.rows] == ["W03", "W04", "W30", "C21"]
     assert "示例数据（非官方统计）" in dashboard.banner.value
     assert dashboard.count.value == "显示 4 / 4 项指标"
+    report_button = dashboard.downloads[2]
+    assert report_button.filename == "年度监测报告-2023.zip" and "监测报告" in report_button.label
     assert "<svg" in dashboard.overview_chart.value
     assert dashboard.explorer.indicator.value in ("W03", "C21")  # a binding indicator in trouble, if any
     assert "title" not in dashboard.explorer.chart.spec  # hidden: its chart is not drawn yet
@@ -293,3 +295,15 @@ def test_real_catalogue_and_shipped_data(tmp_path):
     assert set(table["status"]) <= set(S.STATUS_CODES)
     counts = apps.status_counts(table)
     assert counts.groupby(S.PLAN)["n"].sum().to_dict() == {"children": 40, "women": 50}
+
+
+@pytest.mark.slow
+def test_dashboard_offers_the_years_report(tmp_path):
+    """The third download button of the dashboard: the annual report of the as-of year, zipped."""
+    import zipfile
+
+    data = apps.report_zip(2024, "zh", db=tmp_path / "no-store-yet.sqlite")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["data.xlsx", "report.docx", "report.html"]
+        page = archive.read("report.html").decode("utf-8")
+    assert "2024" in page and "示例数据（非官方统计）" in page and "C02" in page
