@@ -66,7 +66,9 @@ def time_in_process(runs: int) -> tuple[list[float], list[float], int]:
 
 
 def slowest_series(top: int = 5) -> list[tuple[float, str, str, int, str]]:
-    from planlib import assess as A
+    import importlib
+
+    A = importlib.import_module("planlib.assess")  # the module, not the function of that name
     from planlib import forecast
     from planlib.catalog import load_catalog
     from planlib.observations import load_observations

@@ -100,20 +100,19 @@ def _cmd_setup(args) -> int:
 
 
 def _cmd_assess(args) -> int:
-    from . import assess as assess_mod
+    from .assess import assess, format_assessment
     from .catalog import load_catalog
-    from .observations import load_observations
-    from .observations import demo_label
+    from .observations import demo_label, load_observations
 
     catalog = load_catalog(args.catalog)
     observations = load_observations(args.observations, catalog=catalog, db=args.db)
-    result = assess_mod.assess(catalog, observations, as_of=args.as_of)
+    result = assess(catalog, observations, as_of=args.as_of)
     label = demo_label(observations, args.lang)
     demo = label is not None
     if demo and args.format != "table":  # csv/json carry exactly the columns: label on stderr
         print(label, file=sys.stderr)
-    _write_text(assess_mod.format_assessment(result, args.format, lang=args.lang, catalog=catalog,
-                                             demo=demo), args.output)
+    _write_text(format_assessment(result, args.format, lang=args.lang, catalog=catalog, demo=demo),
+                args.output)
     return 0
 
 

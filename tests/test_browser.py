@@ -136,11 +136,23 @@ def test_downloads_give_the_filtered_table(session):
     assert len(frame) == 40 and frame["编号"].str.startswith("C").all()
     assert (frame["数据说明"].fillna("") == S.DEMO_LABEL_ZH).any()
     with page.expect_download() as info:
-        page.locator("button.planlib-download", has_text="Excel").click()
+        page.get_by_role("button", name="⤓ 下载 Excel", exact=True).click()
     assert info.value.suggested_filename.endswith(".xlsx")
     assert len(pd.read_excel(info.value.path())) == 40
     page.locator(".planlib-w-plan select").select_option(label="全部")
     expect_rows(page, 90)
+
+
+def test_report_download_gives_the_years_report(session):
+    """The whole annual report is made when asked for, in the kernel, and saved from the page."""
+    import zipfile
+
+    page, _, _ = session
+    with page.expect_download(timeout=180_000) as info:
+        page.locator("button.planlib-download", has_text="监测报告").click()
+    assert info.value.suggested_filename == "年度监测报告-2024.zip"
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["data.xlsx", "report.docx", "report.html"]
 
 
 def test_selecting_an_indicator_shows_its_chart(session):

@@ -33,3 +33,15 @@ def test_console_script_and_make_targets():
     readme = (ROOT / "README.md").read_text()
     assert "make app" in readme and "make test" in readme and "make lab" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_public_api_names_the_functions_the_issues_promise():
+    import planlib
+    import planlib.apps  # noqa: F401  (importing every submodule must not rebind a public name)
+    import planlib.report  # noqa: F401
+
+    for name in planlib.__all__:
+        assert getattr(planlib, name) is not None, name
+    assert callable(planlib.assess) and callable(planlib.load_catalog) and callable(planlib.parse_target)
+    c02 = planlib.load_observations().query("indicator_id == 'C02' and year == 2020 and region == '石柱县'")
+    assert c02["value"].tolist() == [1.5] and "发展基础" in c02["source"].iloc[0]
