@@ -42,6 +42,15 @@ def voila_env(db: Path) -> dict[str, str]:
     return env
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """End a server this test suite started: politely, then for good."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -78,11 +87,7 @@ def voila_url(tmp_path_factory):
         wait_for_port(port, proc)
         yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -1,9 +1,7 @@
 import base64
 import io
-import os
 import re
 import subprocess
-import sys
 from datetime import datetime, timezone
 import urllib.error
 import urllib.request
@@ -15,9 +13,9 @@ import pytest
 from planlib import store
 from planlib.intake_app import IntakeApp
 
+from .conftest import ROOT, free_port, stop, voila_command, voila_env, wait_for_port
 from .intake_fixtures import HEALTH, blank_templates, db, seeded_store, snapshot, template  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _upload(app, path: Path, name: str | None = None):
@@ -72,14 +70,6 @@ def test_makes_a_blank_template(db):
 
 # --- the intake server runs only with a token ----------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, str]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -102,32 +92,20 @@ def test_make_intake_always_uses_a_token():
 @pytest.mark.slow
 def test_intake_server_refuses_requests_without_the_token(tmp_path, seeded_store):
     import shutil
-    import time
 
     db = tmp_path / "monitoring.sqlite"
     shutil.copy(seeded_store, db)
-    port, token = _free_port(), "t0k3n-for-the-test"
-    env = dict(os.environ, PLANLIB_DB=str(db))
-    proc = subprocess.Popen([sys.executable, "-m", "voila", "notebooks/02-data-intake.ipynb",
-                             f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser", f"--token={token}"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, token = free_port(), "t0k3n-for-the-test"
+    proc = subprocess.Popen(voila_command("notebooks/02-data-intake.ipynb", port) + [f"--token={token}"],
+                            cwd=ROOT, env=voila_env(db), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                status, where = _get(f"http://127.0.0.1:{port}/")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline and proc.poll() is None, "voila did not start"
-                time.sleep(0.3)
+        wait_for_port(port, proc)
+        status, where = _get(f"http://127.0.0.1:{port}/")
         assert status in (302, 403) and (status == 403 or "/login" in where)
         assert _get(f"http://127.0.0.1:{port}/?token=wrong")[0] in (302, 403)
         assert _get(f"http://127.0.0.1:{port}/api/kernels")[0] in (302, 403)
         status, page = _get(f"http://127.0.0.1:{port}/?token={token}")
         assert status == 200 and "数据报送导入" in page
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
