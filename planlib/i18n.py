@@ -462,3 +462,30 @@ ASSESS_LABELS = {
     "col_p": {"zh": "达标概率", "en": "P(meet)"},
     "col_explanation": {"zh": "说明", "en": "Explanation"},
 }
+
+
+# --- intake (planlib.intake_app: the data-intake app) ----------------------------------------------
+INTAKE_LABELS = {
+    "title": {"zh": "数据报送导入", "en": "Data intake"},
+    "intro": {"zh": "上传各单位填好的报送模板（.xlsx）或 CSV 文件，先检查，确认无误后导入。每个文件要么全部导入，要么完全不导入。",
+              "en": "Upload the filled templates (.xlsx) or CSV files, check them, then confirm the import. Each file is imported whole or not at all."},
+    "upload": {"zh": "选择文件", "en": "Choose files"},
+    "who": {"zh": "导入人", "en": "Imported by"},
+    "confirm": {"zh": "确认导入", "en": "Import"},
+    "check_title": {"zh": "检查结果", "en": "Check"},
+    "nothing": {"zh": "尚未选择文件。", "en": "No file chosen yet."},
+    "ok": {"zh": "检查通过，可以导入。", "en": "No errors: ready to import."},
+    "errors": {"zh": "发现错误：请按提示修改文件后重新上传；有错误的文件不会导入。",
+               "en": "Errors found: correct the files as described and upload them again; a file with errors is not imported."},
+    "done": {"zh": "导入完成。", "en": "Imported."},
+    "history": {"zh": "报送记录", "en": "Submissions"},
+    "revisions": {"zh": "数值修改记录", "en": "Revisions"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "no_revisions": {"zh": "该指标没有修改记录。", "en": "No revisions of this indicator."},
+    "template": {"zh": "下载空白模板", "en": "Blank template"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "year": {"zh": "年份", "en": "Year"},
+    "make": {"zh": "生成", "en": "Make"},
+    "error": {"zh": "错误", "en": "error"},
+    "warning": {"zh": "提示", "en": "warning"},
+}

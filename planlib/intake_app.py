@@ -27,34 +27,10 @@ import pandas as pd
 
 from . import intake, store
 from . import schema as S
+from . import i18n
 from .catalog import load_catalog, units_of
 from .errors import PlanlibError
 
-LABELS = {
-    "title": ("数据报送导入", "Data intake"),
-    "intro": ("上传各单位填好的报送模板（.xlsx）或 CSV 文件，先检查，确认无误后导入。每个文件要么全部导入，要么完全不导入。",
-              "Upload the filled templates (.xlsx) or CSV files, check them, then confirm the import. "
-              "Each file is imported whole or not at all."),
-    "upload": ("选择文件", "Choose files"),
-    "who": ("导入人", "Imported by"),
-    "confirm": ("确认导入", "Import"),
-    "check_title": ("检查结果", "Check"),
-    "nothing": ("尚未选择文件。", "No file chosen yet."),
-    "ok": ("检查通过，可以导入。", "No errors: ready to import."),
-    "errors": ("发现错误：请按提示修改文件后重新上传；有错误的文件不会导入。",
-               "Errors found: correct the files as described and upload them again; a file with errors is not imported."),
-    "done": ("导入完成。", "Imported."),
-    "history": ("报送记录", "Submissions"),
-    "revisions": ("数值修改记录", "Revisions"),
-    "indicator": ("指标", "Indicator"),
-    "no_revisions": ("该指标没有修改记录。", "No revisions of this indicator."),
-    "template": ("下载空白模板", "Blank template"),
-    "unit": ("单位", "Unit"),
-    "year": ("年份", "Year"),
-    "make": ("生成", "Make"),
-    "error": ("错误", "error"),
-    "warning": ("提示", "warning"),
-}
 HISTORY_COLUMNS = {
     "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("单位", "Unit"),
     "reporting_year": ("报送年份", "Year"), "imported_at": ("导入时间", "Imported at"),
@@ -87,7 +63,7 @@ STYLE = """<style>
 
 
 def _t(key: str, lang: str) -> str:
-    return LABELS[key][0 if lang == "zh" else 1]
+    return i18n.t(key, lang, i18n.INTAKE_LABELS)
 
 
 def _table(frame: pd.DataFrame, names: dict, lang: str, row_class: str | None = None) -> str:

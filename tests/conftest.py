@@ -101,3 +101,10 @@ def browser():
         yield chromium
         chromium.close()
 
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The shipped catalogue, loaded once (tests that need another one define their own)."""
+    from planlib.catalog import load_catalog
+
+    return load_catalog()

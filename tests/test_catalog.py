@@ -8,11 +8,6 @@ from planlib.errors import PlanlibError
 from .seedtables import SEED, read_tables
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
-
-
 def test_ninety_rows_fifty_women_forty_children(catalog):
     assert len(catalog) == 90
     assert catalog[S.PLAN].value_counts().to_dict() == {"women": 50, "children": 40}

@@ -6,7 +6,6 @@ import pytest
 
 from planlib import config
 from planlib import schema as S
-from planlib.catalog import load_catalog
 from planlib.cli import main
 from planlib.demo import DemoConfig, build_demo, demo_csv_text, load_demo_spec, trend
 from planlib.errors import PlanlibError
@@ -15,11 +14,6 @@ from planlib.observations import (baseline_observations, load_baselines, load_sh
 from planlib.targets import parse_target
 
 YEARS = list(range(2015, 2025))
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import pytest
 import planlib
 from planlib import config
 from planlib import schema as S
-from planlib.catalog import load_catalog
 from planlib.errors import PlanlibError
 from planlib.observations import (PLAN_SOURCES, demo_label, is_demo, load_national_targets,
                                   load_observations, load_shipped_observations, national_observations,
@@ -19,11 +18,6 @@ from planlib.observations import (PLAN_SOURCES, demo_label, is_demo, load_nation
 
 REFERENCE = config.ROOT.parent / "shared" / "reference"
 NO_STORE = "/nonexistent/monitoring.sqlite"
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")
