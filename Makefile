@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
+## the notebook `make app` serves (benchmarks/viewers.py serves a bare one the same way)
+APP_NOTEBOOK ?= notebooks/00-dashboard.ipynb
 
 .PHONY: app intake test lab data venv clean-venv bench
 
@@ -30,7 +32,7 @@ data: $(VENV)/.installed
 ## (voila.json: preheated kernel, culling, file allowlist; the "planlib" template in share/jupyter
 ## is Voila's lab template without its CDN links, so the page loads nothing from outside.)
 app: data
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/00-dashboard.ipynb --template=planlib \
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP_NOTEBOOK) --template=planlib \
 		--Voila.ip=$(HOST) --port=$(PORT) --no-browser
 
 ## intake: serve the data-intake app (it writes to the store) at http://$(HOST):$(INTAKE_PORT)/,
