@@ -44,13 +44,26 @@ BARE_NOTEBOOK = {
     "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
     "nbformat": 4, "nbformat_minor": 5}
 
-#: What "rendered" means, per kind of page: a JavaScript expression that is true once it is.
+#: What "rendered" means, per kind of page: (name, CSS selector, how many at least) all present.
 RENDERED = {
-    "dashboard": ("document.querySelectorAll('.planlib-tiles li').length > 0"
-                  " && document.querySelectorAll('table.planlib-table tbody tr').length >= 90"
-                  " && document.querySelectorAll('.planlib-w-overview-chart svg').length > 0"),
-    "bare": "document.querySelector('p.minimal') !== null",
+    "dashboard": (("tiles", ".planlib-tiles li", 1), ("rows", "table.planlib-table tbody tr", 90),
+                  ("chart", ".planlib-w-overview-chart svg", 1)),
+    "bare": (("text", "p.minimal", 1),),
 }
+
+
+def rendered_js(kind: str) -> str:
+    """A JavaScript expression, true once a page of ``kind`` is rendered."""
+    wanted = RENDERED[kind]
+    return " && ".join(f"document.querySelectorAll({sel!r}).length >= {n}" for _, sel, n in wanted)
+
+
+def progress_js(kind: str) -> str:
+    """A JavaScript expression: how many of each wanted element a page of ``kind`` has now."""
+    counts = ", ".join(f"{name!r}: document.querySelectorAll({sel!r}).length"
+                       for name, sel, _ in RENDERED[kind])
+    return f"({{{counts}}})"
+
 
 #: Runs in every document of a page: records when it is first rendered, counted from the first
 #: navigation's start; also counts the documents the page went through (a 503 page that reloads).
@@ -273,6 +286,14 @@ def wait_until_idle(server: Server, quiet: float = 3.0, timeout: float = 300,
     raise TimeoutError(f"the server did not become idle within {timeout:.0f} s")
 
 
+def browser_cpu_seconds(server: Server) -> float:
+    """CPU-s of this benchmark's other children (Playwright's driver and Chromium), not the server."""
+    table = process_table()
+    server_pids = {p.pid for p in subtree(server.proc.pid, table)} | server.seen
+    return sum(p.cpu for p in subtree(os.getpid(), table)
+               if p.pid != os.getpid() and p.pid not in server_pids)
+
+
 def known_kernels(server: Server) -> frozenset[int]:
     """The kernels started so far (to count, later, the ones started since)."""
     server.tree()
@@ -350,14 +371,15 @@ class Viewer:
 
     page: object
     visit: Visit
+    kind: str
 
 
 async def new_viewer(browser, kind: str) -> Viewer:
     """A page in a fresh context (empty cache: a first visit) that marks when ``kind`` is rendered."""
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
-    await page.add_init_script(MARK % RENDERED[kind])
-    viewer = Viewer(page, Visit())
+    await page.add_init_script(MARK % rendered_js(kind))
+    viewer = Viewer(page, Visit(), kind)
 
     def on_response(response) -> None:
         if response.status == 503 and response.request.is_navigation_request():
@@ -387,7 +409,12 @@ async def load(viewer: Viewer, url: str, timeout: float) -> Visit:
                 visit.seconds = state["rendered"] / 1000
                 return visit
         await asyncio.sleep(0.5)
-    visit.error = f"not rendered within {timeout:.0f} s"
+    try:
+        found = await page.evaluate(progress_js(viewer.kind))
+        found = ", ".join(f"{name} {count}" for name, count in found.items())
+    except Error as exc:
+        found = str(exc).splitlines()[0]
+    visit.error = f"not rendered within {timeout:g} s (then: {found}; {visit.documents} documents)"
     return visit
 
 

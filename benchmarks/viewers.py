@@ -34,8 +34,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _browser import (BUILD, CHROMIUM, Visit, close, known_kernels, launch, load, new_viewer,
-                      scratch_dir, serving, stop_on_sigterm, wait_until_idle, write_bare_notebook)
+from _browser import (BUILD, CHROMIUM, Visit, browser_cpu_seconds, close, known_kernels, launch,
+                      load, new_viewer, scratch_dir, serving, stop_on_sigterm, wait_until_idle,
+                      write_bare_notebook)
 
 KINDS = ("bare", "dashboard")
 CPU_LIMIT, CPU_GOAL, MEMORY_LIMIT, TIME_LIMIT = 1.5, 1.2, 2.0, 1.5
@@ -49,6 +50,7 @@ class Result:
     n: int
     visits: tuple[Visit, ...]
     cpu: float  # server CPU-s from just before the burst until idle again
+    browser_cpu: float  # Chromium's CPU-s over the same time (it shares the machine's cores)
     kernels: tuple[tuple[float, float], ...]  # (RSS, PSS) MB per kernel after rendering
     load: float  # 1-minute load average when the burst started
     preheat: float  # s from the server answering until its pool was ready and idle
@@ -91,17 +93,20 @@ async def burst(browser, kind: str, n: int, timeout: float, folder: Path) -> Res
     notebook = write_bare_notebook(folder) if kind == "bare" else None
     async with serving(BUILD / f"viewers-{kind}-{n}.log", notebook, timeout) as server:
         viewers = [await new_viewer(browser, kind) for _ in range(n)]
-        load_avg, cpu0, known = os.getloadavg()[0], server.cpu_seconds(), known_kernels(server)
+        load_avg, known = os.getloadavg()[0], known_kernels(server)
+        cpu0, browser0 = server.cpu_seconds(), browser_cpu_seconds(server)
         try:
             visits = await asyncio.gather(*(load(v, server.url, timeout) for v in viewers))
             settle = await asyncio.to_thread(wait_until_idle, server, timeout=timeout,
                                              new_kernels=n, known=known)
             cpu = server.cpu_seconds() - cpu0
+            browser_cpu = browser_cpu_seconds(server) - browser0
             kernels = server.kernel_memory()
         finally:
             for viewer in viewers:
                 await close(viewer)
-    return Result(kind, n, tuple(visits), cpu, tuple(kernels), load_avg, server.preheat, settle)
+    return Result(kind, n, tuple(visits), cpu, browser_cpu, tuple(kernels), load_avg,
+                  server.preheat, settle)
 
 
 def ratio(a: float, b: float) -> float:
@@ -111,14 +116,15 @@ def ratio(a: float, b: float) -> float:
 def table(bare: Result, dash: Result) -> str:
     """The printed comparison for one N."""
     head = (f"{'kind':<15}{'rendered':>9}{'median s':>10}{'slowest s':>11}{'CPU-s/viewer':>14}"
-            f"{'kernels':>9}{'RSS MB med/max':>17}{'PSS MB med/max':>17}{'503s':>6}")
+            f"{'kernels':>9}{'RSS MB med/max':>17}{'PSS MB med/max':>17}{'503s':>6}"
+            f"{'browser CPU-s/viewer':>22}")
     lines = [head]
     for r in (bare, dash):
         lines.append(f"{r.kind:<15}{f'{len(r.times)}/{r.n}':>9}{r.median_s:>10.2f}{r.slowest_s:>11.2f}"
                      f"{r.cpu_per_viewer:>14.2f}{len(r.kernels):>9}"
                      f"{f'{r.median(r.rss):.0f} / {max(r.rss, default=0):.0f}':>17}"
                      f"{f'{r.median(r.pss):.0f} / {max(r.pss, default=0):.0f}':>17}"
-                     f"{sum(v.unavailable for v in r.visits):>6}")
+                     f"{sum(v.unavailable for v in r.visits):>6}{r.browser_cpu / r.n:>22.2f}")
     lines.append(f"{'dashboard/bare':<15}{'':>9}{ratio(dash.median_s, bare.median_s):>9.2f}x"
                  f"{ratio(dash.slowest_s, bare.slowest_s):>10.2f}x"
                  f"{ratio(dash.cpu_per_viewer, bare.cpu_per_viewer):>13.2f}x{'':>9}"
@@ -155,9 +161,9 @@ def report(bare: Result, dash: Result) -> str:
              f"last page)", table(bare, dash)]
     lines += [f"  target: {t}" for t in targets(bare, dash)]
     for r in (bare, dash):
-        errors = sorted({v.error for v in r.failed})
-        if errors:
-            lines.append(f"  {r.kind}: {len(r.failed)} failed: " + "; ".join(errors))
+        if r.failed:
+            lines.append(f"  {r.kind}: {len(r.failed)} failed, e.g. "
+                         + " | ".join(sorted({v.error for v in r.failed})[:3]))
         reloads = [v.documents for v in r.visits if v.documents > 1]
         if reloads:
             lines.append(f"  {r.kind}: {len(reloads)} pages went through a waiting page "
