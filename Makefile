@@ -24,16 +24,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-## data: create the monitoring store from the shipped data if it does not exist (never overwrites).
+## data: create the monitoring store from the shipped data if it does not exist (never overwrites),
+## and bring the dashboard build up to date.
 data: $(VENV)/.installed
 	$(BIN)/planlib setup
 
-## app: set up, then serve the leadership dashboard at http://$(HOST):$(PORT)/
-## (voila.json: preheated kernel, culling, file allowlist; the "planlib" template in share/jupyter
-## is Voila's lab template without its CDN links, so the page loads nothing from outside.)
+## app: set up (store and dashboard build), then serve the leadership dashboard at http://$(HOST):$(PORT)/
+## with Voila behind planlib's limits (planlib/apps/server.py; voila.json: preheated kernel, kernel
+## limit, culling, file allowlist). The "planlib" template in share/jupyter is Voila's lab template
+## without its CDN links, so the page loads nothing from outside. HOSTNAMES: further names or
+## addresses the intranet uses to reach this machine, comma-separated (others get 403).
+HOSTNAMES ?=
 app: data
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila $(APP_NOTEBOOK) --template=planlib \
-		--Voila.ip=$(HOST) --port=$(PORT) --no-browser
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/python -m planlib.apps.server $(APP_NOTEBOOK) --template=planlib \
+		--Voila.ip=$(HOST) --port=$(PORT) --no-browser --PlanlibVoila.hostnames="$(HOSTNAMES)"
 
 ## intake: serve the data-intake app (it writes to the store) at http://$(HOST):$(INTAKE_PORT)/,
 ## only with a token: $$PLANLIB_INTAKE_TOKEN if set, else a new random one, printed with the URL.

@@ -17,7 +17,6 @@ and type instead of a shorthand Altair has to parse, and data go in as inline va
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -31,6 +30,7 @@ import pandas as pd
 from . import i18n
 from . import schema as S
 from .config import MIDTERM_YEAR, NATIONAL, ROOT
+from .render import CJK_FONT_DIRS, json_safe, register_cjk_fonts, render  # noqa: F401 (public here too)
 from .targets import Target
 
 THEME = "planlib"
@@ -44,10 +44,6 @@ SERIES_COLORS = {"observed": "#0072B2", "later": "#999999", "trend": "#0072B2",
                  "projection": "#0072B2", "national": "#CC79A7", "target": "#009E73"}
 BAND_COLOR = "#56B4E9"
 MARKER_COLOR = "#555555"
-#: Where fonts with Chinese glyphs are looked for (Debian fonts-noto-cjk first).
-CJK_FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"),
-                 Path("/usr/share/fonts/opentype/source-han-sans"),
-                 Path("/usr/share/fonts/truetype/wqy"))
 #: Where :func:`render` keeps drawn charts (``build/``, not in git) when asked to reuse them.
 RENDER_CACHE = ROOT / "build" / "render-cache"
 #: At most this many drawn charts are kept; the oldest go first.
@@ -459,65 +455,6 @@ def frame_layer(x_domain: tuple[float, float], y_domain: tuple[float, float],
 
 
 # --- rendering offline ---------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def register_cjk_fonts() -> tuple[str, ...]:
-    """Register the font directories of :data:`CJK_FONT_DIRS` that exist with vl-convert (once).
-
-    Returns:
-        The directories registered.
-    """
-    import vl_convert
-
-    found = tuple(str(d) for d in CJK_FONT_DIRS if d.is_dir())
-    for directory in found:
-        vl_convert.register_font_directory(directory)
-    return found
-
-
-def json_safe(value):
-    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN).
-
-    Examples:
-        >>> json_safe({"a": [1.0, float("nan")], "b": {"c": float("inf")}})
-        {'a': [1.0, None], 'b': {'c': None}}
-    """
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def render(chart: alt.TopLevelMixin | dict, fmt: str = "png", scale: float = 2.0) -> bytes:
-    """A chart (or its Vega-Lite dict) as a PNG or SVG file, drawn offline by vl-convert.
-
-    The fonts with Chinese glyphs (:func:`register_cjk_fonts`) are registered first, so no
-    character becomes a missing-glyph box.
-
-    Args:
-        chart: an Altair chart or a Vega-Lite specification.
-        fmt: "png" or "svg".
-        scale: PNG pixels per chart pixel (2 doubles the screen resolution).
-
-    Examples:
-        >>> spec = {"data": {"values": [{"x": 1}]}, "mark": "point",
-        ...         "encoding": {"x": {"field": "x", "type": "quantitative"}}}
-        >>> render(spec, "svg")[:4], render(spec, "png")[1:4]
-        (b'<svg', b'PNG')
-    """
-    import vl_convert as vlc
-
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"fmt must be 'png' or 'svg', not {fmt!r}")
-    spec = json_safe(chart if isinstance(chart, dict) else chart.to_dict(validate=False))
-    register_cjk_fonts()
-    if fmt == "png":
-        return vlc.vegalite_to_png(spec, scale=scale)
-    return vlc.vegalite_to_svg(spec).encode("utf-8")
-
 
 def render_reusing(spec: dict, fmt: str = "png", scale: float = 2.0,
                    cache: Path | None = None) -> bytes:

@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", help="narrow the report to one responsible unit")
     p.add_argument("--output", required=True, help="directory for report.html, report.docx, data.xlsx")
 
+    p = sub.add_parser("build", help="make the dashboard's build of the current data (once per data version)")
+    _common(p)
+    p.add_argument("--force", action="store_true", help="build even when the build is up to date")
+    p.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
+
+    p = sub.add_parser("publish", help="write the dashboard as static files for any web server")
+    _common(p)
+    p.add_argument("--output", required=True, help="the folder to write (replaced whole)")
+
     p = sub.add_parser("demo", help="regenerate the illustrative (demo) observations")
     p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv)")
     return parser
@@ -96,6 +105,29 @@ def _cmd_setup(args) -> int:
         print(f"监测数据库{'已创建' if created else '已存在，未改动'}：{path}")
     else:
         print(f"Monitoring store {'created' if created else 'exists, left unchanged'}: {path}")
+    return _build(args.db, args.lang)
+
+
+def _build(db: str | None, lang: str, force: bool = False, workers: int | None = None) -> int:
+    """Bring the dashboard's build up to date, saying so on standard output."""
+    from .apps.build import build
+
+    print("正在生成仪表板数据……" if lang == "zh" else "Building the dashboard...", flush=True)
+    path = build(db, force=force, workers=workers)
+    print(f"仪表板数据已是最新：{path}" if lang == "zh" else f"Dashboard build up to date: {path}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    return _build(args.db, args.lang, args.force, args.workers)
+
+
+def _cmd_publish(args) -> int:
+    from .apps.publish import publish
+
+    _build(args.db, args.lang)
+    path = publish(args.output, db=args.db)
+    print(f"静态版已写入：{path}" if args.lang == "zh" else f"Static edition written to: {path}")
     return 0
 
 
@@ -129,7 +161,9 @@ def _cmd_import(args) -> int:
 
     result = intake.import_files(args.files, db=args.db, by=args.by, dry_run=args.dry_run)
     print(result.summary(args.lang))
-    return 0 if result.ok else 2
+    if not result.ok:
+        return 2
+    return 0 if args.dry_run else _build(args.db, args.lang)
 
 
 def _cmd_export(args) -> int:
@@ -173,6 +207,8 @@ _HANDLERS = {
     "export": _cmd_export,
     "report": _cmd_report,
     "demo": _cmd_demo,
+    "build": _cmd_build,
+    "publish": _cmd_publish,
 }
 
 if __name__ == "__main__":  # pragma: no cover

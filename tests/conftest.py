@@ -31,7 +31,7 @@ def free_port() -> int:
 
 def voila_command(notebook: str, port: int) -> list[str]:
     """The command ``make app`` runs, on another port (voila.json is read from the repo root)."""
-    return [sys.executable, "-m", "voila", notebook, "--template=planlib", f"--port={port}",
+    return [sys.executable, "-m", "planlib.apps.server", notebook, "--template=planlib", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--no-browser"]
 
 
@@ -108,3 +108,18 @@ def catalog():
     from planlib.catalog import load_catalog
 
     return load_catalog()
+
+
+# --- a small dashboard build (tests/test_apps_*.py) -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def small_edition(tmp_path_factory):
+    """The dashboard build of the small plan in tests/app_fixtures.py, made once."""
+    from planlib.apps.build import write_build
+    from planlib.apps.edition import Edition
+
+    from .app_fixtures import CATALOG, OBSERVATIONS
+
+    path = write_build(CATALOG, OBSERVATIONS, tmp_path_factory.mktemp("build") / "dashboard.sqlite",
+                       stamp="test", workers=1)
+    return Edition(path)

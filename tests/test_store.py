@@ -204,7 +204,7 @@ def test_write_export_is_atomic(db, tmp_path, monkeypatch):
 def test_the_dashboard_reads_the_store_read_only(db, monkeypatch):
     """The leadership dashboard loads its data through read-only connections only, and the
     store is unchanged afterwards: its server has no way to write."""
-    apps = pytest.importorskip("planlib.apps")
+    from planlib.apps.model import load_model
     opened = []
     real_connect = sqlite3.connect
 
@@ -215,7 +215,7 @@ def test_the_dashboard_reads_the_store_read_only(db, monkeypatch):
     monkeypatch.setattr(sqlite3, "connect", spy)
     monkeypatch.setattr(store.sqlite3, "connect", spy)
     before = snapshot(db)
-    model = apps.load_model(db=str(db))
+    model = load_model(db=str(db))
     assert len(model.observations) == len(observations.load_shipped_observations())
     assert opened and all(t.endswith("?mode=ro") for t in opened)
     assert snapshot(db) == before

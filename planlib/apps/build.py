@@ -1,0 +1,227 @@
+"""The dashboard's build, write side: everything the apps show, made once per data version.
+
+:func:`build` runs when the data change (``planlib setup``, ``planlib import``, a confirmed import
+in the intake app, and ``make app`` before it serves). For every as-of year (the county's data
+years from the plans' base year on) and both languages it writes the page the dashboard shows
+(tiles, alerts, overview chart, table rows and filters, the downloadable table) and every
+indicator's explorer view (chart specification, words, chart data), and the chart renderer
+bundled offline. The file is written beside the store under a temporary name and renamed into
+place, so a viewer sees the old build or the new one, never half of one; one process builds at a
+time (a file lock), the others wait for it or find its result.
+
+The work is spread over worker processes, one (as-of year, language) each.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import fcntl
+import json
+import multiprocessing
+import os
+import sqlite3
+import sys
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config, i18n
+from .. import schema as S
+from ..files import atomic_path, atomic_write_bytes
+from . import edition as E
+from .model import Model
+
+#: The front-end file that draws charts; bundled with Vega, Vega-Lite and Vega-Embed (vl-convert).
+CHART_SCRIPT = Path(__file__).parent / "static" / "vega_chart.js"
+CHART_ASSET = "vega_chart.js"
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (year, lang));
+CREATE TABLE views (indicator_id TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL,
+                    PRIMARY KEY (indicator_id, year, lang));
+CREATE TABLE assets (name TEXT PRIMARY KEY, body BLOB NOT NULL);
+"""
+
+
+def as_of_years(model: Model) -> list[int]:
+    """The as-of years the dashboard offers: county data years from the plans' base year on.
+
+    An assessment "as of" a year before the plans' base year (2020) says nothing about the plans;
+    when the data hold no such year, every data year is offered.
+
+    Examples:
+        >>> cat = pd.DataFrame({"indicator_id": ["X"]})
+        >>> obs = pd.DataFrame({"indicator_id": ["X"] * 3, "region": ["石柱县"] * 3,
+        ...                     "year": [2010, 2020, 2021], "value": [1.0, 2.0, 3.0]})
+        >>> as_of_years(Model(cat, obs))
+        [2020, 2021]
+    """
+    years = model.years
+    return [y for y in years if y >= config.BASE_YEAR] or years
+
+
+def _pack(value: object) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+# --- work of one (as-of year, language), done in a worker process ---------------------------------
+
+_WORKER_MODEL: Model | None = None
+
+
+def _init_worker(catalog: pd.DataFrame, observations: pd.DataFrame) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = Model(catalog, observations)
+
+
+def _year_lang(as_of: int, lang: str, model: Model | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The page of one as-of year and language, and every indicator's view in it (packed)."""
+    from .content import page_content, view_content
+
+    model = model or _WORKER_MODEL
+    page = _pack(page_content(model, as_of, lang))
+    views = [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in model.catalog[S.INDICATOR_ID]]
+    return page, views
+
+
+def chart_bundle() -> str:
+    """The chart widget's front end with Vega, Vega-Lite and Vega-Embed bundled in: nothing from outside."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle(CHART_SCRIPT.read_text(encoding="utf-8"))
+
+
+def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | os.PathLike, *,
+                stamp: str = "", workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Path:
+    """Compute everything the apps show from ``catalog`` and ``observations`` and write it to ``path``.
+
+    Args:
+        catalog: the plans' indicators (``load_catalog()``).
+        observations: their values (``load_observations()``).
+        path: the build file to write (replaced whole when done).
+        stamp: the :func:`planlib.apps.edition.source_stamp` the data were read at.
+        workers: worker processes (default: the machine's cores, at most 4; 1 computes in-process).
+        progress: called with (steps done, steps in all) as the work goes on.
+    """
+    from ..forecast import METHODS
+
+    model = Model(catalog, observations)
+    years = as_of_years(model)
+    tasks = [(year, lang) for year in years for lang in i18n.LANGS]
+    total = len(tasks) + 1
+    report = progress or (lambda done, total: None)
+    report(0, total)
+    with atomic_path(path) as tmp:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript(_DDL)
+            conn.execute("INSERT INTO assets VALUES (?, ?)",
+                         (CHART_ASSET, zlib.compress(chart_bundle().encode("utf-8"), 6)))
+            report(1, total)
+            for done, ((year, lang), (page, views)) in enumerate(_compute(model, tasks, workers), start=2):
+                conn.execute("INSERT INTO pages VALUES (?, ?, ?)", (year, lang, page))
+                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?)",
+                                 [(ident, year, lang, body) for ident, body in views])
+                report(done, total)
+            meta = {"format": E.BUILD_FORMAT, "code_version": E.code_version(), "source_stamp": stamp,
+                    "data_version": model.version, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "years": years, "methods": ["auto", *METHODS],
+                    "indicators": catalog[S.INDICATOR_ID].tolist()}
+            conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+            conn.commit()
+        finally:
+            conn.close()
+    return Path(path)
+
+
+def _compute(model: Model, tasks: list[tuple[int, str]], workers: int | None):
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(tasks) <= 1:
+        for year, lang in tasks:
+            yield (year, lang), _year_lang(year, lang, model)
+        return
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                initargs=(model.catalog, model.observations)) as pool:
+        futures = {pool.submit(_year_lang, year, lang): (year, lang) for year, lang in tasks}
+        for future in cf.as_completed(futures):
+            yield futures[future], future.result()
+
+
+# --- the build of a store: once per data version, one builder at a time ---------------------------
+
+def build(db: str | os.PathLike | None = None, *, workers: int | None = None, force: bool = False,
+          echo: Callable[[str], None] | None = None) -> Path:
+    """Make the dashboard's build for the store ``db`` unless a fresh one exists; its path.
+
+    One process builds at a time: a second caller waits for the first and then finds its build.
+
+    Args:
+        db: the store (default ``config.db_path()``); without a store, the shipped data are built.
+        workers: worker processes (see :func:`write_build`).
+        force: build even when the build is fresh.
+        echo: called with a line of progress now and then (the CLI prints them).
+    """
+    from ..catalog import load_catalog
+    from ..observations import load_observations
+
+    folder = E.build_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / E.BUILD_FILE
+    with open(folder / E.LOCK_FILE, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current, state = E.open_current(db)
+            if current is not None:
+                current.close()
+            if state is E.State.FRESH and not force:
+                return target
+            stamp = E.source_stamp(db)
+            catalog = load_catalog()
+            observations = load_observations(catalog=catalog, db=db)
+
+            def progress(done: int, total: int) -> None:
+                atomic_write_bytes(folder / E.PROGRESS_FILE,
+                                   json.dumps({"done": done, "total": total, "pid": os.getpid()}).encode())
+                if echo:
+                    echo(f"{done}/{total}")
+
+            write_build(catalog, observations, target, stamp=stamp, workers=workers, progress=progress)
+            return target
+        finally:
+            (folder / E.PROGRESS_FILE).unlink(missing_ok=True)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def start_build(db: str | os.PathLike | None = None) -> bool:
+    """Start :func:`build` in a separate, low-priority process unless one is running; whether it started.
+
+    For the apps: a kernel that finds the build missing or stale asks for it and goes on showing
+    the progress, and the intake app asks for it after a confirmed import.
+    """
+    import subprocess
+
+    if E.build_running(db):
+        return False
+    command = [sys.executable, "-m", "planlib", "build"]
+    if db is not None:
+        command += ["--db", str(db)]
+    subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, preexec_fn=lambda: os.nice(5))
+    return True
+
+
+def current_edition(db: str | os.PathLike | None = None) -> E.Edition:
+    """The fresh build of the store ``db``, made first if it is missing or stale (for notebooks)."""
+    edition, state = E.open_current(db)
+    if state is E.State.FRESH:
+        return edition
+    if edition is not None:
+        edition.close()
+    return E.Edition(build(db))

@@ -1,0 +1,109 @@
+"""Files the apps offer for download, made only when asked for.
+
+Tables come from the build as column names and rows, so a viewer's kernel writes CSV with the
+standard library and Excel with openpyxl (imported on first use). Charts are drawn by
+vl-convert. Reports are never built inside a viewer's kernel: :func:`report_zip` asks for the
+report of a data version, as-of year and language, which one shared, low-priority process builds
+once and keeps beside the store; every later request gets the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .edition import build_dir
+
+REPORTS = "reports"
+REPORT_LOCK = "report.lock"
+#: How long a report may take before the request gives up (seconds).
+REPORT_TIMEOUT_S = 600
+
+
+def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly.
+
+    Examples:
+        >>> csv_bytes(["指标", "值"], [["甲", 1.5], ["乙", None]]).decode("utf-8-sig").splitlines()
+        ['指标,值', '甲,1.5', '乙,']
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(columns: list[str], rows: list[list], sheet: str = "Sheet1") -> bytes:
+    """An Excel workbook of one sheet; every cell a value, never a formula.
+
+    Examples:
+        >>> xlsx_bytes(["a"], [[1]])[:2]
+        b'PK'
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    page = book.create_sheet(sheet[:31])
+    page.append(columns)
+    for r in rows:
+        page.append(r)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def chart_file(spec: dict, fmt: str) -> bytes:
+    """A chart as PNG or SVG, drawn offline (:func:`planlib.render.render`)."""
+    from ..render import render
+
+    return render(spec, fmt)
+
+
+def report_zip(data_version: str, year: int, lang: str = "zh", db: str | os.PathLike | None = None) -> bytes:
+    """The annual monitoring report of ``year`` (HTML, Word and Excel) as one zip.
+
+    Built at most once per data version, year and language, by one process at a time
+    (``planlib report`` at low priority), and kept in the build folder: a meeting full of
+    visitors pressing the button costs one report.
+
+    Raises:
+        RuntimeError: the report could not be made (the message says so; details in the log).
+    """
+    folder = build_dir(db) / REPORTS
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"annual-{int(year)}-{lang}-{data_version}.zip"
+    with open(folder / REPORT_LOCK, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one report at a time; the others wait, then find it
+        try:
+            if not target.exists():
+                _make_report(target, year, lang, db)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target.read_bytes()
+
+
+def _make_report(target: Path, year: int, lang: str, db) -> None:
+    from ..files import atomic_path
+
+    out = target.with_name(f".{target.stem}.dir")
+    command = [sys.executable, "-m", "planlib", "report", "--year", str(int(year)), "--kind", "annual",
+               "--lang", lang, "--output", str(out)]
+    if db is not None:
+        command += ["--db", str(db)]
+    done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=REPORT_TIMEOUT_S, preexec_fn=lambda: os.nice(10))
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "report failed")
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(p.name for p in out.iterdir() if p.is_file()):
+            archive.write(out / name, name)
+    for path in out.iterdir():
+        path.unlink()
+    out.rmdir()

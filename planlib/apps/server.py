@@ -1,0 +1,211 @@
+"""The apps' server: Voila, with the limits a county intranet needs. ``make app`` runs it.
+
+Voila itself has no limit on live kernels (upstream issue 617), checks no ``Host`` header
+(it sets ``allow_remote_access``), and refills its pool of preheated kernels at the moment
+visitors arrive. :class:`PlanlibVoila` is Voila with:
+
+* **a kernel limit** (``PlanlibKernelManager.max_kernels``): beyond it a visitor gets a short
+  "please wait / 请稍候" page (HTTP 503) that retries by itself, never a new kernel, so a flood of
+  visitors cannot exhaust the machine's memory;
+* **a pool that never competes with visitors**: a visitor takes a preheated kernel only when one
+  is ready (else a kernel of its own starts at once), and the pool is refilled only after
+  ``refill_quiet_s`` seconds in which no visitor's page was being made;
+* **a Host allowlist** (``PlanlibVoila.hostnames``, plus localhost and the address it listens
+  on): a request for any other name gets 403, so a DNS-rebinding page on the internet cannot
+  read the dashboard through an intranet user's browser;
+* **no tracebacks to visitors**: error messages of the kernel (tracebacks with install paths) are
+  not relayed on the websocket; the page shows a short note instead.
+
+Usage (what ``make app`` runs; every Voila option works)::
+
+    python -m planlib.apps.server notebooks/00-dashboard.ipynb --template=planlib --Voila.ip=127.0.0.1
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import re
+import tempfile
+import time
+
+import tornado.web
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float, Integer, Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .widgets import static_text
+
+#: Seconds a visitor beyond the limit waits before the page asks again.
+RETRY_AFTER_S = 5
+
+
+class PlanlibKernelManager(AsyncMappingKernelManager):
+    """Kernels with a ceiling, and a pool refilled only when no visitor is waiting for a page."""
+
+    max_kernels = Integer(24, config=True, help="Most kernels alive at once, the preheated pool included.")
+    refill_quiet_s = Float(3.0, config=True,
+                           help="Refill the preheated pool only after this many seconds without a page being made.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.pages_in_progress = 0
+        self.last_page_done = 0.0
+        self.starting = 0
+
+    def at_capacity(self) -> bool:
+        """Whether starting one more kernel would pass :attr:`max_kernels`."""
+        return len(self.list_kernel_ids()) + self.starting >= self.max_kernels
+
+    def pool_ready(self, notebook: str) -> bool:
+        """Whether a preheated kernel of ``notebook`` is ready to be handed to a visitor now."""
+        pool = getattr(self, "_pools", {}).get(notebook) or []  # Voila's pool (VoilaKernelManager)
+        return bool(pool) and pool[0].done() and not pool[0].cancelled() and pool[0].exception() is None
+
+    def page_started(self) -> None:
+        """A visitor's page is being made (the pool waits)."""
+        self.pages_in_progress += 1
+
+    def page_done(self) -> None:
+        """A visitor's page is made."""
+        self.pages_in_progress -= 1
+        self.last_page_done = time.monotonic()
+
+    def _quiet(self) -> bool:
+        return not self.pages_in_progress and time.monotonic() - self.last_page_done >= self.refill_quiet_s
+
+    async def start_kernel(self, **kwargs):
+        """Start a kernel: a visitor's at once (503 at the limit), the pool's when it is quiet."""
+        preheat = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
+        if preheat:
+            while not self._quiet() or self.at_capacity():
+                await asyncio.sleep(0.5)
+        elif self.at_capacity():
+            raise tornado.web.HTTPError(503, "kernel limit reached")
+        self.starting += 1
+        try:
+            return await super().start_kernel(**kwargs)
+        finally:
+            self.starting -= 1
+
+
+def please_wait_html() -> str:
+    """The page a visitor beyond the kernel limit gets; it asks again by itself."""
+    return static_text("please_wait.html").replace("{retry}", str(RETRY_AFTER_S))
+
+
+class GatedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, behind the kernel limit and taking only ready preheated kernels."""
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        manager = self.kernel_manager
+        notebook = self.notebook_path or path
+        if manager.at_capacity() and not manager.pool_ready(notebook):
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER_S))
+            self.set_header("Cache-Control", "no-store")
+            self.finish(please_wait_html())
+            return
+        manager.page_started()
+        try:
+            await super().get(path)
+        except tornado.web.HTTPError as exc:
+            if exc.status_code != 503:
+                raise
+            self.clear()
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER_S))
+            self.finish(please_wait_html())
+        finally:
+            manager.page_done()
+
+    def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, request_args):
+        ready = self.kernel_manager.pool_ready(self.notebook_path)
+        return ready and super().should_use_rendered_notebook(notebook_data, pool_size, template_name, theme,
+                                                               request_args)
+
+
+class QuietChannels(ZMQChannelsWebsocketConnection):
+    """The kernel websocket, without the kernel's error messages (tracebacks) for visitors."""
+
+    def handle_outgoing_message(self, stream: str, outgoing_msg: list) -> None:
+        """Drop ``error`` replies and ``error`` outputs; pass everything else on unchanged."""
+        try:
+            _, fed_msg_list = self.session.feed_identities(outgoing_msg)
+            header = json.loads(fed_msg_list[1])
+        except (ValueError, IndexError, TypeError):
+            return super().handle_outgoing_message(stream, outgoing_msg)
+        if header.get("msg_type") == "error":
+            return None
+        return super().handle_outgoing_message(stream, outgoing_msg)
+
+
+class ForbiddenHost(tornado.web.RequestHandler):
+    """Every request whose ``Host`` is not on the allowlist."""
+
+    def prepare(self):
+        self.set_status(403)
+        self.finish("403: this server answers only to its own names (Host not allowed)\n")
+
+
+def host_pattern(names: list[str]) -> str:
+    """A Tornado host pattern matching exactly ``names`` (with any port).
+
+    Examples:
+        >>> import re
+        >>> p = host_pattern(["localhost", "127.0.0.1", "::1", "dash.county"])
+        >>> [bool(re.match(p, h)) for h in ("localhost", "127.0.0.1:8866", "[::1]:8866", "DASH.county", "evil.example")]
+        [True, True, True, True, False]
+    """
+    alternatives = []
+    for name in names:
+        try:
+            ip = ipaddress.ip_address(name)
+        except ValueError:
+            alternatives.append(re.escape(name.lower()))
+        else:
+            alternatives.append(re.escape(f"[{ip}]" if ip.version == 6 else str(ip)))
+    return rf"(?i)^({'|'.join(alternatives)})(:\d+)?$"
+
+
+class PlanlibVoila(Voila):
+    """Voila with a kernel limit, a patient pool, a Host allowlist and no tracebacks for visitors."""
+
+    hostnames = Unicode("", config=True,
+                        help="Further names the server answers to, comma-separated (its intranet names or addresses).")
+
+    def allowed_hosts(self) -> list[str]:
+        """localhost, the loopback addresses, the address listened on and :attr:`hostnames`."""
+        names = ["localhost", "127.0.0.1", "::1"]
+        if self.ip and self.ip not in ("0.0.0.0", "::", ""):
+            names.append(self.ip)
+        names += [n.strip() for n in self.hostnames.split(",") if n.strip()]
+        return list(dict.fromkeys(names))
+
+    def init_settings(self) -> dict:
+        self.voila_configuration.multi_kernel_manager_class = PlanlibKernelManager
+        settings = super().init_settings()
+        settings["kernel_websocket_connection_class"] = QuietChannels
+        return settings
+
+    def start(self):
+        # As Voila.start, but with the handlers under the allowed host names only.
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        settings = self.init_settings()
+        self.app = tornado.web.Application(**settings)
+        self.app.settings.update(self.tornado_settings)
+        handlers = [(h[0], GatedVoilaHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                    for h in self.init_handlers()]
+        self.app.add_handlers(host_pattern(self.allowed_hosts()), handlers)
+        self.app.add_handlers(r".*$", [(r".*", ForbiddenHost)])
+        self.listen()
+
+
+main = PlanlibVoila.launch_instance
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

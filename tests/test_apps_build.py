@@ -1,0 +1,129 @@
+"""The dashboard's build (planlib.apps.build) and reading it (planlib.apps.edition)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from planlib import config
+from planlib.apps import build as B
+from planlib.apps import edition as E
+
+from .app_fixtures import CATALOG, OBSERVATIONS
+
+
+def test_the_build_holds_every_as_of_year_language_and_indicator(small_edition):
+    assert small_edition.years == [2020, 2021, 2022, 2023]
+    conn = sqlite3.connect(small_edition.path)
+    assert conn.execute("SELECT count(*) FROM pages").fetchone() == (8,)
+    assert conn.execute("SELECT count(*) FROM views").fetchone() == (32,)
+    page = small_edition.page(2021, "en")
+    assert page["title"].startswith("Shizhu County") and page["demo"] is True
+    assert [r["id"] for r in page["rows"]] == ["W03", "W04", "W30", "C21"]
+    assert 'data-as-of="2021"' in page["tiles_html"] and "<svg" in page["overview_html"]
+    view = small_edition.view("C21", 2021, "zh")
+    assert view["spec"]["title"]["text"] == "九年义务教育巩固率（%）"
+    fitted = [r for r in view["data"]["rows"] if r[1] == "拟合值"]
+    assert max(r[3] for r in fitted) == 2021  # as of 2021: nothing later is fitted
+    assert small_edition.view("C99", 2021, "zh") is None
+
+
+def test_the_build_agrees_with_the_assessment(small_edition):
+    from planlib.assess import assess
+
+    expected = assess(CATALOG, OBSERVATIONS, as_of=2022)
+    county = expected[expected["region"] == "石柱县"].set_index("indicator_id")["status"].to_dict()
+    assert {r["id"]: r["status"] for r in small_edition.page(2022, "zh")["rows"]} == county
+
+
+def test_the_chart_renderer_is_bundled_offline(small_edition):
+    bundle = small_edition.asset("vega_chart.js")
+    assert len(bundle) > 500_000  # Vega, Vega-Lite and Vega-Embed are inside
+    assert not re.search(r"""(from|import\()\s*["']https?:""", bundle)  # and nothing is imported from outside
+    assert "esm.sh" not in bundle and "cdn.jsdelivr" not in bundle
+    assert bundle.rstrip().endswith("export{__default as default};")
+
+
+def test_meta_records_versions_and_years(small_edition):
+    meta = small_edition.meta
+    assert meta["source_stamp"] == "test" and meta["code_version"] == E.code_version()
+    assert meta["methods"][0] == "auto" and "linear" in meta["methods"]
+    assert len(meta["data_version"]) == 16 and meta["years"] == [2020, 2021, 2022, 2023]
+
+
+def test_as_of_years_start_at_the_plans_base_year():
+    early = OBSERVATIONS.assign(year=OBSERVATIONS["year"] - 5)  # 2015..2018 only
+    assert B.as_of_years(B.Model(CATALOG, early)) == [2015, 2016, 2017, 2018]
+    both = B.pd.concat([OBSERVATIONS, early], ignore_index=True)
+    assert B.as_of_years(B.Model(CATALOG, both)) == [2020, 2021, 2022, 2023]
+
+
+@pytest.mark.slow
+def test_a_store_build_is_fresh_until_the_data_change(tmp_path):
+    from planlib import store
+
+    db = tmp_path / "monitoring.sqlite"
+    store.ensure_store(db)
+    assert E.open_current(db) == (None, E.State.MISSING)
+    path = B.build(db, workers=2)
+    assert path == E.build_file(db) and path.parent.name == "monitoring.build"
+    edition, state = E.open_current(db)
+    assert state is E.State.FRESH and edition.years[0] == config.BASE_YEAR
+    assert len(edition.page(edition.default_year, "zh")["rows"]) == 90
+    assert sorted(p.name for p in path.parent.iterdir()) == ["build.lock", "dashboard.sqlite"]
+    mtime = path.stat().st_mtime_ns
+    assert B.build(db) == path and path.stat().st_mtime_ns == mtime  # fresh: not built again
+    csv = tmp_path / "w04.csv"
+    csv.write_text("indicator_id,region,year,value\nW04,石柱县,2024,99.5\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "planlib", "import", str(csv), "--db", str(db)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert edition.state(db) is E.State.STALE  # the kernel that held the old build knows
+    edition, state = E.open_current(db)  # planlib import made the new one
+    assert state is E.State.FRESH
+    w04 = next(r for r in edition.page(2024, "zh")["rows"] if r["id"] == "W04")
+    assert w04["latest"] == "99.5（2024年）"
+
+
+def test_a_failed_build_leaves_the_old_one(tmp_path, monkeypatch):
+    target = tmp_path / "dashboard.sqlite"
+    target.write_bytes(b"old build")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(B, "_compute", broken)
+    with pytest.raises(RuntimeError):
+        B.write_build(CATALOG, OBSERVATIONS, target, workers=1)
+    assert target.read_bytes() == b"old build"
+    assert [p.name for p in tmp_path.iterdir()] == ["dashboard.sqlite"]
+
+
+def test_code_version_covers_every_package_file(tmp_path, monkeypatch):
+    package = tmp_path / "planlib"
+    (package / "apps").mkdir(parents=True)
+    (package / "observations.py").write_text("MULTIPLIERS = {}\n")
+    (package / "apps" / "x.js").write_text("1")
+    monkeypatch.setattr(E, "PACKAGE_DIR", package)
+    E.code_version.cache_clear()
+    try:
+        before = E.code_version()
+        (package / "observations.py").write_text("MULTIPLIERS = {'%': 100}\n")
+        E.code_version.cache_clear()
+        assert E.code_version() != before
+    finally:
+        E.code_version.cache_clear()
+
+
+def test_progress_is_read_from_the_build_folder(tmp_path):
+    db = tmp_path / "monitoring.sqlite"
+    folder = E.build_dir(db)
+    folder.mkdir()
+    (folder / E.PROGRESS_FILE).write_text(json.dumps({"done": 3, "total": 12}))
+    step = E.progress(db)
+    assert (step.running, step.done, step.total, step.fraction) == (False, 3, 12, 0.25)
