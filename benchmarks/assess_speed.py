@@ -50,7 +50,7 @@ def time_cli(runs: int, env: dict) -> tuple[list[float], list[float]]:
 
 
 def time_in_process(runs: int) -> tuple[list[float], list[float], int]:
-    from planlib.assess import assess
+    from planlib.assessment import assess
     from planlib.catalog import load_catalog
     from planlib.observations import load_observations
 
@@ -68,7 +68,7 @@ def time_in_process(runs: int) -> tuple[list[float], list[float], int]:
 def slowest_series(top: int = 5) -> list[tuple[float, str, str, int, str]]:
     import importlib
 
-    A = importlib.import_module("planlib.assess")  # the module, not the function of that name
+    A = importlib.import_module("planlib.assessment")
     from planlib import forecast
     from planlib.catalog import load_catalog
     from planlib.observations import load_observations

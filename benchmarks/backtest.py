@@ -83,7 +83,7 @@ def speed(cfg: fc.ForecastConfig) -> str:
     try:
         from planlib.catalog import load_catalog
         from planlib.observations import load_observations, rate_multiplier
-        from planlib.assess import bounds_for_unit
+        from planlib.assessment import bounds_for_unit
     except ImportError as exc:  # the data modules are not there yet
         return f"not measured ({exc})"
     units = dict(zip(load_catalog()[schema.INDICATOR_ID], load_catalog()[schema.UNIT]))

@@ -6,15 +6,21 @@ reports and the store) are imported on first use, so ``import planlib`` stays qu
 
 from __future__ import annotations
 
-# ``assess`` is imported eagerly: the function shares its name with its module, and a lazy
-# import would leave ``planlib.assess`` bound to the module once anything imported it.
-from .assess import AssessConfig, assess, assess_detail
-from .catalog import load_catalog
 from .errors import PlanlibError, Problem
-from .observations import demo_label, is_demo, load_observations
 from .targets import Target, TargetConfig, parse_target
 
+# Everything else is imported on first use (pandas and statsmodels take a while): a viewer's
+# kernel that imports ``planlib.apps.dashboard`` imports none of it. No public name is also the
+# name of a module (the assessment lives in ``planlib.assessment``), so importing a module can
+# never rebind one.
 _LAZY = {
+    "assess": ("assessment", "assess"),
+    "assess_detail": ("assessment", "assess_detail"),
+    "AssessConfig": ("assessment", "AssessConfig"),
+    "load_catalog": ("catalog", "load_catalog"),
+    "load_observations": ("observations", "load_observations"),
+    "demo_label": ("observations", "demo_label"),
+    "is_demo": ("observations", "is_demo"),
     "project": ("forecast", "project"),
     "p_meet": ("forecast", "p_meet"),
     "ForecastConfig": ("forecast", "ForecastConfig"),
@@ -28,10 +34,7 @@ _LAZY = {
     "Explorer": ("apps", "Explorer"),
 }
 
-__all__ = [
-    "AssessConfig", "assess", "assess_detail", "PlanlibError", "Problem", "Target", "TargetConfig", "demo_label", "is_demo", "load_catalog",
-    "load_observations", "parse_target", *_LAZY,
-]
+__all__ = ["PlanlibError", "Problem", "Target", "TargetConfig", "parse_target", *_LAZY]
 __version__ = "0.1.0"
 
 

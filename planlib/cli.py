@@ -113,7 +113,8 @@ def _build(db: str | None, lang: str, force: bool = False, workers: int | None =
     from .apps.build import build
 
     print("正在生成仪表板数据……" if lang == "zh" else "Building the dashboard...", flush=True)
-    path = build(db, force=force, workers=workers)
+    step = "生成进度" if lang == "zh" else "Progress"
+    path = build(db, force=force, workers=workers, echo=lambda done: print(f"  {step} {done}", flush=True))
     print(f"仪表板数据已是最新：{path}" if lang == "zh" else f"Dashboard build up to date: {path}")
     return 0
 
@@ -132,7 +133,7 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_assess(args) -> int:
-    from .assess import assess, format_assessment
+    from .assessment import assess, format_assessment
     from .catalog import load_catalog
     from .observations import demo_label, load_observations
 

@@ -359,6 +359,18 @@ APP_LABELS = {
                                  "en": "unconfirmed: no copy of the source found"},
     "national_note": {"zh": "全国数据：空心菱形为未核实的数值，来源见提示框",
                       "en": "National data: hollow diamonds are unconfirmed values; hover for the source"},
+    # the static edition (planlib publish)
+    "edition_footer": {"zh": "数据版本 {version}；数据生成于 {built}；本静态版发布于 {published}。",
+                       "en": "Data version {version}; built {built}; this static edition published {published}."},
+    "edition_noscript": {"zh": "本页需要启用 JavaScript，并须由网页服务器提供（例如 nginx、IIS 或 python -m http.server），"
+                               "不能直接双击文件打开。",
+                         "en": "This page needs JavaScript and must be served by a web server (nginx, IIS or "
+                               "python -m http.server); it cannot be opened by double-clicking the file."},
+    "edition_loading": {"zh": "正在加载……", "en": "Loading ..."},
+    "edition_load_failed": {"zh": "未能加载 {file}。请确认本文件夹由网页服务器提供，且文件完整。",
+                            "en": "Could not load {file}. Check that this folder is served by a web server "
+                                  "and that it is complete."},
+    "edition_no_view": {"zh": "该指标在此年份没有图表。", "en": "This indicator has no chart for this year."},
 }
 
 #: The plans' responsible units (责任单位), for the English view.
@@ -385,7 +397,7 @@ RESPONSIBLE_UNIT_LABELS = {
 }
 
 
-# --- assess (planlib.assess: explanations, the command-line table) -------------------------------
+# --- assess (planlib.assessment: explanations, the command-line table) -------------------------------
 #: How a unit is written after a number ("6.1‰", "82.3岁" / "82.3 years").
 UNIT_DISPLAY = {
     "%": {"zh": "%", "en": "%"},

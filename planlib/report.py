@@ -10,7 +10,7 @@ report with data tables (年度统计监测报告和数据报表), a mid-term an
 * ``data.xlsx``: the data tables (one sheet per plan, one per responsible unit).
 
 What a report holds (:func:`prepare`): the assessment as of the report's year
-(:func:`planlib.assess.assess`), each indicator's projection to its target year
+(:func:`planlib.assessment.assess`), each indicator's projection to its target year
 (:func:`planlib.forecast.project`) and, from the monitoring store, what changed since last year's
 report. *Last year's report* is the assessment as of ``year - 1`` made with the data as known on
 ``previous_report_date`` (default: 30 June of ``year``, since the report on year Y is drafted
@@ -210,7 +210,7 @@ def prepare_current(options: ReportOptions, catalog: pd.DataFrame, observations:
 
     ``previous`` is empty and ``evaluation`` None until :func:`add_comparisons`.
     """
-    from .assess import assess
+    from .assessment import assess
 
     history = history or History()
     catalog = _narrow(catalog, options.unit)
@@ -253,7 +253,7 @@ def _narrow(catalog: pd.DataFrame, unit: str | None) -> pd.DataFrame:
 
 def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: History,
                          options: ReportOptions) -> tuple[pd.DataFrame, bool]:
-    from .assess import assess
+    from .assessment import assess
 
     vintage = history.vintage
     used = vintage is not None and not vintage.empty
@@ -263,7 +263,7 @@ def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: Hist
 
 def _evaluation(catalog: pd.DataFrame, obs: pd.DataFrame, table: pd.DataFrame,
                 years: tuple[int, ...]) -> pd.DataFrame:
-    from .assess import assess
+    from .assessment import assess
 
     parts = [T.earlier_projections(table, assess(catalog, obs, as_of=year),
                                    projections(catalog, obs, as_of=year), year) for year in years]
@@ -275,7 +275,7 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
                 as_of: int | None = None) -> dict[str, pd.DataFrame]:
     """Each indicator's county series projected to its target year, as the assessment does it.
 
-    Each series goes through :func:`planlib.assess.project_series` (method ``auto``, natural bounds
+    Each series goes through :func:`planlib.assessment.project_series` (method ``auto``, natural bounds
     and rate multiplier of the unit); an indicator with fewer than two values or a qualitative
     target (保持合理比例) gets an empty frame.
 
@@ -288,7 +288,7 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
         >>> int(frame["year"].max()), bool((frame["upper_95"] <= 100).all())
         (2030, True)
     """
-    from .assess import known_as_of, project_series
+    from .assessment import known_as_of, project_series
     from .targets import parse_target
 
     obs = T.county_rows(known_as_of(observations, as_of)).dropna(subset=[S.VALUE])

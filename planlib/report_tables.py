@@ -83,7 +83,7 @@ def indicator_table(catalog: pd.DataFrame, observations: pd.DataFrame,
         catalog: the indicator catalogue (``schema.CATALOG_COLUMNS``).
         observations: tidy observations (``schema.OBS_COLUMNS``); only the county's values up to
             ``year`` are used.
-        assessment: ``planlib.assess.assess`` output as of ``year``; only the county's rows are used.
+        assessment: ``planlib.assessment.assess`` output as of ``year``; only the county's rows are used.
             An indicator without a row counts as ``insufficient_data``.
         year: the report's year.
         lang: "zh" or "en" (names and explanations).

@@ -57,7 +57,7 @@ IS_PROJECTION = "is_projection"
 PROJECTION_COLUMNS = [YEAR, MEAN, LOWER_80, UPPER_80, LOWER_95, UPPER_95, METHOD, LOC, SCALE,
                       TRANSFORM, IS_PROJECTION]
 
-# --- assessment (planlib.assess) -----------------------------------------------------------------
+# --- assessment (planlib.assessment) -----------------------------------------------------------------
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"

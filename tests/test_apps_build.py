@@ -34,7 +34,7 @@ def test_the_build_holds_every_as_of_year_language_and_indicator(small_edition):
 
 
 def test_the_build_agrees_with_the_assessment(small_edition):
-    from planlib.assess import assess
+    from planlib.assessment import assess
 
     expected = assess(CATALOG, OBSERVATIONS, as_of=2022)
     county = expected[expected["region"] == "石柱县"].set_index("indicator_id")["status"].to_dict()

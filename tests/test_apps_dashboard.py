@@ -155,7 +155,7 @@ from planlib.apps.edition import Edition
 d = Dashboard(Edition(sys.argv[1]))
 d.as_of.value = d.as_of.options[-1][1]
 d.table.selected = "C21"; d.table.select_count += 1
-heavy = [m for m in ("statsmodels", "altair", "scipy", "planlib.report", "planlib.assess", "planlib.forecast",
+heavy = [m for m in ("statsmodels", "altair", "scipy", "planlib.report", "planlib.assessment", "planlib.forecast", "pandas",
                      "openpyxl", "planlib.apps.model", "planlib.apps.content") if m in sys.modules]
 print(repr(heavy))
 """

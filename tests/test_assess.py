@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 
 import pandas as pd
 import pytest
 
+from planlib import assessment as A
 from planlib import forecast  # noqa: F401  (imported at collection: statsmodels takes a while)
 from planlib import schema as S
 from planlib.config import COUNTY
 from planlib.errors import PlanlibError
 
-A = importlib.import_module("planlib.assess")  # the module; planlib.assess is also the function
 
 YEARS = list(range(2016, 2025))
 WIGGLE = [0.3, -0.2, 0.1, -0.3, 0.2, 0.0, -0.1, 0.25, -0.15]

@@ -79,8 +79,8 @@ class Model:
         return self.years[-1] if self.years else None
 
     def assessment(self, as_of: int | None = None) -> pd.DataFrame:
-        """``planlib.assess.assess_detail`` of this data up to ``as_of``."""
-        from ..assess import assess_detail  # imported here: assessment pulls in statsmodels
+        """``planlib.assessment.assess_detail`` of this data up to ``as_of``."""
+        from ..assessment import assess_detail  # imported here: assessment pulls in statsmodels
 
         return self._cached(("assessment", as_of),
                             lambda: assess_detail(self.catalog, self.observations, as_of=as_of))
@@ -147,9 +147,9 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
     """Project one catalogue indicator as the assessment does (empty when it cannot be projected).
 
     Qualitative targets and series of fewer than two years give an empty frame; the rest is
-    :func:`planlib.assess.project_series`, the one place that decides how an indicator is projected.
+    :func:`planlib.assessment.project_series`, the one place that decides how an indicator is projected.
     """
-    from ..assess import project_series  # imported here: assessment pulls in statsmodels
+    from ..assessment import project_series  # imported here: assessment pulls in statsmodels
 
     empty = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
     if parse_target(indicator[S.TARGET_TEXT]).kind == "qualitative":

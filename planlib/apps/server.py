@@ -13,8 +13,8 @@ visitors arrive. :class:`PlanlibVoila` is Voila with:
 * **a Host allowlist** (``PlanlibVoila.hostnames``, plus localhost and the address it listens
   on): a request for any other name gets 403, so a DNS-rebinding page on the internet cannot
   read the dashboard through an intranet user's browser;
-* **no tracebacks to visitors**: error messages of the kernel (tracebacks with install paths) are
-  not relayed on the websocket; the page shows a short note instead.
+* **no tracebacks to visitors**: error messages and stderr output of the kernel (tracebacks with
+  install paths) are not relayed on the websocket.
 
 Usage (what ``make app`` runs; every Voila option works)::
 
@@ -129,17 +129,38 @@ class GatedVoilaHandler(TornadoVoilaHandler):
                                                                request_args)
 
 
+def is_traceback(frames: list) -> bool:
+    """Whether a kernel message (its header and content frames) carries an error or stderr text.
+
+    Examples:
+        >>> is_traceback([b'{"msg_type": "stream"}', b"{}", b"{}", b'{"name": "stderr", "text": "Traceback"}'])
+        True
+        >>> is_traceback([b'{"msg_type": "stream"}', b"{}", b"{}", b'{"name": "stdout", "text": "ok"}'])
+        False
+    """
+    header = json.loads(frames[0])
+    if header.get("msg_type") == "error":
+        return True
+    return header.get("msg_type") == "stream" and json.loads(frames[3]).get("name") == "stderr"
+
+
 class QuietChannels(ZMQChannelsWebsocketConnection):
-    """The kernel websocket, without the kernel's error messages (tracebacks) for visitors."""
+    """The kernel websocket, without what the kernel writes to stderr or as errors (tracebacks).
+
+    Tracebacks name the installation's paths and code; a visitor's page needs none of them
+    (Voila's ``show_tracebacks: false`` covers only the notebook's own cells). They stay in the
+    server's log.
+    """
 
     def handle_outgoing_message(self, stream: str, outgoing_msg: list) -> None:
-        """Drop ``error`` replies and ``error`` outputs; pass everything else on unchanged."""
+        """Pass every message on unchanged, except errors and stderr output."""
         try:
-            _, fed_msg_list = self.session.feed_identities(outgoing_msg)
-            header = json.loads(fed_msg_list[1])
+            _, frames = self.session.feed_identities(outgoing_msg)
+            quiet = is_traceback(frames[1:])  # frames: signature, header, parent, metadata, content
         except (ValueError, IndexError, TypeError):
-            return super().handle_outgoing_message(stream, outgoing_msg)
-        if header.get("msg_type") == "error":
+            quiet = False
+        if quiet:
+            self.log.info("Not relayed to the page: an error or stderr message of kernel %s", self.kernel_id)
             return None
         return super().handle_outgoing_message(stream, outgoing_msg)
 
