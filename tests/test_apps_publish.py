@@ -1,0 +1,234 @@
+"""planlib.apps.publish: the static edition, its files, and the page in Chromium from a plain HTTP server."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+import pytest
+
+from planlib import i18n
+from planlib.apps import publish as P
+from planlib.apps.table import TableFilters, filter_rows, sort_rows
+from planlib.errors import PlanlibError
+
+from .conftest import ARTIFACTS, free_port, stop, wait_for_port
+
+PUBLISHED = "2026-12-01T09:30:00+0800"
+TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".csv"}
+OUTSIDE = re.compile(r"https?://(?!www\.w3\.org/)")
+
+
+@pytest.fixture(scope="module")
+def published(small_edition, tmp_path_factory):
+    """The small build published once (tests that change the folder make their own)."""
+    return P.publish(tmp_path_factory.mktemp("pub") / "edition", edition=small_edition, published_at=PUBLISHED)
+
+
+def load(folder, name):
+    return json.loads((folder / "data" / name).read_text(encoding="utf-8"))
+
+
+def test_folder_holds_the_page_assets_and_data_and_nothing_else(published, small_edition):
+    files = {p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()}
+    years, ids = small_edition.years, small_edition.meta["indicators"]
+    assert {"index.html", "data/meta.json", "assets/edition.js", "assets/indicator_table.js",
+            "assets/vega_chart.js", "assets/app.css", "assets/indicator_table.css"} <= files
+    assert {f"data/page-{y}-{lang}.json" for y in years for lang in ("zh", "en")} <= files
+    views = {f for f in files if f.startswith("data/view/")}
+    assert views == {f"data/view/{i}-{y}-{lang}.json" for i in ids for y in years for lang in ("zh", "en")}
+    assert {f"data/indicators-{years[-1]}-en.csv", f"data/indicators-{years[-1]}-zh.xlsx"} <= files
+    suffixes = {p.rsplit(".", 1)[-1] for p in files}
+    assert suffixes == {"html", "js", "css", "json", "csv", "xlsx"}  # no .sqlite, .db, .ipynb, .py
+    assert published.stat().st_mode & 0o755 == 0o755  # readable by a web server's user
+
+
+def test_nothing_points_outside(published):
+    found = {p.name: OUTSIDE.findall(p.read_text(encoding="utf-8"))
+             for p in published.rglob("*") if p.suffix in TEXT_SUFFIXES}
+    assert not {name: urls for name, urls in found.items() if urls}
+    spec = load(published, "view/W03-2023-zh.json")["spec"]
+    assert spec["$schema"].startswith("vega.github.io/schema/vega-lite/")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in load(published, "page-2023-zh.json")["overview_html"]
+
+
+def test_meta_records_the_data_version_dates_years_and_demo(published, small_edition):
+    meta = load(published, "meta.json")
+    assert meta["format"] == P.EDITION_FORMAT
+    assert meta["data_version"] == small_edition.meta["data_version"] and len(meta["data_version"]) == 16
+    assert meta["built_at"] == small_edition.meta["built_at"]
+    assert meta["published_at"] == PUBLISHED
+    assert meta["years"] == [2020, 2021, 2022, 2023] and meta["default_year"] == 2023
+    assert meta["demo"] is True and meta["demo_years"] == [2020, 2021, 2022, 2023]
+    assert meta["indicators"] == ["W03", "W04", "W30", "C21"]
+    assert meta["table"]["status_order"] == i18n.STATUS_ORDER
+    assert meta["labels"]["en"]["showing"] == "Showing {n} of {total} indicators"
+    assert "示例数据（非官方统计）" in meta["labels"]["zh"]["banner_html"]
+    assert meta["labels"]["zh"]["edition_footer"].startswith("数据版本 {version}")
+
+
+def test_pages_and_views_are_the_builds(published, small_edition):
+    for year, lang in ((2023, "zh"), (2021, "en")):
+        page = load(published, f"page-{year}-{lang}.json")
+        assert page == small_edition.page(year, lang)
+        assert page["demo"] is True and len(page["rows"]) == 4
+    view = load(published, "view/C21-2022-en.json")
+    expected = small_edition.view("C21", 2022, "en")
+    assert view["info_html"] == expected["info_html"] and view["data"] == expected["data"]
+    assert view["spec"]["title"] == expected["spec"]["title"]
+
+
+def test_index_says_it_needs_a_web_server(published):
+    text = (published / "index.html").read_text(encoding="utf-8")
+    assert '<script type="module" src="assets/edition.js">' in text
+    assert "python -m http.server" in text and "不能直接双击文件打开" in text
+    assert "{{" not in text
+
+
+def test_republish_replaces_an_edition_whole(small_edition, tmp_path):
+    out = tmp_path / "edition"
+    P.publish(out, edition=small_edition, published_at="2026-01-01T00:00:00+0800")
+    (out / "data" / "stray.json").write_text("{}")
+    P.publish(out, edition=small_edition, published_at=PUBLISHED)
+    assert load(out, "meta.json")["published_at"] == PUBLISHED
+    assert not (out / "data" / "stray.json").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["edition"]  # no temporary folder left
+
+
+def test_a_failure_leaves_the_old_edition(small_edition, tmp_path, monkeypatch):
+    out = tmp_path / "edition"
+    P.publish(out, edition=small_edition, published_at=PUBLISHED)
+
+    def broken(folder, page):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(P, "_write_table_files", broken)
+    with pytest.raises(OSError, match="disk full"):
+        P.publish(out, edition=small_edition)
+    assert load(out, "meta.json")["published_at"] == PUBLISHED
+    assert [p.name for p in tmp_path.iterdir()] == ["edition"]
+
+
+def test_refuses_a_folder_that_is_not_an_edition(small_edition, tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"keep me")
+    with pytest.raises(PlanlibError) as caught:
+        P.publish(out, edition=small_edition)
+    assert "不是一份静态版" in caught.value.text("zh") and "new or empty folder" in caught.value.text("en")
+    assert [p.name for p in out.iterdir()] == ["report.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
+
+
+def test_publish_reads_the_stores_build(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        P.publish(tmp_path / "edition", db=tmp_path / "monitoring.sqlite")
+    assert not (tmp_path / "edition").exists()
+
+
+# --- the page in Chromium, served by python -m http.server ----------------------------------------
+
+ROWS = "table.planlib-table tbody tr"
+
+
+@pytest.fixture(scope="module")
+def served(published, browser):
+    """The edition served on 127.0.0.1 by the standard library's HTTP server."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(published)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc, timeout=20)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(proc)
+
+
+def shown_ids(page) -> list[str]:
+    return page.eval_on_selector_all(ROWS, "rows => rows.map(r => r.dataset.id)")
+
+
+def expect_ids(page, ids: list[str]) -> None:
+    page.wait_for_function(f"JSON.stringify([...document.querySelectorAll({ROWS!r})].map(r => r.dataset.id))"
+                           f" === {json.dumps(json.dumps(ids, separators=(',', ':')))}")
+
+
+def python_ids(edition, year, lang, filters=TableFilters(), key="id", desc=False) -> list[str]:
+    return [r["id"] for r in sort_rows(filter_rows(edition.page(year, lang)["rows"], filters), key, desc)]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_static_page_in_chromium(served, browser, small_edition):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(served)
+        page.wait_for_selector(ROWS)
+        ed = small_edition
+        # overview: title, demo banner, alerts, tiles, overview chart, four rows, footer
+        assert page.inner_text("h1") == i18n.t("title", "zh")
+        assert page.is_visible(".planlib-demo-banner") and "示例数据" in page.inner_text(".planlib-demo-banner")
+        assert page.get_attribute(".planlib-tiles", "data-as-of") == "2023"
+        assert page.locator(".planlib-alerts li").count() >= 1
+        assert page.locator(".planlib-w-overview-chart svg").count() == 1
+        assert shown_ids(page) == python_ids(ed, 2023, "zh")
+        assert page.inner_text(".planlib-w-count") == "显示 4 / 4 项指标"
+        footer = page.inner_text(".planlib-edition-footer")
+        assert ed.meta["data_version"] in footer and PUBLISHED in footer and ed.meta["built_at"] in footer
+        # filters: plan, then binding only, as filter_rows has them
+        page.select_option(".planlib-w-plan select", "women")
+        expect_ids(page, python_ids(ed, 2023, "zh", TableFilters(plan="women")))
+        page.check(".planlib-w-binding input")
+        expect_ids(page, python_ids(ed, 2023, "zh", TableFilters(plan="women", binding_only=True)))
+        assert page.inner_text(".planlib-w-count") == "显示 1 / 4 项指标"
+        page.uncheck(".planlib-w-binding input")
+        page.select_option(".planlib-w-plan select", "")
+        expect_ids(page, python_ids(ed, 2023, "zh"))
+        # sorting: status (worst first), then latest value descending (blanks last), as sort_rows
+        page.click("th:nth-child(7) button")
+        expect_ids(page, python_ids(ed, 2023, "zh", key="status"))
+        page.click("th:nth-child(5) button")
+        page.click("th:nth-child(5) button")
+        expect_ids(page, python_ids(ed, 2023, "zh", key="latest", desc=True))
+        assert page.get_attribute("th:nth-child(5)", "aria-sort") == "descending"
+        # the as-of year changes the tiles and the table
+        before = page.inner_text(".planlib-w-table")
+        page.select_option(".planlib-w-as-of select", "2021")
+        page.wait_for_selector('.planlib-tiles[data-as-of="2021"]')
+        expect_ids(page, python_ids(ed, 2021, "zh", key="latest", desc=True))
+        assert page.inner_text(".planlib-w-table") != before
+        # selecting an indicator opens the explorer with its chart and words
+        page.click(f'{ROWS}[data-id="W04"] button.planlib-open')
+        page.wait_for_selector(".planlib-explorer-chart svg")
+        name = ed.view("W04", 2021, "zh")["spec"]["title"]["text"]
+        name = name if isinstance(name, str) else name[0]
+        page.wait_for_function("t => [...document.querySelectorAll('.planlib-explorer-chart svg text')]"
+                               ".some(n => n.textContent === t)", arg=name)
+        assert page.is_hidden(".planlib-overview")
+        assert page.input_value(".planlib-explorer-indicator select") == "W04"
+        assert "县卫生健康委" in page.inner_text(".planlib-explorer-info")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "edition-explorer.png"), full_page=True)
+        # English
+        page.click(".planlib-lang button[data-value=en]")
+        page.wait_for_function("document.querySelector('h1').textContent === %s" % json.dumps(i18n.t("title", "en")))
+        page.wait_for_selector(".planlib-explorer-info >> text=County Health Commission")
+        assert "Illustrative data" in page.inner_text(".planlib-demo-banner")
+        page.click(".planlib-w-view button[data-value=overview]")
+        page.wait_for_selector(ROWS)
+        assert page.inner_text(".planlib-w-count") == "Showing 4 of 4 indicators"
+        assert "Data version" in page.inner_text(".planlib-edition-footer")
+        page.screenshot(path=str(ARTIFACTS / "edition-overview-en.png"), full_page=True)
+        assert errors == []
+        assert requests and all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
+    finally:
+        context.close()
