@@ -12,6 +12,7 @@ import pytest
 
 from planlib import i18n
 from planlib.apps import publish as P
+from planlib.apps.edition import Edition
 from planlib.apps.table import TableFilters, filter_rows, sort_rows
 from planlib.errors import PlanlibError
 
@@ -39,7 +40,8 @@ def test_folder_holds_the_page_assets_and_data_and_nothing_else(published, small
             "assets/vega_chart.js", "assets/app.css", "assets/indicator_table.css"} <= files
     assert {f"data/page-{y}-{lang}.json" for y in years for lang in ("zh", "en")} <= files
     views = {f for f in files if f.startswith("data/view/")}
-    assert views == {f"data/view/{i}-{y}-{lang}.json" for i in ids for y in years for lang in ("zh", "en")}
+    assert views == {f"data/view/{i}-{y}-{lang}.{ext}" for i in ids for y in years for lang in ("zh", "en")
+                     for ext in ("json", "csv")}
     assert {f"data/indicators-{years[-1]}-en.csv", f"data/indicators-{years[-1]}-zh.xlsx"} <= files
     suffixes = {p.rsplit(".", 1)[-1] for p in files}
     assert suffixes == {"html", "js", "css", "json", "csv", "xlsx"}  # no .sqlite, .db, .ipynb, .py
@@ -79,6 +81,11 @@ def test_pages_and_views_are_the_builds(published, small_edition):
     expected = small_edition.view("C21", 2022, "en")
     assert view["info_html"] == expected["info_html"] and view["data"] == expected["data"]
     assert view["spec"]["title"] == expected["spec"]["title"]
+    data = (published / "data" / "view" / "C21-2022-en.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert data[0].split(",")[:4] == expected["data"]["columns"][:4] == ["Code", "Kind", "Region", "Year"]
+    assert len(data) == 1 + len(expected["data"]["rows"])
+    table = (published / "data" / "indicators-2023-zh.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].startswith("编号,规划,领域,指标") and len(table) == 5
 
 
 def test_index_says_it_needs_a_web_server(published):
@@ -123,9 +130,14 @@ def test_refuses_a_folder_that_is_not_an_edition(small_edition, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
 
 
-def test_publish_reads_the_stores_build(tmp_path):
+def test_publish_reads_the_stores_build_only_when_current(small_edition, tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError):
         P.publish(tmp_path / "edition", db=tmp_path / "monitoring.sqlite")
+    stale = Edition(small_edition.path)  # made with stamp "test": not the data of any store
+    monkeypatch.setattr(Edition, "of_store", classmethod(lambda cls, db=None: stale))
+    with pytest.raises(PlanlibError) as caught:
+        P.publish(tmp_path / "edition", db=tmp_path / "monitoring.sqlite")
+    assert "planlib build" in caught.value.text("zh") and "out of date" in caught.value.text("en")
     assert not (tmp_path / "edition").exists()
 
 
@@ -164,7 +176,7 @@ def python_ids(edition, year, lang, filters=TableFilters(), key="id", desc=False
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_static_page_in_chromium(served, browser, small_edition):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     page = context.new_page()
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
@@ -216,6 +228,11 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert page.is_hidden(".planlib-overview")
         assert page.input_value(".planlib-explorer-indicator select") == "W04"
         assert "县卫生健康委" in page.inner_text(".planlib-explorer-info")
+        assert page.get_attribute(".planlib-download-data", "href") == "data/view/W04-2021-zh.csv"
+        with page.expect_download() as saved:
+            page.click(".planlib-download-svg")
+        assert saved.value.suggested_filename == "W04-2021-auto.svg"
+        assert "<svg" in open(saved.value.path(), encoding="utf-8").read()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "edition-explorer.png"), full_page=True)
         # English

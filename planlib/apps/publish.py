@@ -13,7 +13,11 @@ Layout of an edition::
     DIR/assets/                             its scripts and styles
     DIR/data/meta.json                      data version, built_at, published_at, years, demo, labels
     DIR/data/page-<year>-<lang>.json        what the dashboard shows (one per as-of year, language)
+    DIR/data/indicators-<year>-<lang>.csv   the table to download (and .xlsx), all indicators
     DIR/data/view/<id>-<year>-<lang>.json   one indicator's chart and words, fetched when opened
+    DIR/data/view/<id>-<year>-<lang>.csv    the numbers behind that chart
+
+It works over HTTP only (browsers do not run module scripts from ``file://``); the page says so.
 
 Each edition records its data version and dates, so a folder kept is a record of what readers
 saw. The folder is written beside ``DIR`` and renamed into place: never half an edition.
@@ -34,7 +38,7 @@ from .. import i18n
 from .. import schema as S
 from ..errors import PlanlibError, Problem
 from .downloads import csv_bytes, xlsx_bytes
-from .edition import Edition
+from .edition import Edition, State
 from .labels import banner_html, label
 from .table import DOMAIN, KEY, ORDER, SORT_KEYS
 from .widgets import static_text
@@ -80,16 +84,16 @@ def page_file(year: int, lang: str) -> str:
     return f"page-{int(year)}-{lang}.json"
 
 
-def view_file(indicator_id: str, year: int, lang: str) -> str:
-    """Where one indicator's view is kept, inside ``data/``.
+def view_file(indicator_id: str, year: int, lang: str, ext: str = "json") -> str:
+    """Where one indicator's view (``json``) or its chart data (``csv``) is kept, inside ``data/``.
 
     Examples:
-        >>> view_file("W03", 2023, "zh")
-        'view/W03-2023-zh.json'
+        >>> view_file("W03", 2023, "zh"), view_file("W03", 2023, "zh", "csv")
+        ('view/W03-2023-zh.json', 'view/W03-2023-zh.csv')
     """
     if not _SAFE_ID.match(indicator_id):
         raise ValueError(f"indicator id {indicator_id!r} cannot name a file")
-    return f"view/{indicator_id}-{int(year)}-{lang}.json"
+    return f"view/{indicator_id}-{int(year)}-{lang}.{ext}"
 
 
 def page_labels(lang: str) -> dict[str, str]:
@@ -174,6 +178,7 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
                 view = edition.view(ident, year, lang)
                 if view is not None:
                     _dump(folder / "data" / view_file(ident, year, lang), view)
+                    (folder / "data" / view_file(ident, year, lang, "csv")).write_bytes(csv_bytes(**view["data"]))
     _dump(folder / "data" / "meta.json", meta)
     return meta
 
@@ -216,6 +221,19 @@ def _check_target(target: Path) -> None:
         "Give a new or empty folder, or the folder of an earlier edition.", file=str(target)))
 
 
+def _current_build(db: str | os.PathLike | None) -> Edition:
+    """The store's build, if it still shows the data and code of now."""
+    edition = Edition.of_store(db)
+    if edition.state(db) is State.FRESH:
+        return edition
+    edition.close()
+    raise PlanlibError(Problem(
+        "仪表板数据不是最新的（数据或程序在生成后有变动），未发布。",
+        "The dashboard build is out of date (the data or the code changed since it was made); nothing "
+        "was published.", "请先运行 planlib build，或直接运行 planlib publish（它会先生成）。",
+        "Run planlib build first, or just planlib publish (it builds first).", file=str(edition.path)))
+
+
 def _swap(new: Path, target: Path) -> None:
     """Put the finished folder ``new`` in the place of ``target`` (two renames in one folder)."""
     if not target.exists():
@@ -247,13 +265,14 @@ def publish(output: str | os.PathLike, db: str | os.PathLike | None = None, *,
         The folder written.
 
     Raises:
-        PlanlibError: ``output`` holds something that is not an edition.
+        PlanlibError: ``output`` holds something that is not an edition, or the store's build is
+            out of date.
         FileNotFoundError: the store has no build.
     """
     target = Path(output).resolve()
     _check_target(target)
     own = edition is None
-    edition = Edition.of_store(db) if own else edition
+    edition = _current_build(db) if own else edition
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:

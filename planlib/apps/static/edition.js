@@ -233,7 +233,9 @@ class EditionPage {
     this.info = node("div", "planlib-explorer-info");
     const body = node("div", "planlib-row planlib-explorer-body");
     body.append(chartBox, this.info);
-    section.append(this.indicatorField, body);
+    this.chartBox = chartBox;
+    this.chartDownloads = node("div", "planlib-row planlib-explorer-downloads");
+    section.append(this.indicatorField, body, this.chartDownloads);
     return section;
   }
 
@@ -333,12 +335,34 @@ class EditionPage {
     }
     if (turn !== this.turn) return;
     if (!view) {
+      this.chartDownloads.replaceChildren();
       this.chart.update("spec", {});
       this.info.replaceChildren(node("p", "planlib-info", words.edition_no_view));
       return;
     }
     this.chart.update("spec", view.spec);
     this.info.innerHTML = view.info_html;
+    this.drawChartDownloads(`${id}-${year}`, `view/${id}-${year}-${lang}.csv`, words);
+  }
+
+  // The chart as drawn (SVG, saved from the page) and the numbers behind it (CSV, made by publish).
+  drawChartDownloads(stem, csvFile, words) {
+    const svg = node("button", "planlib-download planlib-download-svg", words.download_svg);
+    svg.type = "button";
+    svg.addEventListener("click", () => {
+      const drawn = this.chartBox.querySelector("svg");
+      if (!drawn) return;
+      const text = new XMLSerializer().serializeToString(drawn);
+      const link = node("a");
+      link.href = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+      link.download = `${stem}-auto.svg`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
+    const data = node("a", "planlib-download planlib-download-data", words.download_data);
+    data.href = "data/" + csvFile;
+    data.download = `${stem}-data.csv`;
+    this.chartDownloads.replaceChildren(svg, data);
   }
 
   fail(file) {
