@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import sys
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -19,7 +19,7 @@ from planlib.errors import PlanlibError
 from .conftest import ARTIFACTS, free_port, stop, wait_for_port
 
 PUBLISHED = "2026-12-01T09:30:00+0800"
-TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".csv"}
+TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".csv", ".config"}
 OUTSIDE = re.compile(r"https?://(?!www\.w3\.org/)")
 
 
@@ -44,7 +44,8 @@ def test_folder_holds_the_page_assets_and_data_and_nothing_else(published, small
                      for ext in ("json", "csv")}
     assert {f"data/indicators-{years[-1]}-en.csv", f"data/indicators-{years[-1]}-zh.xlsx"} <= files
     suffixes = {p.rsplit(".", 1)[-1] for p in files}
-    assert suffixes == {"html", "js", "css", "json", "csv", "xlsx"}  # no .sqlite, .db, .ipynb, .py
+    assert suffixes == {"html", "js", "css", "json", "csv", "xlsx", "config"}  # no .sqlite, .db, .ipynb, .py
+    assert 'mimeMap fileExtension=".json"' in (published / "web.config").read_text()  # for IIS
     assert published.stat().st_mode & 0o755 == 0o755  # readable by a web server's user
 
 
@@ -90,7 +91,8 @@ def test_pages_and_views_are_the_builds(published, small_edition):
 
 def test_index_says_it_needs_a_web_server(published):
     text = (published / "index.html").read_text(encoding="utf-8")
-    assert '<script type="module" src="assets/edition.js">' in text
+    version = load(published, "meta.json")["code_version"]
+    assert f'<script type="module" src="assets/edition.js?v={version}">' in text
     assert "python -m http.server" in text and "不能直接双击文件打开" in text
     assert "{{" not in text
 
@@ -228,7 +230,7 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert page.is_hidden(".planlib-overview")
         assert page.input_value(".planlib-explorer-indicator select") == "W04"
         assert "县卫生健康委" in page.inner_text(".planlib-explorer-info")
-        assert page.get_attribute(".planlib-download-data", "href") == "data/view/W04-2021-zh.csv"
+        assert page.get_attribute(".planlib-download-data", "href").startswith("data/view/W04-2021-zh.csv?v=")
         with page.expect_download() as saved:
             page.click(".planlib-download-svg")
         assert saved.value.suggested_filename == "W04-2021-auto.svg"
@@ -247,5 +249,7 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         page.screenshot(path=str(ARTIFACTS / "edition-overview-en.png"), full_page=True)
         assert errors == []
         assert requests and all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
+        stamp = quote(f'{ed.meta["data_version"]}-{PUBLISHED}', safe="")
+        assert f"{served}data/page-2021-en.json?v={stamp}" in requests  # no file of an older edition
     finally:
         context.close()

@@ -135,11 +135,32 @@ def _dump(path: Path, value: object) -> int:
     return path.write_text(data, encoding="utf-8")
 
 
-def index_html(lang: str = "zh") -> str:
+#: For IIS, which serves only the file types it knows (``remove`` first: newer versions know them).
+WEB_CONFIG = """<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.webServer>
+    <staticContent>
+      <remove fileExtension=".json" />
+      <mimeMap fileExtension=".json" mimeType="application/json" />
+      <remove fileExtension=".csv" />
+      <mimeMap fileExtension=".csv" mimeType="text/csv" />
+    </staticContent>
+  </system.webServer>
+</configuration>
+"""
+
+
+def index_html(lang: str = "zh", version: str = "") -> str:
     """The page, with its title and the note for browsers without JavaScript filled in.
+
+    Args:
+        lang: the language the page starts in.
+        version: added to the assets' URLs, so that browsers fetch them anew when the code changes.
 
     Examples:
         >>> "python -m http.server" in index_html()
+        True
+        >>> 'src="assets/edition.js?v=abc"' in index_html(version="abc")
         True
     """
     words = {f"{key}_{code}": html.escape(label(key, code) if key != "title" else i18n.t("title", code))
@@ -147,6 +168,7 @@ def index_html(lang: str = "zh") -> str:
     text = static_text("edition.html")
     for key, value in words.items():
         text = text.replace("{{" + key + "}}", value)
+    text = text.replace("{{version}}", html.escape(version))
     return text.replace("{{lang}}", "zh-CN" if lang == "zh" else lang)
 
 
@@ -168,7 +190,8 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
     for name in STATIC_ASSETS:
         (folder / "assets" / name).write_text(offline_text(static_text(name)), encoding="utf-8")
     (folder / "assets" / CHART_ASSET).write_text(offline_text(edition.asset(CHART_ASSET)), encoding="utf-8")
-    (folder / "index.html").write_text(index_html(meta["default_lang"]), encoding="utf-8")
+    (folder / "index.html").write_text(index_html(meta["default_lang"], meta["code_version"]), encoding="utf-8")
+    (folder / "web.config").write_text(WEB_CONFIG, encoding="utf-8")
     for year in edition.years:
         for lang in i18n.LANGS:
             page = edition.page(year, lang)

@@ -87,10 +87,18 @@ export function sortRows(rows, sortKey, descending, rules) {
 // --- small helpers ----------------------------------------------------------------------------
 
 const cache = new Map();
+// Files of one edition carry its stamp in their URL, so a browser never mixes a cached file of an
+// earlier edition published in the same folder with this one; meta.json is always revalidated.
+let stamp = "";
+
+function dataUrl(file) {
+  return "data/" + file + (stamp ? "?v=" + stamp : "");
+}
 
 async function load(file) {
   if (!cache.has(file)) {
-    const request = fetch("data/" + file).then((response) => {
+    const options = file === "meta.json" ? { cache: "no-cache" } : {};
+    const request = fetch(dataUrl(file), options).then((response) => {
       if (!response.ok) throw new Error(file);
       return response.json();
     });
@@ -310,7 +318,7 @@ class EditionPage {
     this.downloads.replaceChildren(...[["download_csv", "csv"], ["download_xlsx", "xlsx"]]
       .filter(([key]) => words[key]).map(([key, ext]) => {
         const link = node("a", "planlib-download", words[key]);
-        link.href = `data/indicators-${page.year}-${page.lang}.${ext}`;
+        link.href = dataUrl(`indicators-${page.year}-${page.lang}.${ext}`);
         link.download = `indicators-${page.year}-${page.lang}.${ext}`;
         return link;
       }));
@@ -360,7 +368,7 @@ class EditionPage {
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     });
     const data = node("a", "planlib-download planlib-download-data", words.download_data);
-    data.href = "data/" + csvFile;
+    data.href = dataUrl(csvFile);
     data.download = `${stem}-data.csv`;
     this.chartDownloads.replaceChildren(svg, data);
   }
@@ -385,6 +393,7 @@ async function start() {
     status.setAttribute("role", "alert");
     return;
   }
+  stamp = encodeURIComponent(`${meta.data_version}-${meta.published_at}`);
   const page = new EditionPage(root, meta);
   window.planlibEdition = page;
   await page.refresh();
