@@ -24,6 +24,7 @@ from .conftest import ARTIFACTS, ROOT, free_port, stop, voila_command, voila_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 MAX_KERNELS = 3
+UNCLAIMED_S = 5
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,8 @@ def server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "server-test.log").open("w")
     command = voila_command("notebooks/00-dashboard.ipynb", port) + [
-        f"--PlanlibKernelManager.max_kernels={MAX_KERNELS}", "--PlanlibVoila.hostnames=dash.county.example"]
+        f"--PlanlibKernelManager.max_kernels={MAX_KERNELS}", f"--PlanlibKernelManager.unclaimed_timeout_s={UNCLAIMED_S}",
+        "--PlanlibVoila.hostnames=dash.county.example"]
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
@@ -67,8 +69,17 @@ def kernels_of(proc: subprocess.Popen) -> list[int]:
     return found
 
 
+def settle(proc: subprocess.Popen, at_most: int, timeout: float = 120) -> None:
+    """Wait until the server keeps at most ``at_most`` kernels (unclaimed ones are shut down)."""
+    deadline = time.monotonic() + timeout
+    while len(kernels_of(proc)) > at_most:
+        assert time.monotonic() < deadline, f"still {len(kernels_of(proc))} kernels after {timeout} s"
+        time.sleep(0.5)
+
+
 def test_only_its_own_names_are_answered(server):
-    port, _ = server
+    port, proc = server
+    settle(proc, 1)
     assert get(port, host="evil.example")[0] == 403
     assert get(port, host=f"evil.example:{port}")[0] == 403
     assert get(port, "/voila/static/voila.js", host="evil.example")[0] == 403
@@ -77,7 +88,8 @@ def test_only_its_own_names_are_answered(server):
 
 
 def test_no_template_override(server):
-    port, _ = server
+    port, proc = server
+    settle(proc, 1)
     status, page = get(port, "/?template=lab")
     assert status == 200
     assert not re.search(r"(src|href)=\"https?://", page)  # the project's offline template, not the stock one
@@ -86,7 +98,8 @@ def test_no_template_override(server):
 def test_no_traceback_reaches_the_page(server):
     from tornado.websocket import websocket_connect
 
-    port, _ = server
+    port, proc = server
+    settle(proc, 1)
     status, page = get(port)
     kernel = re.search(r'"kernelId": *"([^"]+)"', page).group(1)
     models = re.findall(r'"model_id": *"([0-9a-f]{32})"', page)
@@ -117,8 +130,19 @@ def test_no_traceback_reaches_the_page(server):
     assert "Traceback" not in text and "site-packages" not in text and '"msg_type": "error"' not in text
 
 
+def test_a_page_nobody_opens_gives_its_kernel_back(server):
+    port, proc = server
+    settle(proc, 2)  # the pool's kernel, and the one the websocket test claimed
+    before = len(kernels_of(proc))
+    assert get(port)[0] == 200
+    started = time.monotonic()
+    settle(proc, before, timeout=60)  # fetched, never connected: shut down after UNCLAIMED_S
+    assert time.monotonic() - started < 40
+
+
 def test_a_burst_of_visitors_never_passes_the_kernel_limit(server):
     port, proc = server
+    settle(proc, 2)
     statuses: list[int] = []
     peak = 0
 

@@ -75,7 +75,17 @@ _WORKER_MODEL: Model | None = None
 
 def _init_worker(catalog: pd.DataFrame, observations: pd.DataFrame) -> None:
     global _WORKER_MODEL
+    _die_with_parent()
     _WORKER_MODEL = Model(catalog, observations)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it ends (killed builds leave none)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _year_lang(as_of: int, lang: str, model: Model | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
@@ -137,6 +147,7 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
             conn.commit()
         finally:
             conn.close()
+        os.chmod(tmp, 0o644)  # readable like the store: the server may run as another user
     return Path(path)
 
 
@@ -182,6 +193,8 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                 current.close()
             if state is E.State.FRESH and not force:
                 return target
+            for stale in folder.glob(f".{E.BUILD_FILE}.*.tmp*"):  # left by a build that was killed
+                stale.unlink(missing_ok=True)
             stamp = E.source_stamp(db)
             catalog = load_catalog()
             observations = load_observations(catalog=catalog, db=db)

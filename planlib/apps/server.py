@@ -29,10 +29,12 @@ import json
 import re
 import tempfile
 import time
+from datetime import datetime, timezone
 
 import tornado.web
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -50,11 +52,58 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
     refill_quiet_s = Float(3.0, config=True,
                            help="Refill the preheated pool only after this many seconds without a page being made.")
 
+    unclaimed_timeout_s = Float(60.0, config=True,
+                                help="Shut down a visitor's kernel whose page never connected within this many seconds.")
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.pages_in_progress = 0
         self.last_page_done = 0.0
         self.starting = 0
+        self.connected_once: set[str] = set()
+        self._unclaimed_callback = None
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """A page connected to the kernel: it is claimed."""
+        self.connected_once.add(kernel_id)
+        super().notify_connect(kernel_id)
+
+    def pooled_ids(self) -> set[str]:
+        """The kernels waiting in Voila's preheated pool."""
+        ids = set()
+        for pool in getattr(self, "_pools", {}).values():
+            for task in pool:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    ids.add(task.result()["kernel_id"])
+        return ids
+
+    def initialize_culler(self) -> None:
+        """Start the idle culler, and the culler of kernels that no page ever connected to.
+
+        A request that fetches the page but never opens its websocket (a script, a crawler) would
+        otherwise hold a kernel until the idle timeout, and a few dozen such requests would keep
+        everyone else waiting.
+        """
+        super().initialize_culler()
+        if self._unclaimed_callback is None and self.unclaimed_timeout_s > 0:
+            self._unclaimed_callback = PeriodicCallback(self.cull_unclaimed, 1000 * min(10.0, self.unclaimed_timeout_s))
+            self._unclaimed_callback.start()
+
+    async def cull_unclaimed(self) -> None:
+        """Shut down the kernels that left the pool, never got a page and did nothing for a while."""
+        now = datetime.now(timezone.utc)
+        pooled = self.pooled_ids()
+        for kernel_id in list(self.list_kernel_ids()):
+            if kernel_id in pooled or kernel_id in self.connected_once:
+                continue
+            last = getattr(self.get_kernel(kernel_id), "last_activity", None)
+            if last is not None and (now - last).total_seconds() > self.unclaimed_timeout_s:
+                self.log.info("Shutting down kernel %s: no page connected to it", kernel_id)
+                await self.shutdown_kernel(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        self.connected_once.discard(kernel_id)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def at_capacity(self) -> bool:
         """Whether starting one more kernel would pass :attr:`max_kernels`."""
