@@ -158,9 +158,13 @@ def subtree(root: int, table: dict[int, Proc]) -> list[Proc]:
 
 
 def is_voila(proc: Proc) -> bool:
-    """The Python process running Voila (not the shell or make that started it)."""
+    """The Python process running Voila (not the shell or make that started it).
+
+    ``make app`` runs it as ``python -m planlib.apps.server`` (Voila behind the project's limits);
+    a plain ``voila`` script is recognised too.
+    """
     return (bool(proc.argv) and Path(proc.argv[0]).name.startswith("python")
-            and any(Path(a).name == "voila" for a in proc.argv[1:3]))
+            and (any(Path(a).name == "voila" for a in proc.argv[1:3]) or "planlib.apps.server" in proc.argv[1:3]))
 
 
 def is_kernel(proc: Proc) -> bool:
