@@ -53,6 +53,7 @@ from . import schema as S
 from . import store
 from .config import COUNTY, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
+from .safecells import restore_text, values_only
 from .xlsx import Cell, XlsxError, read_workbook
 
 TEMPLATE_VERSION = "1"
@@ -441,7 +442,7 @@ def _save_atomically(wb, output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        wb.save(tmp)
+        values_only(wb).save(tmp)
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)

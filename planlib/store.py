@@ -37,6 +37,7 @@ import pandas as pd
 from . import schema as S
 from .config import COUNTY, db_path
 from .errors import PlanlibError, Problem
+from .safecells import csv_text
 
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_S = 60.0
@@ -377,7 +378,9 @@ def export_csv(db: str | os.PathLike | None = None,
     """All observations (or a vintage) as tidy CSV text, the format ``planlib import`` reads.
 
     Columns are ``schema.OBS_COLUMNS`` in that order, UTF-8, one row per indicator, region and
-    year. Illustrative rows keep ``source`` = ``demo``.
+    year. Illustrative rows keep ``source`` = ``demo``. Text a spreadsheet would calculate
+    (``=…``, ``+…``, ``-…``, ``@…``) carries a leading ``'`` (:func:`planlib.safecells.csv_text`),
+    which ``planlib import`` removes again.
 
     Examples:
         >>> import tempfile, pathlib
@@ -421,7 +424,7 @@ def _csv_cell(value: object) -> str:
         if math.isnan(value):
             return ""
         return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return "" if value is None else str(value)
+    return "" if value is None else csv_text(str(value))
 
 
 # --- writing -------------------------------------------------------------------------------------
