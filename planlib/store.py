@@ -110,7 +110,9 @@ class SubmissionMeta:
     Attributes:
         file_name: the file's name as the department sent it.
         content_sha256: SHA-256 of the file's bytes (a file already imported is recognised).
-        department: the responsible unit that reported (templates), else ``None``.
+        department: the responsible unit the file declares (a template's information sheet, or
+            the sources of its rows), else ``None``. Self-declared by the file, never verified:
+            shown as 申报单位（文件自报） / "unit (as declared)".
         reporting_year: the year the template was made for, else ``None``.
         imported_by: who imported it.
         imported_at: the moment to record (UTC); default now. Must not go back in time.

@@ -136,7 +136,7 @@ def read_workbook(data: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[str, She
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise XlsxError("damaged", f"not a zip archive ({exc})") from None
+        raise XlsxError("damaged", "not a zip archive: truncated, or another kind of file renamed") from None
     with archive:
         check_archive(archive, limits)
         try:
