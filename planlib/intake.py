@@ -952,7 +952,13 @@ def _check_status(row: RawRow, problems: list[Problem]) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else str(x)
+    """A number for a message: whole numbers in full, others to 6 significant digits.
+
+    Examples:
+        >>> _fmt(1_000_000), _fmt(95.5), _fmt(1e308)
+        ('1000000', '95.5', '1e+308')
+    """
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.6g}"
 
 
 def check_rows(parsed: ParsedFile, info: _Catalog, this_year: int | None = None
