@@ -212,6 +212,8 @@ _MSG: dict[str, tuple[str, str, str, str]] = {
     "too_many_rows": ("文件超过 {max} 行，为保护系统未读取", "The file has more than {max} rows and was not read, to protect the system",
                       "检查是否误选了其他文件；数据确实很多时，拆分为几个文件分别导入。",
                       "Check that this is the right file; if it really holds that many values, split it into several files."),
+    "too_many_cells": ("文件超过 {max} 个单元格，为保护系统未读取", "The file has more than {max} cells and was not read, to protect the system",
+                       "检查是否误选了其他文件；只保留需要导入的列和行。", "Check that this is the right file; keep only the rows and columns to import."),
     "file_too_large": ("文件大于 {max} MB，为保护系统未读取", "The file is larger than {max} MB and was not read, to protect the system",
                        "检查是否误选了其他文件；报送模板和 CSV 文件通常不到 1 MB。",
                        "Check that this is the right file; templates and CSV files are usually under 1 MB."),
@@ -570,8 +572,10 @@ def _xlsx_problem(name: str, exc: XlsxError) -> Problem:
     """Why a workbook was not read, said for the person who sent it."""
     ref = re.fullmatch(r"([A-Z]+)(\d+)", exc.cell or "")
     loc = Loc(name, exc.sheet, int(ref.group(2)) if ref else None, ref.group(1) if ref else None)
-    if exc.kind in ("too_many_rows", "too_many_cells"):
+    if exc.kind == "too_many_rows":
         return _p("too_many_rows", loc, max=MAX_ROWS)
+    if exc.kind == "too_many_cells":
+        return _p("too_many_cells", loc, max=XLSX_LIMITS.cells)
     kind = {"too_large": "xlsx_too_large", "forbidden": "xlsx_forbidden"}.get(exc.kind, "xlsx_damaged")
     return _p(kind, loc, detail=exc.detail)
 
@@ -678,8 +682,8 @@ def _parse_csv(name: str, data: bytes) -> ParsedFile:
         records = _csv_records(text)
     except csv.Error as exc:
         return ParsedFile(name, (), (_p("csv_broken", Loc(name), detail=str(exc)),))
-    except _TooManyRows:
-        return ParsedFile(name, (), (_p("too_many_rows", Loc(name), max=MAX_ROWS),))
+    except _TooMuch as exc:
+        return ParsedFile(name, (), (_p(exc.args[0], Loc(name), max=exc.args[1]),))
     if not records:
         return ParsedFile(name, (), (_p("empty_file", Loc(name)),))
     (header_line, header), body = records[0], records[1:]
@@ -697,8 +701,8 @@ def _parse_csv(name: str, data: bytes) -> ParsedFile:
     return ParsedFile(name, tuple(rows), tuple(problems))
 
 
-class _TooManyRows(Exception):
-    pass
+class _TooMuch(Exception):
+    """``(message kind, limit)``: a file beyond the rows or cells one file may hold."""
 
 
 def _csv_records(text: str) -> list[tuple[int, list[str]]]:
@@ -706,14 +710,18 @@ def _csv_records(text: str) -> list[tuple[int, list[str]]]:
     cell as written before ``planlib export`` protected it (:func:`planlib.safecells.restore_text`).
 
     Raises:
-        _TooManyRows: beyond :data:`MAX_ROWS` data rows (reading stops there).
+        _TooMuch: beyond :data:`MAX_ROWS` data rows or the cells of
+            :data:`XLSX_LIMITS` (reading stops there).
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records = []
+    records, cells = [], 0
     for record in reader:
+        cells += len(record)
+        if cells > XLSX_LIMITS.cells:
+            raise _TooMuch("too_many_cells", XLSX_LIMITS.cells)
         if any(c.strip() for c in record):
             if len(records) > MAX_ROWS:
-                raise _TooManyRows
+                raise _TooMuch("too_many_rows", MAX_ROWS)
             records.append((reader.line_num, [restore_text(c) for c in record]))
     return records
 

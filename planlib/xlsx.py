@@ -43,6 +43,8 @@ _BUILTIN_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_FORBIDDEN = {"DTDForbidden": "a document type declaration", "EntitiesForbidden": "an entity declaration",
+              "ExternalReferenceForbidden": "an external reference"}
 #: Excel's own maximum number of columns (XFD).
 MAX_COLUMNS = 16384
 
@@ -206,7 +208,7 @@ class _FastReader:
                     if not inside and open_elements:
                         open_elements[-1].remove(elem)
         except DefusedXmlException as exc:
-            raise XlsxError("forbidden", f"{name}: {type(exc).__name__}") from None
+            raise XlsxError("forbidden", f"{name}: {_FORBIDDEN.get(type(exc).__name__, 'a forbidden construct')}") from None
         except (ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
             raise XlsxError("damaged", f"{name}: {exc}") from None
 

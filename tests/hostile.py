@@ -190,6 +190,11 @@ def many_rows() -> bytes:
     return HEADER.encode() + "W04,石柱县,2024,20,县卫生健康委,\n".encode() * (intake.MAX_ROWS + 1)
 
 
+def wide_rows() -> bytes:
+    """Under the size limit, but 2000 rows of 4900 cells each."""
+    return HEADER.encode() + (b"1," * 4900 + b"\n") * 2000
+
+
 def made_up_regions(n: int = 15_000) -> bytes:
     return _csv([f"W04,虚构乡{i},2024,20,县卫生健康委," for i in range(n)])
 
@@ -242,6 +247,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "formula-without-value.xlsx": (formula_without_value, "formula without a calculated value"),
     "million-rows.csv": (million_rows, "larger than 20 MB"),
     "many-rows.csv": (many_rows, f"more than {intake.MAX_ROWS} rows"),
+    "wide-rows.csv": (wide_rows, "more than 400000 cells"),
     "made-up-regions.csv": (made_up_regions, "is not one this store monitors"),
     "typo-region.csv": (typo_region, "Region '石柱县 城关镇' is not one this store monitors"),
     "huge-numbers.csv": (huge_numbers, "above the maximum"),
