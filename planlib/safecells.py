@@ -74,7 +74,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(csv_text)
+            out[column] = pd.Series([csv_text(v) for v in out[column]], index=out.index, dtype=object)
     return out.rename(columns=lambda c: csv_text(c) if isinstance(c, str) else c)
 
 
