@@ -68,13 +68,14 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples:
         >>> df = pd.DataFrame({"note": ["=1+1", "ok", None], "value": [-1.5, 2.0, 3.0]})
-        >>> neutralise_frame(df).to_dict("list")
-        {'note': ["'=1+1", 'ok', None], 'value': [-1.5, 2.0, 3.0]}
+        >>> out = neutralise_frame(df)
+        >>> out["note"].tolist()[:2], out["note"].isna().tolist(), out["value"].tolist()
+        (["'=1+1", 'ok'], [False, False, True], [-1.5, 2.0, 3.0])
     """
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = pd.Series([csv_text(v) for v in out[column]], index=out.index, dtype=object)
+            out[column] = out[column].map(csv_text)
     return out.rename(columns=lambda c: csv_text(c) if isinstance(c, str) else c)
 
 
