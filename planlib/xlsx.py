@@ -333,7 +333,7 @@ def _read_with_openpyxl(data: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[st
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes an XlsxError
-        raise XlsxError("damaged", type(exc).__name__) from None
+        raise XlsxError("damaged", "neither reader understands its structure") from None
     try:
         counter = [0, 0]
         return {ws.title: Sheet(ws.title, ws.sheet_state, _openpyxl_rows(ws, limits, counter))
@@ -341,7 +341,7 @@ def _read_with_openpyxl(data: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[st
     except XlsxError:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise XlsxError("damaged", type(exc).__name__) from None
+        raise XlsxError("damaged", "neither reader understands its structure") from None
     finally:
         wb.close()
 
