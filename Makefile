@@ -40,13 +40,24 @@ app: data
 		--Voila.ip=$(HOST) --port=$(PORT) --no-browser --PlanlibVoila.hostnames="$(HOSTNAMES)"
 
 ## intake: serve the data-intake app (it writes to the store) at http://$(HOST):$(INTAKE_PORT)/,
-## only with a token: $$PLANLIB_INTAKE_TOKEN if set, else a new random one, printed with the URL.
+## only with a token, which never goes on a command line (where `ps` shows it to every local
+## user): $$PLANLIB_INTAKE_TOKEN if set, else the file $(INTAKE_TOKEN_FILE) (a new random
+## token, readable by its owner only, is written there the first time). Voila reads it from
+## $$JUPYTER_TOKEN in its environment.
 INTAKE_PORT ?= 8867
+INTAKE_TOKEN_FILE ?= $(HOME)/.config/planlib/intake-token
 intake: data
-	@token="$${PLANLIB_INTAKE_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))')}"; \
+	@token="$${PLANLIB_INTAKE_TOKEN:-}"; \
+	if [ -z "$$token" ]; then \
+		if [ ! -s "$(INTAKE_TOKEN_FILE)" ]; then \
+			mkdir -p "$$(dirname "$(INTAKE_TOKEN_FILE)")" && \
+			(umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))' > "$(INTAKE_TOKEN_FILE)"); \
+		fi; \
+		token="$$(cat "$(INTAKE_TOKEN_FILE)")"; \
+	fi; \
 	echo "数据报送导入 / data intake: http://$(HOST):$(INTAKE_PORT)/?token=$$token"; \
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/02-data-intake.ipynb --template=planlib \
-		--Voila.ip=$(HOST) --port=$(INTAKE_PORT) --no-browser --token="$$token"
+	JUPYTER_TOKEN="$$token" JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/02-data-intake.ipynb \
+		--template=planlib --Voila.ip=$(HOST) --port=$(INTAKE_PORT) --no-browser --Voila.auto_token=True
 
 ## lab: open the notebooks in JupyterLab
 lab: data

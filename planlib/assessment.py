@@ -69,6 +69,7 @@ from . import schema as S
 from .config import BASE_YEAR, COUNTY, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
 from .i18n import ATTRIBUTE_LABELS, STATUS_ORDER, status_label
+from .safecells import neutralise_frame, printable
 from .targets import Target, parse_target
 
 STATUS, P_MEET = "status", "p_meet"
@@ -996,7 +997,7 @@ def format_assessment(result: pd.DataFrame, fmt: str = "table", lang: str = "zh"
     """
     out = result[S.ASSESSMENT_COLUMNS]
     if fmt == "csv":
-        return out.to_csv(index=False, float_format="%.6g")
+        return neutralise_frame(out).to_csv(index=False, float_format="%.6g")
     if fmt == "json":
         return out.to_json(orient="records", force_ascii=False, indent=1, double_precision=6) + "\n"
     if fmt == "table":
@@ -1020,7 +1021,7 @@ def _table(result: pd.DataFrame, catalog: pd.DataFrame | None, lang: str, demo: 
         lines.append(f"      {rec[EXPL_ZH] if lang == 'zh' else rec[EXPL_EN]}")
     for region, part in ordered.groupby(S.REGION, sort=False):
         lines += ["", f"【{region}】" if lang == "zh" else f"[{region}]"] + _grid(part, info, lang)
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")  # names and notes never drive the terminal
 
 
 def _grid(part: pd.DataFrame, info: pd.DataFrame, lang: str) -> list[str]:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import PlanlibError
+from .safecells import printable
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -81,13 +82,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args) or 0
     except PlanlibError as exc:
-        print(exc.text(getattr(args, "lang", "zh")), file=sys.stderr)
+        print(printable(exc.text(getattr(args, "lang", "zh"))), file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
         lang = getattr(args, "lang", "zh")
         msg = f"找不到文件：{exc.filename}" if lang == "zh" else f"File not found: {exc.filename}"
-        print(msg, file=sys.stderr)
+        print(printable(msg), file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, no permission, a folder in the way: say so, no traceback
+        print(printable(_io_message(exc, getattr(args, "lang", "zh"))), file=sys.stderr)
+        return 2
+
+
+def _io_message(exc: OSError, lang: str) -> str:
+    """An input/output error for people: what failed, on which file, what to do.
+
+    Examples:
+        >>> _io_message(PermissionError(13, "Permission denied", "/r/data.xlsx"), "en")
+        'Cannot read or write /r/data.xlsx: Permission denied. Nothing was changed; check the path, the permissions and the free disk space, then try again.'
+    """
+    where = exc.filename or ""
+    reason = exc.strerror or type(exc).__name__
+    if lang == "zh":
+        return (f"无法读写 {where}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。")
+    return (f"Cannot read or write {where}: {reason}. Nothing was changed; check the path, "
+            "the permissions and the free disk space, then try again.")
 
 
 def _write_text(text: str, output: str | None) -> None:
@@ -161,7 +180,7 @@ def _cmd_import(args) -> int:
     from . import intake
 
     result = intake.import_files(args.files, db=args.db, by=args.by, dry_run=args.dry_run)
-    print(result.summary(args.lang))
+    print(printable(result.summary(args.lang)))
     if not result.ok:
         return 2
     return 0 if args.dry_run else _build(args.db, args.lang)

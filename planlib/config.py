@@ -20,6 +20,14 @@ DEFAULT_DB = DATA_DIR / "monitoring.sqlite"
 COUNTY = "石柱县"
 #: Region name of the national reference series.
 NATIONAL = "全国"
+#: The county's parent city (a reference region).
+PARENT_CITY = "重庆市"
+#: The regions the county's values are compared with.
+REFERENCE_REGIONS = (NATIONAL, PARENT_CITY)
+#: The regions whose values the monitoring store accepts: the home county and its reference
+#: regions. A region registered with its own plan would be added here; anything else is refused
+#: at intake, so that one typo (石柱县 城关镇) cannot become a new region.
+KNOWN_REGIONS = (COUNTY, *REFERENCE_REGIONS)
 #: Plan period.
 PLAN_START, PLAN_END = 2021, 2030
 BASE_YEAR = 2020

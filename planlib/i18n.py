@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .schema import (ACHIEVED, AT_RISK, INSUFFICIENT_DATA, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK,
                      DEMO_LABEL_EN, DEMO_LABEL_ZH)
+from .config import COUNTY, NATIONAL, PARENT_CITY
 
 LANGS = ("zh", "en")
 
@@ -71,6 +72,25 @@ COMMON = {
     "county": {"zh": "石柱县", "en": "Shizhu County"},
     "national": {"zh": "全国", "en": "China (national)"},
 }
+
+
+#: How each known region (``config.KNOWN_REGIONS``) is named.
+REGION_LABELS = {
+    COUNTY: {"zh": "石柱县", "en": "Shizhu County"},
+    NATIONAL: {"zh": "全国", "en": "China (national)"},
+    PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+}
+
+
+def region_label(region: str, lang: str = "zh") -> str:
+    """A region's display name; a region without a label is shown by its own name.
+
+    Examples:
+        >>> region_label("石柱县", "en"), region_label("重庆市"), region_label("甲县", "en")
+        ('Shizhu County', '重庆市', '甲县')
+    """
+    entry = REGION_LABELS.get(str(region))
+    return entry.get(lang, entry["zh"]) if entry else str(region)
 
 
 def short_domain(domain_zh: str) -> str:
@@ -509,4 +529,5 @@ INTAKE_LABELS = {
     "make": {"zh": "生成", "en": "Make"},
     "error": {"zh": "错误", "en": "error"},
     "warning": {"zh": "提示", "en": "warning"},
+    "more_rows": {"zh": "……另有 {n} 行未显示（同类问题请一并修改）", "en": "... and {n} more rows not shown (correct them alike)"},
 }

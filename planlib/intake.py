@@ -9,8 +9,15 @@ what to do.
 Rules (errors block the file, warnings do not):
 
 * the value is a number, within its unit's range (``%`` 0-100, ``‰`` 0-1000, ``1/10万``
-  0-100000, ``岁`` 0-120, ``小时`` 0-24, everything else >= 0); counts (人, 个, 张, 名, 户) are
-  whole numbers unless they are counts *per* something (每千名儿童拥有床位数);
+  0-100000, ``岁`` 0-120, ``小时`` 0-24, ``年`` 0-30, ``万人`` 0-100, counts 0-1000000,
+  everything else 0-10⁹: a value beyond what the county can physically have is an error) and a
+  value beyond the usual range of its unit (:attr:`UnitRule.plausible`, e.g. more than 100000
+  people) is a warning; counts (人, 个, 张, 名, 户) are whole numbers unless they are counts
+  *per* something (每千名儿童拥有床位数);
+* the region is one the store monitors (``config.KNOWN_REGIONS``: the county, 全国, 重庆市);
+  empty means the county;
+* a note (and any other text) is at most :data:`MAX_TEXT_CHARS` characters; a formula cell
+  must carry its calculated value;
 * the year lies in 2010-2030 and not in the future; years before the plan period (2010-2020)
   are accepted as historical backfill with a warning;
 * the indicator exists, and (templates) belongs to the sheet's department;
@@ -25,6 +32,11 @@ Rules (errors block the file, warnings do not):
 * a value that is new or changed and differs from the previous value (at most 5 years older,
   illustrative values left aside) by more than 50 %, or by more than 3 robust standard
   deviations of the past year-to-year changes (at least 2 % of the previous value), is a warning.
+
+Every file is read within bounds: at most :data:`MAX_FILE_BYTES` bytes and :data:`MAX_ROWS`
+rows, a workbook within :class:`planlib.xlsx.Limits` (no part inflating beyond 50 MB or 100
+times its packed size); a file beyond them is rejected at once with one message. Summaries list
+the first :data:`MAX_LISTED_PROBLEMS` problems of a file, then how many more there are.
 
 Several files: each file is checked and imported on its own (all-or-nothing per file, one
 transaction each), in the order given; the result lists every file. A file already imported
@@ -51,9 +63,10 @@ import pandas as pd
 
 from . import schema as S
 from . import store
-from .config import COUNTY, PLAN_END, PLAN_START
+from .config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
-from .xlsx import Cell, XlsxError, read_workbook
+from .safecells import restore_text, values_only
+from .xlsx import Cell, Limits, XlsxError, read_workbook
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_planlib"
@@ -65,27 +78,54 @@ _NO_CELL = Cell(None)
 MAX_JUMP_GAP = 5
 #: How many years before a file's first year are read to judge its jumps.
 HISTORY_YEARS = 10
+#: The largest file accepted, in bytes, and the most data rows one file may hold (the whole
+#: store, every indicator and region since 2010, is a few thousand rows).
+MAX_FILE_BYTES = 20 * 2**20
+MAX_ROWS = 20_000
+#: The longest note (备注), source or confirmation accepted, in characters.
+MAX_TEXT_CHARS = 500
+#: Problems of one file listed in a summary; the others are counted ("and N more").
+MAX_LISTED_PROBLEMS = 200
+XLSX_LIMITS = Limits(rows=MAX_ROWS + HEADER_SEARCH_ROWS * 20)
 
 
 @dataclass(frozen=True)
 class UnitRule:
-    """The range a value in one unit may take; ``scale`` turns numerator/denominator into it."""
+    """The range a value in one unit may take; ``scale`` turns numerator/denominator into it.
+
+    Attributes:
+        low, high: the physical limits: a value outside them is an error.
+        whole: the value is a count (a whole number).
+        scale: the rate's multiplier (``%`` 100, ``‰`` 1000, ...), if it is a rate.
+        plausible: above this a value is unusual for a county (a warning, not an error).
+    """
 
     low: float | None = 0.0
-    high: float | None = None
+    high: float | None = 1e9
     whole: bool = False
     scale: float | None = None
+    plausible: float | None = None
 
 
+#: Counts of people, households, institutions in a county of about 550 000 people.
+COUNT_RULE = UnitRule(0, 1_000_000, whole=True, plausible=100_000)
+#: Counts *per* thousand children, per health centre, ...
+PER_RULE = UnitRule(0, 1000, plausible=100)
 UNIT_RULES: dict[str, UnitRule] = {
     "%": UnitRule(0, 100, scale=100),
     "‰": UnitRule(0, 1000, scale=1000),
     "1/10万": UnitRule(0, 100000, scale=100000),
     "岁": UnitRule(0, 120),
     "小时": UnitRule(0, 24),
-    **{u: UnitRule(0, None, whole=True) for u in ("人", "个", "张", "名", "户")},
+    "年": UnitRule(0, 30),
+    "万人": UnitRule(0, 100, plausible=60),
+    "女=100": UnitRule(0, 1000, plausible=130),
+    "女厕位/男厕位": UnitRule(0, 100, plausible=5),
+    **{u: COUNT_RULE for u in ("人", "个", "张", "名", "户")},
 }
-DEFAULT_RULE = UnitRule()
+DEFAULT_RULE = UnitRule(0, 1e9, plausible=1e6)
+#: Numerators and denominators: events and populations of the county.
+FRACTION_RULE = UnitRule(0, 1e8, plausible=1e7)
 
 
 def unit_rule(unit: str, name: str = "") -> UnitRule:
@@ -95,13 +135,13 @@ def unit_rule(unit: str, name: str = "") -> UnitRule:
     *per* something (its name contains 每, as in 每千名儿童拥有床位数).
 
     Examples:
-        >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high
-        (100, True, None)
-        >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）").whole
-        False
+        >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high, unit_rule("元").high
+        (100, True, 100, 1000000000.0)
+        >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）")
+        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100)
     """
     rule = UNIT_RULES.get(str(unit).strip(), DEFAULT_RULE)
-    return replace(rule, whole=False) if rule.whole and "每" in str(name) else rule
+    return PER_RULE if rule.whole and "每" in str(name) else rule
 
 
 # --- the template's columns ------------------------------------------------------------------------
@@ -159,9 +199,35 @@ class Loc:
 
 _MSG: dict[str, tuple[str, str, str, str]] = {
     "missing_file": ("找不到文件", "File not found", "检查文件名和路径。", "Check the file name and path."),
-    "unreadable_xlsx": ("无法作为 Excel 工作簿打开：{detail}", "Cannot open as an Excel workbook: {detail}",
-                        "用 Excel 另存为 .xlsx 后再导入，或改用 CSV 格式。",
-                        "Save it as .xlsx from Excel and import again, or use the CSV format."),
+    "xlsx_damaged": ("文件已损坏，或不是 Excel 工作簿（{detail}）", "The file is damaged or not an Excel workbook ({detail})",
+                     "用 Excel 打开后另存为 .xlsx 再导入；打不开时请报送单位重新发送原文件，或改用 CSV 格式。",
+                     "Open it in Excel and save it as .xlsx, then import again; if it does not open, ask the unit to send it again, or use the CSV format."),
+    "xlsx_too_large": ("文件解压后过大，为保护系统未读取（{detail}）", "The file inflates too far and was not read, to protect the system ({detail})",
+                       "只保留报送模板的工作表和数值，另存为新的 .xlsx 后再导入；来源不明的文件不要打开。",
+                       "Keep only the template's sheets and values, save as a new .xlsx and import again; do not open files of unknown origin."),
+    "xlsx_forbidden": ("文件含有不允许的 XML 文档类型声明，可能是恶意文件（{detail}）",
+                       "The file contains an XML document type declaration, which is not allowed and may be hostile ({detail})",
+                       "请报送单位用 Excel 重新生成模板并填写；来源不明的文件不要打开。",
+                       "Ask the unit to fill in a freshly made template; do not open files of unknown origin."),
+    "too_many_rows": ("文件超过 {max} 行，为保护系统未读取", "The file has more than {max} rows and was not read, to protect the system",
+                      "检查是否误选了其他文件；数据确实很多时，拆分为几个文件分别导入。",
+                      "Check that this is the right file; if it really holds that many values, split it into several files."),
+    "too_many_cells": ("文件超过 {max} 个单元格，为保护系统未读取", "The file has more than {max} cells and was not read, to protect the system",
+                       "检查是否误选了其他文件；只保留需要导入的列和行。", "Check that this is the right file; keep only the rows and columns to import."),
+    "file_too_large": ("文件大于 {max} MB，为保护系统未读取", "The file is larger than {max} MB and was not read, to protect the system",
+                       "检查是否误选了其他文件；报送模板和 CSV 文件通常不到 1 MB。",
+                       "Check that this is the right file; templates and CSV files are usually under 1 MB."),
+    "formula_no_value": ("单元格是公式，但没有计算结果", "The cell holds a formula without a calculated value",
+                         "用 Excel 打开文件、保存后再导入，或直接填写数值/文字而不是公式。",
+                         "Open and save the file in Excel, then import again, or type the value instead of a formula."),
+    "unknown_region": ("地区“{region}”不是本系统监测的地区", "Region '{region}' is not one this store monitors",
+                       "地区填写 {known} 之一，或留空（即石柱县）；检查是否有多余的空格或文字。",
+                       "Use one of {known}, or leave it empty (Shizhu County); check for extra spaces or words."),
+    "text_too_long": ("文字超过 {max} 个字", "The text is longer than {max} characters",
+                      "把说明缩短到 {max} 个字以内；详细材料请另行报送。", "Shorten it to {max} characters; send longer material separately."),
+    "implausible": ("数值 {value} 超过该计量单位（{unit}）的通常范围 {plausible}", "Value {value} is beyond the usual range {plausible} of its unit ({unit})",
+                    "请核实数值和计量单位（如“万人”与“人”）；如确认无误，可在“备注”中说明。",
+                    "Please check the value and its unit (万人 or 人); if it is right, a note helps readers."),
     "old_xls": ("不支持旧版 .xls 格式", "The old .xls format is not supported",
                 "在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入。", "Save it as .xlsx (Excel Workbook) and import again."),
     "no_meta": ("这不是本系统生成的报送模板（缺少隐藏的模板信息表）",
@@ -414,15 +480,20 @@ def _add_validations(ws, rows: pd.DataFrame) -> None:
     letter = ws.cell(1, value_col).column_letter
     for (low, high, whole, unit), row_numbers in groups.items():
         kind = "whole" if whole else "decimal"
-        dv = (DataValidation(type=kind, operator="between", formula1=_fmt(low), formula2=_fmt(high))
+        dv = (DataValidation(type=kind, operator="between", formula1=_plain(low), formula2=_plain(high))
               if high is not None else
-              DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_fmt(low)))
+              DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_plain(low)))
         bounds = f"{_fmt(low)}—{_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
         dv.error = f"请填写{'整数' if whole else '数字'}，范围 {bounds}{('（' + unit + '）') if unit else ''}。"
         dv.errorTitle, dv.showErrorMessage, dv.allow_blank = "数值超出范围", True, True
         for r in row_numbers:
             dv.add(f"{letter}{r}")
         ws.add_data_validation(dv)
+
+
+def _plain(x: float) -> str:
+    """A number as Excel reads it in a formula, without an exponent: ``1e9`` -> ``1000000000``."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
 def _write_meta(wb, year: int, departments: list[str]) -> None:
@@ -441,7 +512,7 @@ def _save_atomically(wb, output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        wb.save(tmp)
+        values_only(wb).save(tmp)
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
@@ -480,9 +551,9 @@ def _parse(name: str, data: bytes) -> ParsedFile:
 
 def _parse_workbook(name: str, data: bytes) -> ParsedFile:
     try:
-        sheets = read_workbook(data)
+        sheets = read_workbook(data, XLSX_LIMITS)
     except XlsxError as exc:
-        return ParsedFile(name, (), (_p("unreadable_xlsx", Loc(name), detail=str(exc)),))
+        return ParsedFile(name, (), (_xlsx_problem(name, exc),))
     meta = _read_meta(sheets, name)
     if isinstance(meta, Problem):
         return ParsedFile(name, (), (meta,))
@@ -495,6 +566,18 @@ def _parse_workbook(name: str, data: bytes) -> ParsedFile:
         problems += found[1]
     dept = units[0][1] if len(units) == 1 else None
     return ParsedFile(name, tuple(rows), tuple(problems), dept, year)
+
+
+def _xlsx_problem(name: str, exc: XlsxError) -> Problem:
+    """Why a workbook was not read, said for the person who sent it."""
+    ref = re.fullmatch(r"([A-Z]+)(\d+)", exc.cell or "")
+    loc = Loc(name, exc.sheet, int(ref.group(2)) if ref else None, ref.group(1) if ref else None)
+    if exc.kind == "too_many_rows":
+        return _p("too_many_rows", loc, max=MAX_ROWS)
+    if exc.kind == "too_many_cells":
+        return _p("too_many_cells", loc, max=XLSX_LIMITS.cells)
+    kind = {"too_large": "xlsx_too_large", "forbidden": "xlsx_forbidden"}.get(exc.kind, "xlsx_damaged")
+    return _p(kind, loc, detail=exc.detail)
 
 
 def _read_meta(sheets: dict, name: str) -> tuple[int, list[tuple[str, str]]] | Problem:
@@ -520,18 +603,21 @@ def _read_template_sheet(sheet, loc: Loc, dept: str, year: int) -> tuple[list[Ra
     if columns is None:
         return [], [_p("no_header", loc)]
     out: list[RawRow] = []
+    problems: list[Problem] = []
     for number, cells in sheet.rows:
         if number <= header_row:
             continue
         raw = {key: (cells.get(j, _NO_CELL).value, f"{label}（{_letter(j)}）")
                for key, (j, label) in columns.items()}
+        problems += [_p("formula_no_value", Loc(loc.file, loc.sheet, number, f"{label}（{_letter(j)}）"))
+                     for key, (j, label) in columns.items() if cells.get(j, _NO_CELL).formula]
         if all(_blank(v) for k, (v, _) in raw.items() if k != S.INDICATOR_ID):
             continue
         raw[S.YEAR] = (year, "年份（模板信息）")
         raw[S.SOURCE] = (dept, "责任单位（模板信息）")
         percent = cells.get(columns[S.VALUE][0], _NO_CELL).percent
         out.append(RawRow(Loc(loc.file, loc.sheet, number), dept, raw, percent))
-    return out, []
+    return out, problems
 
 
 def _find_header(rows) -> tuple[dict[str, tuple[int, str]] | None, int]:
@@ -557,12 +643,35 @@ def _letter(index: int) -> str:
 
 
 def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """The text of a CSV file: UTF-8 (with or without BOM), UTF-16 (with or without BOM) or
+    GB18030 (what Chinese Excel and WPS save as "CSV").
+
+    Examples:
+        >>> _decode("年份,值\\n2024,9".encode("utf-16-le")), _decode("年份".encode("gb18030"))
+        ('年份,值\\n2024,9', '年份')
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif 0 in data[:65536]:  # never in UTF-8 or GB18030 text: UTF-16 without a BOM
+        encodings = ("utf-16-le",) if data[1::2].count(0) >= data[0::2].count(0) else ("utf-16-be",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding.startswith("utf-16") and not _looks_like_text(text):
+            return None  # bytes that happen to decode, but to no text anyone wrote
+        return text
     return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """No control character (but tab and line breaks), unassigned or private code point."""
+    return not any(unicodedata.category(ch) in ("Cn", "Co", "Cs") or
+                   (unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+                   for ch in text[:65536])
 
 
 def _parse_csv(name: str, data: bytes) -> ParsedFile:
@@ -570,10 +679,11 @@ def _parse_csv(name: str, data: bytes) -> ParsedFile:
     if text is None:
         return ParsedFile(name, (), (_p("decode", Loc(name)),))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        records = [(reader.line_num, record) for record in reader if any(c.strip() for c in record)]
+        records = _csv_records(text)
     except csv.Error as exc:
         return ParsedFile(name, (), (_p("csv_broken", Loc(name), detail=str(exc)),))
+    except _TooMuch as exc:
+        return ParsedFile(name, (), (_p(exc.args[0], Loc(name), max=exc.args[1]),))
     if not records:
         return ParsedFile(name, (), (_p("empty_file", Loc(name)),))
     (header_line, header), body = records[0], records[1:]
@@ -589,6 +699,31 @@ def _parse_csv(name: str, data: bytes) -> ParsedFile:
         raw = {key: (record[j] if j < len(record) else "", label) for key, (j, label) in columns.items()}
         rows.append(RawRow(loc, None, raw))
     return ParsedFile(name, tuple(rows), tuple(problems))
+
+
+class _TooMuch(Exception):
+    """``(message kind, limit)``: a file beyond the rows or cells one file may hold."""
+
+
+def _csv_records(text: str) -> list[tuple[int, list[str]]]:
+    """The non-empty records of a CSV text with their line numbers, the header included, each
+    cell as written before ``planlib export`` protected it (:func:`planlib.safecells.restore_text`).
+
+    Raises:
+        _TooMuch: beyond :data:`MAX_ROWS` data rows or the cells of
+            :data:`XLSX_LIMITS` (reading stops there).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    records, cells = [], 0
+    for record in reader:
+        cells += len(record)
+        if cells > XLSX_LIMITS.cells:
+            raise _TooMuch("too_many_cells", XLSX_LIMITS.cells)
+        if any(c.strip() for c in record):
+            if len(records) > MAX_ROWS:
+                raise _TooMuch("too_many_rows", MAX_ROWS)
+            records.append((reader.line_num, [restore_text(c) for c in record]))
+    return records
 
 
 def _delimiter(text: str) -> str:
@@ -680,14 +815,30 @@ def _check_row(row: RawRow, info: _Catalog, this_year: int) -> tuple[dict | None
     numbers = _check_numbers(row, info.units.get(code or "", ""), info.rules.get(code or "", DEFAULT_RULE),
                              problems)
     status = _check_status(row, problems)
+    region = _check_region(row, problems)
+    texts = {key: _check_text(row, key, problems) for key in (S.SOURCE, S.NOTE, S.CONFIRMATION)}
     if problems and any(p.severity == "error" for p in problems):
         return None, problems
-    region = _text(_raw(row, S.REGION)) or COUNTY
-    source = _text(_raw(row, S.SOURCE))
-    obs = {S.INDICATOR_ID: code, S.REGION: region, S.YEAR: year, **numbers, S.SOURCE: source,
-           S.STATUS: status, S.NOTE: _text(_raw(row, S.NOTE)),
-           S.CONFIRMATION: _text(_raw(row, S.CONFIRMATION)), "_row": row}
+    obs = {S.INDICATOR_ID: code, S.REGION: region, S.YEAR: year, **numbers, **texts,
+           S.STATUS: status, "_row": row}
     return obs, problems
+
+
+def _check_region(row: RawRow, problems: list[Problem]) -> str:
+    """The row's region, one of ``config.KNOWN_REGIONS`` (empty: the county)."""
+    raw = _raw(row, S.REGION)
+    region = unicodedata.normalize("NFKC", _text(raw) or COUNTY).strip()
+    if region not in KNOWN_REGIONS:
+        problems.append(_p("unknown_region", _at(row, S.REGION), raw, region=region,
+                           known="、".join(KNOWN_REGIONS)))
+    return region
+
+
+def _check_text(row: RawRow, key: str, problems: list[Problem]) -> str | None:
+    text = _text(_raw(row, key))
+    if text is not None and len(text) > MAX_TEXT_CHARS:
+        problems.append(_p("text_too_long", _at(row, key), text[:40] + "…", max=MAX_TEXT_CHARS))
+    return text
 
 
 def _text(value: object) -> str | None:
@@ -771,6 +922,10 @@ def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Proble
         problems.append(_p("half_fraction", loc))
     elif num < 0 or den < 0:
         problems.append(_p("negative_part", loc, f"{_fmt(num)}/{_fmt(den)}"))
+    elif max(num, den) > FRACTION_RULE.high:
+        key = S.NUMERATOR if num > FRACTION_RULE.high else S.DENOMINATOR
+        problems.append(_p("above", _at(row, key), _raw(row, key), value=_fmt(max(num, den)),
+                           high=_fmt(FRACTION_RULE.high), unit="分子/分母"))
     elif den == 0:
         problems.append(_p("zero_denominator", _at(row, S.DENOMINATOR), den))
     elif rule.scale is not None and num > den:
@@ -788,6 +943,9 @@ def _check_range(row: RawRow, value: float, unit: str, rule: UnitRule, problems:
         problems.append(_p("above", loc, _raw(row, S.VALUE), value=_fmt(value), high=_fmt(rule.high), unit=unit))
     elif rule.whole and not float(value).is_integer():
         problems.append(_p("not_whole", loc, _raw(row, S.VALUE), unit=unit))
+    elif rule.plausible is not None and value > rule.plausible:
+        problems.append(_p("implausible", loc, _raw(row, S.VALUE), severity="warning", value=_fmt(value),
+                           plausible=_fmt(rule.plausible), unit=unit))
 
 
 def _check_status(row: RawRow, problems: list[Problem]) -> str:
@@ -802,7 +960,13 @@ def _check_status(row: RawRow, problems: list[Problem]) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else str(x)
+    """A number for a message: whole numbers in full, others to 6 significant digits.
+
+    Examples:
+        >>> _fmt(1_000_000), _fmt(95.5), _fmt(1e308)
+        ('1000000', '95.5', '1e+308')
+    """
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.6g}"
 
 
 def check_rows(parsed: ParsedFile, info: _Catalog, this_year: int | None = None
@@ -1014,10 +1178,24 @@ def _file_summary(result: FileResult, lang: str) -> list[str]:
         text += sid + (f"：新增 {c.n_new} 个、修改 {c.n_changed} 个、未变 {c.n_unchanged} 个数值" if zh
                        else f": {c.n_new} new, {c.n_changed} changed, {c.n_unchanged} unchanged")
     lines = [f"{result.file}{'：' if zh else ': '}{text}"]
-    for p in sorted(result.problems, key=lambda p: p.severity != "error"):
+    ordered = sorted(result.problems, key=lambda p: p.severity != "error")
+    for p in ordered[:MAX_LISTED_PROBLEMS]:
         icon = "✖" if p.severity == "error" else "⚠"
         lines.append(f"  {icon} {p.text(lang)}")
+    if len(ordered) > MAX_LISTED_PROBLEMS:
+        lines.append("  " + more_problems(len(ordered) - MAX_LISTED_PROBLEMS, lang))
     return lines
+
+
+def more_problems(n: int, lang: str = "zh") -> str:
+    """The line that stands for the problems not listed.
+
+    Examples:
+        >>> more_problems(12), more_problems(1, "en")
+        ('……另有 12 个问题未列出（同类问题请一并修改）', '... and 1 more problem(s) not listed (correct them alike)')
+    """
+    return (f"……另有 {n} 个问题未列出（同类问题请一并修改）" if lang == "zh"
+            else f"... and {n} more problem(s) not listed (correct them alike)")
 
 
 def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | None = None,
@@ -1064,11 +1242,16 @@ def _user() -> str | None:
 def _import_one(path: Path, info: _Catalog, conn, by: str | None, dry_run: bool) -> FileResult:
     name = path.name
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return FileResult(name, "rejected", (_p("file_too_large", Loc(name), max=MAX_FILE_BYTES >> 20),))
         data = path.read_bytes()
     except OSError:
         return FileResult(name, "rejected", (_p("missing_file", Loc(str(path))),))
-    parsed = _parse(name, data)
-    observations, problems = check_rows(parsed, info)
+    try:
+        parsed = _parse(name, data)
+        observations, problems = check_rows(parsed, info)
+    except MemoryError:
+        return FileResult(name, "rejected", (_p("file_too_large", Loc(name), max=MAX_FILE_BYTES >> 20),))
     if any(p.severity == "error" for p in problems):
         return FileResult(name, "rejected", tuple(problems))
     sha = hashlib.sha256(data).hexdigest()
@@ -1092,6 +1275,8 @@ def _import_one(path: Path, info: _Catalog, conn, by: str | None, dry_run: bool)
 
 
 def _department(parsed: ParsedFile, observations: list[dict]) -> str | None:
+    """The department the file declares (a template's information sheet, else the rows'
+    sources). It is recorded as declared: nothing proves who sent a file."""
     if parsed.department:
         return parsed.department
     names = list(dict.fromkeys(o["_row"].department for o in observations if o["_row"].department))

@@ -32,7 +32,7 @@ from .catalog import load_catalog, units_of
 from .errors import PlanlibError
 
 HISTORY_COLUMNS = {
-    "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("单位", "Unit"),
+    "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("申报单位（文件自报）", "Unit (as declared)"),
     "reporting_year": ("报送年份", "Year"), "imported_at": ("导入时间", "Imported at"),
     "imported_by": ("导入人", "By"), "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"),
     "n_unchanged": ("未变", "Unchanged"),
@@ -52,6 +52,8 @@ PROBLEM_COLUMNS = {
     "row": ("行", "Row"), "column": ("列", "Column"), "value": ("发现的值", "Value found"),
     "message": ("问题", "Problem"), "fix": ("处理办法", "How to fix"),
 }
+#: The most rows any table of the app shows (the check of a hostile file may find thousands).
+PAGE_ROWS = 50
 STYLE = """<style>
 .planlib-intake table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px; }
 .planlib-intake th, .planlib-intake td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
@@ -67,15 +69,18 @@ def _t(key: str, lang: str) -> str:
 
 
 def _table(frame: pd.DataFrame, names: dict, lang: str, row_class: str | None = None) -> str:
-    """A frame as an escaped HTML table with translated headers."""
+    """A frame as an escaped HTML table with translated headers: its first :data:`PAGE_ROWS`
+    rows, then a line saying how many more there are."""
     cols = [c for c in names if c in frame.columns]
     head = "".join(f"<th>{html.escape(names[c][0 if lang == 'zh' else 1])}</th>" for c in cols)
     rows = []
-    for rec in frame.to_dict("records"):
+    more = (f"<p>{html.escape(_t('more_rows', lang).format(n=len(frame) - PAGE_ROWS))}</p>"
+            if len(frame) > PAGE_ROWS else "")
+    for rec in frame.head(PAGE_ROWS).to_dict("records"):
         cls = f' class="{html.escape(str(rec[row_class]))}"' if row_class else ""
         cells = "".join(f"<td>{html.escape(_cell(rec[c]))}</td>" for c in cols)
         rows.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
 def _cell(value: object) -> str:

@@ -30,6 +30,7 @@ sheet carries the mark 示例数据（非官方统计）.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -442,18 +443,25 @@ def build_report(year: int, kind: str = "annual", unit: str | None = None, lang:
 
 
 def write_files(files: dict[str, bytes], output_dir: str | os.PathLike) -> list[Path]:
-    """Write ``files`` into ``output_dir`` all or nothing.
+    """Write ``files`` into ``output_dir`` whole: readers see the old folder or the new one,
+    never a mixture.
 
-    The files are written into a new hidden directory beside ``output_dir`` first. If
-    ``output_dir`` does not exist, that directory is renamed to it; otherwise each file is moved
-    over the old one. On any error the temporary directory is removed and ``output_dir`` is left
-    as it was.
+    The files are written into a new hidden folder beside ``output_dir``
+    (``.NAME.PID.XXXX.tmp``); any other file already in ``output_dir`` is linked into it too.
+    Then one rename puts it in place: ``output_dir`` is created by renaming, or exchanged with
+    the old folder in one step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere the old folder
+    is renamed aside first and back on failure). On any error ``output_dir`` is left as it was
+    and the hidden folder is removed; one left behind by a killed run is removed by the next.
 
     Examples:
         >>> import tempfile, pathlib
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "r"
         >>> [p.name for p in write_files({"a.txt": b"1"}, out)]
         ['a.txt']
+        >>> _ = (out / "mine.txt").write_text("kept")
+        >>> _ = write_files({"a.txt": b"2"}, out)
+        >>> (out / "a.txt").read_text(), (out / "mine.txt").read_text(), len(list(out.parent.iterdir()))
+        ('2', 'kept', 1)
     """
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
@@ -461,15 +469,88 @@ def write_files(files: dict[str, bytes], output_dir: str | os.PathLike) -> list[
             f"{out} 是一个文件，不是目录", f"{out} is a file, not a directory",
             "请为报告指定一个目录。", "Give a directory for the report.", file=str(out)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    _remove_abandoned(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".tmp", dir=out.parent))
     try:
         for name, content in files.items():
             (tmp / name).write_bytes(content)
         if not out.exists():
             os.rename(tmp, out)
         else:
-            for name in files:
-                os.replace(tmp / name, out / name)
+            _keep_others(out, tmp, set(files))
+            _swap(tmp, out)  # tmp now holds the old folder
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [out / name for name in files]
+
+
+def _keep_others(old: Path, new: Path, replaced: set[str]) -> None:
+    """Link (or copy) into ``new`` what ``old`` holds besides the files being replaced."""
+    for entry in old.iterdir():
+        if entry.name in replaced or entry.name in {e.name for e in new.iterdir()}:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            try:
+                os.link(entry, new / entry.name, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Exchange the folders ``new`` and ``out`` in one rename where the system can."""
+    if _exchange(new, out):
+        return
+    aside = new.with_name(new.name + ".old")
+    os.rename(out, aside)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(aside, out)
+        raise
+    os.rename(aside, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """``renameat2(a, b, RENAME_EXCHANGE)``; False where the system or file system lacks it."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Remove hidden folders left beside ``out`` by report runs that were killed."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(\d+)\.[^.]+\.tmp(\.old)?")
+    for entry in out.parent.iterdir():
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_dir() and not process_alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (it may belong to another user).
+
+    Examples:
+        >>> process_alive(os.getpid())
+        True
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but not ours to signal
+        return True
+    return True

@@ -9,13 +9,16 @@ becomes a missing-glyph box); a PNG drawn before from the same specification is 
 
 Building and rendering some 90 charts is the slow part of a report, so it runs in worker
 processes (one per core, at most :data:`MAX_WORKERS`) while the main process writes the rest;
-:class:`ChartOptions` ``workers=1`` keeps it in the calling process.
+:class:`ChartOptions` ``workers=1`` keeps it in the calling process. A worker ends by itself
+when the process that started it is gone (killed, say), so no worker outlives its report.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -23,7 +26,7 @@ import pandas as pd
 
 from . import report_tables as T
 from . import schema as S
-from .report import ReportData
+from .report import ReportData, process_alive
 
 #: Size of the chart shown with each indicator (pixels, before scaling).
 CHART_SIZE = (420, 190)
@@ -94,11 +97,24 @@ def _render(data: ReportData, ids: list[str], options: ChartOptions) -> list[tup
 # --- worker processes ----------------------------------------------------------------------------
 
 _WORKER_DATA: ReportData | None = None
+#: How often (seconds) a worker checks that the process that made the report still lives.
+WATCH_INTERVAL_S = 0.5
 
 
-def _init_worker(data: ReportData) -> None:
+def _init_worker(data: ReportData, owner: int) -> None:
     global _WORKER_DATA
     _WORKER_DATA = data
+    threading.Thread(target=_exit_with, args=(owner, os.getppid()), daemon=True,
+                     name="planlib-exit-with-owner").start()
+
+
+def _exit_with(owner: int, parent: int) -> None:
+    """End this worker as soon as the report's process (``owner``) or this worker's parent is
+    gone: a report killed with ``kill -9`` leaves no chart worker behind."""
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        if os.getppid() != parent or not process_alive(owner):
+            os._exit(1)
 
 
 def _work(ids: list[str], options: ChartOptions) -> list[tuple]:
@@ -124,7 +140,7 @@ class ChartJob:
             return
         context = _worker_context()
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                         initargs=(data,))
+                                         initargs=(data, os.getpid()))
         for chunk in _chunks(ids, workers * 3):
             self._futures.append(
                 self._pool.submit(_work, chunk, self.options))

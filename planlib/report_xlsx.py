@@ -4,7 +4,8 @@ Sheets: a summary (counts by status), one sheet per plan with every indicator (i
 target as printed, attribute, responsible units, 2020 baseline, the values of every year as
 columns, latest value, projected value with its 95 % interval, status, explanation), one sheet per
 responsible unit with its indicators, data quality (missing values, revisions) and, for the
-mid-term and final evaluations, the evaluation table. Numbers stay numbers.
+mid-term and final evaluations, the evaluation table. Numbers stay numbers; every cell is a value,
+never a formula (a note reading ``=HYPERLINK(…)`` is shown as that text).
 
 When the report holds illustrative data, the first row of every sheet reads
 示例数据（非官方统计） and the table starts on the second row.
@@ -23,6 +24,7 @@ from . import report_format as F
 from . import report_tables as T
 from . import schema as S
 from .report import ReportData
+from .safecells import values_only
 
 FIRST_YEAR = 2015
 _PLAN_SHEETS_EN = {"women": "Women", "children": "Children"}
@@ -97,6 +99,7 @@ def render_xlsx(data: ReportData) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in _sheets(data):
             _write_sheet(writer, sheet_name(name, taken), frame, data)
+        values_only(writer.book)  # a department's note is text, never a live formula
     return buf.getvalue()
 
 

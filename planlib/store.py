@@ -37,6 +37,7 @@ import pandas as pd
 from . import schema as S
 from .config import COUNTY, db_path
 from .errors import PlanlibError, Problem
+from .safecells import csv_text
 
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_S = 60.0
@@ -109,7 +110,9 @@ class SubmissionMeta:
     Attributes:
         file_name: the file's name as the department sent it.
         content_sha256: SHA-256 of the file's bytes (a file already imported is recognised).
-        department: the responsible unit that reported (templates), else ``None``.
+        department: the responsible unit the file declares (a template's information sheet, or
+            the sources of its rows), else ``None``. Self-declared by the file, never verified:
+            shown as 申报单位（文件自报） / "unit (as declared)".
         reporting_year: the year the template was made for, else ``None``.
         imported_by: who imported it.
         imported_at: the moment to record (UTC); default now. Must not go back in time.
@@ -377,7 +380,9 @@ def export_csv(db: str | os.PathLike | None = None,
     """All observations (or a vintage) as tidy CSV text, the format ``planlib import`` reads.
 
     Columns are ``schema.OBS_COLUMNS`` in that order, UTF-8, one row per indicator, region and
-    year. Illustrative rows keep ``source`` = ``demo``.
+    year. Illustrative rows keep ``source`` = ``demo``. Text a spreadsheet would calculate
+    (``=…``, ``+…``, ``-…``, ``@…``) carries a leading ``'`` (:func:`planlib.safecells.csv_text`),
+    which ``planlib import`` removes again.
 
     Examples:
         >>> import tempfile, pathlib
@@ -421,7 +426,7 @@ def _csv_cell(value: object) -> str:
         if math.isnan(value):
             return ""
         return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return "" if value is None else str(value)
+    return "" if value is None else csv_text(str(value))
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_template_validates_value_cells_by_unit(blank_templates):
     row = {code: template_row(blank_templates[HEALTH], code, HEALTH) for code in ("W04", "W03", "C12")}
     assert rules[f"G{row['W04']}"] == ("decimal", "between", "0", "100")
     assert rules[f"G{row['W03']}"] == ("decimal", "between", "0", "100000")
-    assert rules[f"G{row['C12']}"] == ("decimal", "greaterThanOrEqual", "0", None)  # beds per 1000
+    assert rules[f"G{row['C12']}"] == ("decimal", "between", "0", "1000")  # beds per 1000: at most 1000
 
 
 def test_template_for_all_units_has_one_sheet_each(blank_templates):
@@ -229,7 +229,7 @@ def test_damaged_templates_are_named(db, template, tmp_path):
     assert "not a template" in _only_error(intake.import_files([path], db=db)).message_en
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"PK\x03\x04 not really a zip")
-    assert "Cannot open as an Excel workbook" in _only_error(intake.import_files([junk], db=db)).message_en
+    assert "damaged or not an Excel workbook" in _only_error(intake.import_files([junk], db=db)).message_en
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert ".xls" in _only_error(intake.import_files([old], db=db)).message_en

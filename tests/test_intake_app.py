@@ -83,10 +83,13 @@ def _get(url: str) -> tuple[int, str]:
         return err.code, err.headers.get("Location", "")
 
 
-def test_make_intake_always_uses_a_token():
-    out = subprocess.run(["make", "-n", "intake"], cwd=ROOT, capture_output=True, text=True).stdout
-    assert "--token=" in out and "notebooks/02-data-intake.ipynb" in out and "--Voila.ip=127.0.0.1" in out
-    assert "PLANLIB_INTAKE_TOKEN:-" in out and "secrets.token_urlsafe" in out
+def test_make_intake_always_uses_a_token_and_never_puts_it_on_the_command_line():
+    out = subprocess.run(["make", "-n", "intake", "INTAKE_TOKEN_FILE=/x/tok"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert "notebooks/02-data-intake.ipynb" in out and "--Voila.ip=127.0.0.1" in out
+    assert "PLANLIB_INTAKE_TOKEN:-" in out and "secrets.token_urlsafe" in out and "umask 077" in out
+    assert 'JUPYTER_TOKEN="$token"' in out and "--Voila.auto_token=True" in out
+    assert "--token" not in out and 'cat "/x/tok"' in out
 
 
 @pytest.mark.slow
@@ -96,11 +99,12 @@ def test_intake_server_refuses_requests_without_the_token(tmp_path, seeded_store
     db = tmp_path / "monitoring.sqlite"
     shutil.copy(seeded_store, db)
     port, token = free_port(), "t0k3n-for-the-test"
-    proc = subprocess.Popen(voila_command("notebooks/02-data-intake.ipynb", port) + [f"--token={token}"],
-                            cwd=ROOT, env=voila_env(db), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(voila_command("notebooks/02-data-intake.ipynb", port) + ["--Voila.auto_token=True"],
+                            cwd=ROOT, env={**voila_env(db), "JUPYTER_TOKEN": token},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, proc)
+        assert token not in Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode()  # not in `ps`
         status, where = _get(f"http://127.0.0.1:{port}/")
         assert status in (302, 403) and (status == 403 or "/login" in where)
         assert _get(f"http://127.0.0.1:{port}/?token=wrong")[0] in (302, 403)

@@ -35,7 +35,7 @@ def _handmade() -> bytes:
             '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="G1" t="s"><v>1</v></c></row>'
             '<row r="3"><c r="A3" t="inlineStr"><is><t>W04</t></is></c><c r="G3" s="1"><v>0.955</v></c>'
             '<c r="H3" s="3"><v>12</v></c><c r="I3" s="2"><v>45292</v></c><c r="J3" t="e"><v>#DIV/0!</v></c></row>'
-            '<row><c t="b"><v>1</v></c><c><v>7</v></c><c s="9"/><c t="s"><v>99</v></c></row>'
+            '<row><c t="b"><v>1</v></c><c><v>7</v></c><c s="9"/><c><f>SUM(A1:B1)</f></c></row>'
             '</sheetData></worksheet>',
         "xl/worksheets/sheet2.xml": f'<worksheet {_NS}><sheetData/></worksheet>',
     }
@@ -53,7 +53,8 @@ def test_reads_what_excel_writes():
     assert rows[1] == {0: ("指标代码", False), 6: ("数值", False)}
     assert rows[3] == {0: ("W04", False), 6: (0.955, True), 7: (12, True),
                        8: (datetime(2024, 1, 1), False), 9: ("#DIV/0!", False)}
-    assert rows[4] == {0: (True, False), 1: (7, False), 3: ("99", False)}  # a broken string index
+    assert rows[4] == {0: (True, False), 1: (7, False), 3: (None, False)}
+    assert sheets["数据"].rows[2][1][3].formula  # a formula without its value is not a blank
     assert sheets["隐藏"].rows == ()
 
 
@@ -89,3 +90,52 @@ def test_falls_back_to_openpyxl(blank_templates, monkeypatch):
 def test_unreadable_bytes_raise_xlsx_error(data):
     with pytest.raises(xlsx.XlsxError):
         xlsx.read_workbook(data)
+
+
+def _with_sheet(xml: str) -> bytes:
+    """The hand-made workbook with another first sheet."""
+    src = zipfile.ZipFile(io.BytesIO(_handmade()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            z.writestr(name, xml if name == "xl/worksheets/sheet1.xml" else src.read(name))
+    return buf.getvalue()
+
+
+def test_a_shared_string_index_that_does_not_exist_is_damage_not_a_value():
+    data = _with_sheet(f'<worksheet {_NS}><sheetData><row r="4"><c r="B4" t="s"><v>99</v></c></row>'
+                       '</sheetData></worksheet>')
+    with pytest.raises(xlsx.XlsxError) as err:
+        xlsx.read_workbook(data)
+    assert (err.value.kind, err.value.sheet, err.value.cell) == ("damaged", "数据", "B4")
+
+
+def test_row_and_cell_limits_stop_reading_early():
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 101))
+    data = _with_sheet(f"<worksheet {_NS}><sheetData>{rows}</sheetData></worksheet>")
+    assert len(xlsx.read_workbook(data)["数据"].rows) == 100
+    with pytest.raises(xlsx.XlsxError) as err:
+        xlsx.read_workbook(data, xlsx.Limits(rows=50))
+    assert err.value.kind == "too_many_rows" and err.value.sheet == "数据"
+    with pytest.raises(xlsx.XlsxError) as err:
+        xlsx.read_workbook(data, xlsx.Limits(cells=10))
+    assert err.value.kind == "too_many_cells"
+
+
+def test_a_part_that_inflates_too_far_is_refused_before_inflating(monkeypatch):
+    rows = "<row><c><v>1</v></c></row>" * 60_000  # 1.6 MB that packs to a few kB
+    data = _with_sheet(f"<worksheet {_NS}><sheetData>{rows}</sheetData></worksheet>")
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or 1 / 0)
+    with pytest.raises(xlsx.XlsxError) as err:
+        xlsx.read_workbook(data)
+    assert err.value.kind == "too_large" and "ratio" in err.value.detail and opened == []
+
+
+def test_a_document_type_declaration_is_refused():
+    data = _with_sheet('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+                       f'<worksheet {_NS}><sheetData><row><c t="inlineStr"><is><t>&a;</t></is></c></row>'
+                       '</sheetData></worksheet>')
+    with pytest.raises(xlsx.XlsxError) as err:
+        xlsx.read_workbook(data)
+    assert err.value.kind == "forbidden"
