@@ -301,7 +301,7 @@ _HARD = {
 _REACH_UP = ("达到", "达", "为", "=", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "实现",
              "增至", "增长到", "增长至", "上升到", "上升至", "升至")
 # What is counted may be named by its verb between the operator and the number (至少配备1名).
-_ACTIONS = ("配备", "开展", "举办", "组织", "接受", "参加", "建有", "设立", "设置", "建成", "拥有")
+_ACTIONS = ("配备", "配有", "开展", "举办", "组织", "接受", "参加", "建有", "设立", "设置", "建成", "拥有", "有")
 _REACH_DOWN = ("控制在", "控制到", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至")
 _SOFT = {**{p: "reach" for p in _REACH_UP}, **{p: "<=" for p in _REACH_DOWN}, "约": "~", "大约": "~"}
 # Holding prefixes say nothing about the operator: the suffix must (稳定在95%以上).
@@ -314,7 +314,7 @@ _UNITS = {
     "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次",
 }
 _MODS = "逐年|每年|逐步|持续|稳步|不断|进一步|继续|明显|显著|有所|大幅|巩固|稳定"
-_UP = "提高|提升|增加|上升|增长|扩大|改善"
+_UP = "提高|提升|增加|上升|增长|扩大|改善|延长"
 _DOWN = "降低|下降|减少|减小|缩小|得到有效控制|得到控制|有效控制"
 _CJK = r"[\u4e00-\u9fff]"
 
@@ -339,7 +339,7 @@ _BASE = (r"(?:(?:比|较|相比)(?P<base>\d{4})年(?:末|底)?(?:水平)?|以(?P
 _PER_YEAR = r"(?P<per>每年|逐年|年均|平均每年)"
 
 # Context around a threshold that does not change it: 以县为单位, 力争, 每年 (before a count).
-_SCOPE = re.compile(r"以(?P<scope>[^为,，]{1,6})为(?:基本)?单位[,，]?")
+_SCOPE = re.compile(r"以(?P<scope>[^为,，]{1,10})为(?:基本)?单位[,，]?")
 _QUALIFIERS = ("力争", "确保", "基本", "逐步", "均", "要", "全部", "总体")
 _FREQUENCY = re.compile(rf"(?P<freq>每(?:年|半年|季度|月|周|学期))(?=至少|最少|不少于|{_alt(_ACTIONS)})")
 
@@ -439,6 +439,33 @@ RULES: list[tuple[re.Pattern, Builder]] = [
     (re.compile(rf"(?P<prefix>{_alt([*_HARD, '达到'])})(?P<ref>\D*{_CJK}{{2}}\D*)"), _relative),
 ]
 """The grammar: (expression matching the whole normalised text, builder). First match wins."""
+
+
+# --- finding targets in prose (planlib.draft reads plan text with these) ---------------------------
+
+_START_WORDS = [
+    *(w for w in _HARD), *(w for w in _REACH_UP if w not in ("为", "=")), *_REACH_DOWN, *_HOLD,
+    *_QUALIFIERS, *_MODS.split("|"), *_UP.split("|"), *_DOWN.split("|"), "分别", "全覆盖", "100%覆盖",
+    "趋于平衡", "趋向平衡", "每年", "逐年", "年均", "平均每年",
+]
+_START = re.compile(rf"{_alt(_START_WORDS)}|(?:比|较|相比|与|以|在)\d{{4}}年|以[^为,，]{{1,10}}为(?:基本)?单位")
+#: A number with the unit printed after it ("3.0‰", "10/10万", "90%", "1.12名").
+NUMBER_WITH_UNIT = re.compile(rf"(?:{_NUM})(?::(?:{_NUM}))?(?:{_alt(_UNITS)})?")
+
+
+def target_starts(text: str) -> list[int]:
+    """Where in a clause a target phrase may begin: its operator, verb, qualifier or base year.
+
+    The words are the grammar's own, so prose is searched with exactly what :func:`parse_target`
+    reads.
+
+    Examples:
+        >>> target_starts("孕产妇死亡率控制在10/10万以下")
+        [6]
+        >>> [("儿童伤害死亡率以2020年为基数下降20%")[i:i + 2] for i in target_starts("儿童伤害死亡率以2020年为基数下降20%")]
+        ['以2', '下降']
+    """
+    return sorted({m.start() for m in _START.finditer(text)})
 
 
 def parse_target(text: str, config: TargetConfig | None = None) -> Target:
