@@ -120,7 +120,7 @@ def _read_txt(path: Path) -> list[Block]:
 
 
 def text_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
-    """Lines of plain text as blocks; tab-led cell lines and tab-separated rows become tables.
+    r"""Lines of plain text as blocks; tab-led cell lines and tab-separated rows become tables.
 
     Two ways a table survives being copied to plain text: one row per line with tab-separated
     cells, or one cell per tab-led line (``"\t孕产妇死亡率（1/10万）"``, as Word and PDF copies

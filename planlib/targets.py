@@ -170,6 +170,23 @@ class Target:
         return self.direction
 
     @property
+    def meaning(self) -> tuple:
+        """What the target asks for, without how it was printed (text, qualifier, config).
+
+        Two printings mean the same target when their ``meaning`` is equal.
+
+        Examples:
+            >>> parse_target("逐步达到80%以上").meaning == parse_target("≥80%").meaning
+            True
+            >>> parse_target("达到80%").meaning == parse_target("达到80").meaning  # the unit counts
+            False
+        """
+        numbers = (self.value, self.tolerance)
+        return (self.kind, self.op, *(None if x is None else round(x, 9) for x in numbers), self.direction,
+                self.every_year, self.reference, self.ratio, self.unit, self.base_year, self.change,
+                self.change_unit, self.per_year, self.scope, self.frequency)
+
+    @property
     def band(self) -> tuple[float, float] | None:
         """The closed interval that meets an approx or balance target, else None.
 
@@ -311,7 +328,7 @@ _SUFFIX = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=",
 _UNITS = {
     "%": "%", "‰": "‰", "‱": "‱", "1/10万": "1/10万", "/10万": "1/10万", "1/万": "1/万",
     "/万": "1/万", "1/千": "1/千", "/千": "1/千", "岁": "岁", "年": "年", "万人": "万人", "人": "人",
-    "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次",
+    "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次", "人次": "人次",
 }
 _MODS = "逐年|每年|逐步|持续|稳步|不断|进一步|继续|明显|显著|有所|大幅|巩固|稳定"
 _UP = "提高|提升|增加|上升|增长|扩大|改善|延长"

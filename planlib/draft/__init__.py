@@ -97,7 +97,8 @@ def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) ->
     blocks = read_plan(path)
     items = list(walk(blocks))
     table_rows, skipped = read_tables(items)
-    prose_rows, prose_skipped = read_prose(items, only_goals=has_goal_sections(blocks))
+    vocab = Vocabulary(config.catalog_path, config.outline_path, cutoff=config.fuzzy_cutoff)
+    prose_rows, prose_skipped = read_prose(items, only_goals=has_goal_sections(blocks), known=vocab.knows)
     skipped += prose_skipped
     rows, skipped = _usable(table_rows, path, skipped)
     if table_rows and not config.with_prose:
@@ -113,8 +114,7 @@ def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) ->
             "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
             "Check that the file has 主要目标 parts or indicator tables, with targets such as "
             "'孕产妇死亡率控制在8/10万以下'.", file=str(path)))
-    return _assemble(rows, skipped, str(path), Vocabulary(config.catalog_path, config.outline_path,
-                                                          cutoff=config.fuzzy_cutoff))
+    return _assemble(rows, skipped, str(path), vocab)
 
 
 def _usable(rows: list[Found], path, skipped: list[Skipped]) -> tuple[list[Found], list[Skipped]]:

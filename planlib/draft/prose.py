@@ -30,6 +30,7 @@ number and an operator) are listed as skipped, with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import PlanlibError
@@ -46,7 +47,10 @@ _TARGET_YEAR = re.compile(r"(?:到|至|截至|截止到?)(20\d{2})年(?:底|末)
 _BARE_YEAR = re.compile(r"(?<![比较以与在到至])((?:19|20)\d{2})年(?!为基数|基础上|的基础上|相比|底前|末前|前)")
 _NOW = re.compile(r"目前|现已|已经|已达|截至目前|现有|达到了|提高到了|增加到了|下降到了|降低到了|实现了")
 _LEAD = re.compile(r"^(?:其中|并且|并|且|使|将|推动|促进|同时|进一步|全县|我县|全市|全区|本县|力争|确保|基本|要|均)+")
-_TRAIL = re.compile(r"(?:要|总体|的|都|也)+$")
+_TRAIL = re.compile(r"(?:要|总体|的|都|也|稳定|持续|逐步|进一步|继续|不断|稳步|力争|确保|基本|均)+$")
+# A subject that starts with what is done (培训…不少于500人次) counts a measure, not an indicator.
+_MEASURE = re.compile(r"^(?:每年|每个|每[一二三四五六七八九十\d]+年)?(?:培训|开展|举办|实施|建设|新建|改建|改扩建|创建|组织|完成|推进|"
+                      r"建立|打造|培育|评选|表彰|资助|安排|投入|召开|发放|宣传)")
 _SCOPE_ONLY = re.compile(r"^(?P<subject>.*?)(?P<scope>以[^为,，]{1,10}为(?:基本)?单位)$")
 _HEAD = re.compile(r"(?:率|比例|比|占比|比重|寿命|年限|人数|数|数量|时间|指数|次数)$")
 _HEAD_OF_LAST = re.compile(r"[^、和及与的中]{2}(?:率|比例|比重|占比)$")
@@ -77,17 +81,21 @@ class _Sentence:
     baseline: bool = False
     subject: str = ""
     scope: str = ""
+    known: Callable[[str], bool] | None = None
     found: list[Found] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def read_prose(items: list[tuple[Block, Place]], only_goals: bool) -> tuple[list[Found], list[Skipped]]:
+def read_prose(items: list[tuple[Block, Place]], only_goals: bool,
+               known: Callable[[str], bool] | None = None) -> tuple[list[Found], list[Skipped]]:
     """Targets stated in the lines of a plan, and what looked like one but was not drafted.
 
     Args:
         items: blocks with their places (:func:`planlib.draft.found.walk`).
         only_goals: read only the 主要目标 parts (a plan that marks them); else read every part
             but the 发展基础 (where things stand) and the 策略措施 (what will be done).
+        known: whether a name is a known indicator (the vocabulary), to find the shared head of
+            a list ("宫颈癌和乳腺癌人群筛查率": 人群筛查率).
     """
     found: list[Found] = []
     skipped: list[Skipped] = []
@@ -101,7 +109,7 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool) -> tuple[list
             text = text[5:]
         readable = place.section == "goals" if only_goals else place.section not in ("basis", "measures")
         for sentence in _SENTENCE.findall(text):
-            f, s = read_sentence(sentence, place, block)
+            f, s = read_sentence(sentence, place, block, known)
             if readable:
                 found += f
                 skipped += s
@@ -113,7 +121,8 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool) -> tuple[list
     return found, skipped
 
 
-def read_sentence(sentence: str, place: Place, block: Block | None = None) -> tuple[list[Found], list[Skipped]]:
+def read_sentence(sentence: str, place: Place, block: Block | None = None,
+                  known: Callable[[str], bool] | None = None) -> tuple[list[Found], list[Skipped]]:
     """The targets of one sentence.
 
     Examples:
@@ -125,7 +134,7 @@ def read_sentence(sentence: str, place: Place, block: Block | None = None) -> tu
         ([], 'a statement of the base year or earlier, not a target')
     """
     block = block or Block("line", sentence)
-    state = _Sentence(place, block, sentence.strip())
+    state = _Sentence(place, block, sentence.strip(), known=known)
     body = _take_notes(sentence, state)
     if _NOW.search(body):
         if _LOOKS_LIKE.search(body):
@@ -200,7 +209,7 @@ def _targets(clause: str, state: _Sentence) -> bool:
                 return True
             continue
         if rest.startswith("均") and subject:
-            names = _names(subject)
+            names = _names(subject, state.known)
             read = _read(rest[1:])
             if read and len(names) > 1:
                 for name in names:
@@ -249,17 +258,17 @@ def _parse(text: str) -> Target | None:
 
 def _names_indicator(name: str, target: Target, noun: str) -> bool:
     """A directional target needs a name that is an indicator ("…率"), not "城乡差距"."""
-    if len(name) > 40 or name.endswith("的") or _LIST_OF_TARGETS.search(name):
+    if len(name) > 40 or name.endswith("的") or _LIST_OF_TARGETS.search(name) or _MEASURE.match(name):
         return False
-    if target.kind == "directional" and target.change is None:
-        return bool(_HEAD.search(name))
-    return True
+    if noun or (target.kind == "threshold" and target.unit == "%" and target.value == 100 and not target.op == "<="):
+        return True  # a count of what is named after the number; 全覆盖 (the name gets 覆盖率)
+    return bool(_HEAD.search(name) or (target.kind != "directional" and name.endswith("水平")))
 
 
 def _respectively(subject: str, rest: str, state: _Sentence) -> bool:
     """"X、Y和Z分别降至a、b和c以下": one target per name, the operator words shared."""
     numbers = list(NUMBER_WITH_UNIT.finditer(rest))
-    names = _names(subject)
+    names = _names(subject, state.known)
     if not numbers or len(names) != len(numbers):
         return False
     prefix, suffix = rest[: numbers[0].start()], rest[numbers[-1].end():]
@@ -274,7 +283,7 @@ def _respectively(subject: str, rest: str, state: _Sentence) -> bool:
     return True
 
 
-def _names(subject: str) -> list[str]:
+def _names(subject: str, known: Callable[[str], bool] | None = None) -> list[str]:
     """The names of a list, each given the list's shared head and population.
 
     Examples:
@@ -289,13 +298,25 @@ def _names(subject: str) -> list[str]:
         items = items[:-1] + [p for p in last if p]
     if len(items) < 2:
         return items
-    head = _HEAD_OF_LAST.search(items[-1])
+    head = _shared_head(items, known)
     if head:
-        items = [i if _HEAD.search(i) else i + head.group() for i in items[:-1]] + [items[-1]]
+        items = [i if _HEAD.search(i) else i + head for i in items[:-1]] + [items[-1]]
     population = _POPULATION.match(items[0])
     if population:
         items = [items[0]] + [i if _POPULATION.match(i) else population.group() + i for i in items[1:]]
     return items
+
+
+def _shared_head(items: list[str], known: Callable[[str], bool] | None) -> str:
+    """The head the last name of a list shares with the others: the longest tail of it that makes
+    the first name a known indicator, else its last word ("…死亡率", "…女性比例")."""
+    last = items[-1]
+    if known is not None:
+        for i in range(1, len(last) - 1):
+            if known(items[0] + last[i:]):
+                return last[i:]
+    m = _HEAD_OF_LAST.search(last)
+    return m.group() if m else ""
 
 
 def _share(clause: str, state: _Sentence) -> bool:
@@ -324,6 +345,11 @@ def _add(name: str, text: str, state: _Sentence, part: str) -> None:
         units=state.units, domain=place.domain, plan=place.plan or plan_of_domain(place.domain), number="",
         form="prose", source=state.source, span=(start, start + len(part)),
         where_zh=state.block.where_zh, where_en=state.block.where_en)
+    if any(f.name == name for f in state.found):
+        state.skipped.append(Skipped(
+            f"{name}：{text}", found.where_zh, found.where_en, "同一指标在本句中已有目标，另一种说法只列出",
+            "the same indicator already has a target in this sentence: the other wording is listed"))
+        return
     if year != place.end:
         state.skipped.append(Skipped(
             f"{name}：{text}（{year}年）", found.where_zh, found.where_en,

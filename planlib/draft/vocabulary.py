@@ -98,6 +98,10 @@ class Vocabulary:
         for entry in self.entries:
             self._by_key.setdefault(name_key(entry.name), []).append(entry)
 
+    def knows(self, name: str) -> bool:
+        """Whether a name is exactly a known indicator's."""
+        return name_key(name) in self._by_key
+
     def match(self, name: str, plan: str = "") -> Match | None:
         """The known indicator a name is, or is closest to; None below the cut-off."""
         key = name_key(name)
