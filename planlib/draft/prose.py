@@ -118,6 +118,7 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool,
                        "measures": ("位于策略措施部分（措施，不是目标）", "in the measures part")}.get(
                     place.section, ("不在主要目标部分", "outside the 主要目标 parts"))
                 skipped += [Skipped(x.source, x.where_zh, x.where_en, *why) for x in f]
+                skipped += [Skipped(x.text, x.where_zh, x.where_en, *why) for x in s]
     return found, skipped
 
 
@@ -205,7 +206,7 @@ def _targets(clause: str, state: _Sentence) -> bool:
         rest = clause[pos:]
         subject = _clean(clause[:pos])
         if rest.startswith("分别"):
-            if _respectively(subject or state.subject, rest[2:], state):
+            if _respectively(subject or state.subject, rest[2:], state, clause):
                 return True
             continue
         if rest.startswith("均") and subject:
@@ -213,7 +214,7 @@ def _targets(clause: str, state: _Sentence) -> bool:
             read = _read(rest[1:])
             if read and len(names) > 1:
                 for name in names:
-                    _add(name, read[0], state, rest)
+                    _add(name, read[0], state, clause)
                 return True
         read = _read(rest)
         if read is None:
@@ -228,7 +229,7 @@ def _targets(clause: str, state: _Sentence) -> bool:
             name += "覆盖率"
         if state.subject and subject and len(subject) <= 4 and _OWNER.match(state.subject):
             name = _OWNER.match(state.subject).group() + subject  # "、床位数增至3.17张"
-        _add(name, text, state, rest)
+        _add(name, text, state, clause)
         state.subject = name if not noun else state.subject
         return True
     return False
@@ -265,7 +266,7 @@ def _names_indicator(name: str, target: Target, noun: str) -> bool:
     return bool(_HEAD.search(name) or (target.kind != "directional" and name.endswith("水平")))
 
 
-def _respectively(subject: str, rest: str, state: _Sentence) -> bool:
+def _respectively(subject: str, rest: str, state: _Sentence, clause: str) -> bool:
     """"X、Y和Z分别降至a、b和c以下": one target per name, the operator words shared."""
     numbers = list(NUMBER_WITH_UNIT.finditer(rest))
     names = _names(subject, state.known)
@@ -279,7 +280,7 @@ def _respectively(subject: str, rest: str, state: _Sentence) -> bool:
     if any(_parse(t) is None for t in texts):
         return False
     for name, text in zip(names, texts):
-        _add(name, text, state, rest)
+        _add(name, text, state, clause)
     return True
 
 
