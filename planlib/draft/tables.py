@@ -81,41 +81,72 @@ def read_tables(items: list[tuple[Block, Place]]) -> tuple[list[Found], list[Ski
         rows = list(block.rows)
         new = layout_of(rows[0])
         if new is not None:
+            same_table = layout is not None and new.columns == layout.columns
             layout, rows = new, rows[1:]
-            state = _RowState()
+            if not same_table:  # a header reprinted on the next page keeps the rows going
+                state.flush(skipped)
+                state = _RowState()
         elif layout is None or len(rows[0]) != layout.width:
             continue  # not an indicator table, nor the continuation of one
         for row in rows:
             if layout_of(row) is not None:
                 continue  # the header reprinted on a new page
             state.add(_cells(row, layout), block, place, layout, found, skipped)
+    state.flush(skipped)
     return found, skipped
 
 
 class _RowState:
-    """Carries the domain and number down the rows and joins rows cut by page breaks."""
+    """Carries the domain and number down the rows and joins rows cut by page breaks.
+
+    A row with a name but no target yet is held: the next row, if it has no number of its own,
+    is the rest of it (a name wrapped over a page break). A row with no number and no name, or
+    no target and no attribute, completes the row before it.
+    """
 
     def __init__(self) -> None:
         self.domain = ""
         self.number = ""
+        self.pending: tuple[dict, Block, Place] | None = None
 
     def add(self, cells: dict, block: Block, place: Place, layout: Layout,
             found: list[Found], skipped: list[Skipped]) -> None:
         if not any(cells.values()):
             return
+        if self.pending is not None:
+            held, held_block, held_place = self.pending
+            self.pending = None
+            if not cells["number"]:
+                cells = {k: held[k] + ("\n" if held[k] and v else "") + v for k, v in cells.items()}
+                block, place = held_block, held_place
+            else:
+                self._skip(held, held_block, skipped)
         if cells["domain"]:
             self.domain = _oneline(cells["domain"])
-        continues = (not cells["number"] and not cells["name"]) or (not cells["target"] and not cells["attribute"])
+        continues = (not cells["number"] and not cells["name"]) or (not cells["target"] and not cells["attribute"]
+                                                                     and not cells["number"])
         if continues and found and found[-1].form == "table":
             found[-1] = _joined(found[-1], cells)
             return
         if cells["number"]:
             self.number = _oneline(cells["number"])
+        if cells["name"] and not cells["target"]:
+            self.pending = (cells, block, place)
+            return
         if not cells["name"] or not cells["target"]:
-            skipped.append(Skipped("\t".join(v for v in cells.values() if v), block.where_zh, block.where_en,
-                                   "表格行缺少指标名称或目标值", "table row without a name or a target"))
+            self._skip(cells, block, skipped)
             return
         found.append(_found(cells, self, block, place, layout))
+
+    def flush(self, skipped: list[Skipped]) -> None:
+        if self.pending is not None:
+            self._skip(self.pending[0], self.pending[1], skipped)
+            self.pending = None
+
+    @staticmethod
+    def _skip(cells: dict, block: Block, skipped: list[Skipped]) -> None:
+        skipped.append(Skipped("\t".join(_oneline(v) for v in cells.values() if v), block.where_zh, block.where_en,
+                               "表格行缺少指标名称或目标值", "table row without a name or a target"))
 
 
 def _cells(row: tuple[str, ...], layout: Layout) -> dict:
