@@ -217,3 +217,63 @@ def test_a_close_name_gets_a_new_id_and_a_flag(tmp_path):
     assert draft.catalog[S.INDICATOR_ID].tolist() == ["WX01"]
     assert "close to the known" in draft.notes[0][-1][1] and "(W05)" in draft.notes[0][-1][1]
     assert draft.catalog[S.UNIT].iloc[0] == "%" and draft.catalog[CONFIDENCE].iloc[0] == 0.9
+
+
+# --- end to end: draft, review, assess ------------------------------------------------------------
+
+def _docx_plan(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in PLAN.splitlines():
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def test_draft_then_assess_through_the_cli(tmp_path, capsys):
+    plan = _docx_plan(tmp_path / "their_plan.docx")
+    out, review = tmp_path / "c.csv", tmp_path / "r.html"
+    assert main(["catalog", "draft", str(plan), "--output", str(out), "--review", str(review)]) == 0
+    printed = capsys.readouterr().out
+    assert "已起草 7 个指标" in printed and str(out) in printed and str(review) in printed
+    catalog = load_catalog(out)
+    assert len(catalog) == 7
+    rows = ["indicator_id,region,year,value,source"]
+    values = {"W03": [12.0, 11.0, 10.5, 9.8, 9.0, 8.6], "W05": [50, 54, 58, 61, 64, 67],
+              "WX02": [30, 33, 36, 39, 42, 45], "NW07": [20, 19.4, 18.9, 18.1, 17.6, 17.0]}
+    for ident, series in values.items():
+        rows += [f"{ident},某县,{2019 + i},{v},县统计局" for i, v in enumerate(series)]
+    obs = tmp_path / "their_data.csv"
+    obs.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = tmp_path / "a.csv"
+    code = main(["assess", "--catalog", str(out), "--observations", str(obs), "--format", "csv", "--output", str(result)])
+    assert code == 0
+    assessed = pd.read_csv(result).set_index(S.INDICATOR_ID)
+    assert set(assessed.index) == set(catalog[S.INDICATOR_ID])
+    assert assessed.loc["C30", "status"] == S.INSUFFICIENT_DATA  # no data supplied
+    assert assessed.loc["WX02", "status"] in (S.ON_TRACK, S.ACHIEVED)  # a change target, read as rising
+    assert assessed.loc["W03", "status"] != S.INSUFFICIENT_DATA
+
+
+def test_review_page_shows_sources_matches_confidence_and_skipped(tmp_path):
+    draft = _draft(tmp_path)
+    out, review = tmp_path / "c.csv", tmp_path / "r.html"
+    write_draft(draft, out, review)
+    html = review.read_text(encoding="utf-8")
+    assert html.count("<mark>") == 7
+    assert "<mark>孕产妇死亡率控制在8/10万以下</mark>" in html
+    assert "≤ 8 1/10万" in html and "↓ 0.5–1 个百分点 / 年" in html and "（以县为单位）" in html
+    assert "W03 孕产妇死亡率（1/10万）" in html and "（无，已给新代码）" in html
+    assert "看似目标但未起草的内容" in html and "位于发展基础部分" in html and "9.8/10万" in html
+    assert html.count('class="low"') == sum(draft.catalog[CONFIDENCE] < 0.8)
+
+
+def test_a_draft_that_would_not_load_writes_nothing(tmp_path):
+    draft = _draft(tmp_path)
+    broken = type(draft)(draft.catalog.assign(**{S.TARGET_TEXT: "大概好一点"}), draft.rows, draft.matches,
+                         draft.notes, draft.skipped, draft.path)
+    out = tmp_path / "c.csv"
+    with pytest.raises(PlanlibError, match="大概好一点"):
+        write_draft(broken, out, tmp_path / "r.html")
+    assert list(tmp_path.glob("*.csv")) == [] and not (tmp_path / "r.html").exists()

@@ -235,8 +235,11 @@ def write_draft(draft: Draft, output: str | os.PathLike, review: str | os.PathLi
         load_catalog(tmp)
         written = [output]
         if review:
-            Path(review).write_text(review_html(draft), encoding="utf-8")
-            written.append(Path(review))
+            review = Path(review)
+            page = review.with_name(review.name + ".part")
+            page.write_text(review_html(draft), encoding="utf-8")
+            os.replace(page, review)
+            written.append(review)
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
