@@ -26,6 +26,7 @@ _LAZY = {
     "build_report_bytes": ("report", "build_report_bytes"),
     "Dashboard": ("apps", "Dashboard"),
     "Explorer": ("apps", "Explorer"),
+    "draft_catalog": ("draft", "draft_catalog"),
 }
 
 __all__ = [

@@ -147,6 +147,8 @@ def _assemble(rows: list[Found], skipped: list[Skipped], path: str, vocab: Vocab
         used.add(ident)
         unit, unit_notes = _unit(f, match)
         flags = list(f.notes) + unit_notes
+        if f.form == "prose" and len(f.name) <= 4:
+            flags.append(("名称较短，可能缺少前文的主语，请核对", "short name: it may lack the subject of an earlier clause"))
         if not f.attribute:
             flags.append(("规划未写明指标属性，暂按预期性", "attribute not stated: drafted as expected"))
         if match is not None and match.score < 1.0:

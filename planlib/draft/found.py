@@ -90,14 +90,37 @@ _SECTIONS = (
 )
 
 
-def strip_numbering(text: str) -> str:
+def strip_numbering(text: str, expect: int | None = None) -> str:
     """A line without its list or heading number ("（一）", "1.", "——", "第二章").
+
+    A number glued to a number ("8.5岁以下儿童…") is the item number only where the list
+    expects it (``expect``, the number after the previous item's).
 
     Examples:
         >>> strip_numbering("（一）妇女与健康"), strip_numbering("2. 孕产妇死亡率下降"), strip_numbering("——妇女")
         ('妇女与健康', '孕产妇死亡率下降', '妇女')
+        >>> strip_numbering("8.5岁以下儿童贫血患病率"), strip_numbering("8.5岁以下儿童贫血患病率", expect=8)
+        ('8.5岁以下儿童贫血患病率', '5岁以下儿童贫血患病率')
     """
+    if expect is not None and re.match(rf"{expect}[.．、]\d", text.strip()):
+        return text.strip()[len(str(expect)) + 1:]
     return _NUMBERING.sub("", text, count=1).strip()
+
+
+def item_number(text: str) -> int | None:
+    """The list number a line starts with ("3." -> 3), or None.
+
+    Examples:
+        >>> item_number("3.新生儿"), item_number("（2）婴儿"), item_number("孕产妇")
+        (3, 2, None)
+    """
+    m = re.match(r"^\s*[（(]?(\d{1,2})[）)]?[.．、]?(?=\D)", text)
+    return int(m[1]) if m and re.match(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])", text) else None
+
+
+def is_title(line: str) -> bool:
+    """Whether a line is a plan's title ("某县儿童发展规划（2021—2030年）")."""
+    return len(set(_PLAN_TITLE.findall(line))) == 1 and len(line) <= 40
 
 
 def domain_of(line: str) -> str | None:
@@ -152,7 +175,7 @@ def walk(blocks: list[Block]) -> Iterator[tuple[Block, Place]]:
 def _update(place: Place, line: str) -> Place:
     period = _PERIOD.search(line)
     titles = set(_PLAN_TITLE.findall(line))
-    if len(titles) == 1 and len(line) <= 40:
+    if is_title(line):
         plan = "women" if "妇女" in titles else "children"
         place = Place(plan=plan)  # a new plan starts: forget the other plan's domain and section
         if period:

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from ..errors import PlanlibError
 from ..plandoc import Block
 from ..targets import NUMBER_WITH_UNIT, Target, parse_target, target_starts
-from .found import Found, Place, Skipped, domain_of, plan_of_domain, section_of, strip_numbering
+from .found import (Found, Place, Skipped, domain_of, is_title, item_number, plan_of_domain, section_of,
+                    strip_numbering)
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _CLAUSE = re.compile(r"[^，,；;]+")
@@ -65,6 +66,7 @@ _SHARE = re.compile(rf"^(?P<share>{NUMBER_WITH_UNIT.pattern}(?:及以上|以上)
 _COUNTED = re.compile(r"^(?:每(?:年|半年|季度|月|周|学期))?(?:至少|最少|不少于)")
 _OWNER = re.compile(r"^每.{1,12}?(?:拥有|配备)")
 _LOOKS_LIKE = re.compile(r"\d")
+_BASELINE = ("基期年或更早年份的数值，不是目标", "a statement of the base year or earlier, not a target")
 _LIST_OF_TARGETS = re.compile(r"\d(?:%|‰|名|张|个|次|所|人|岁|年)?、")  # "…达到1.12名、床位数": two targets
 
 
@@ -99,14 +101,15 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool,
     """
     found: list[Found] = []
     skipped: list[Skipped] = []
+    expect = None  # the next list number, to tell "8.5岁以下…" (item 8) from a number
     for block, place in items:
-        if block.kind != "line":
+        if block.kind != "line" or _heading(block.text):
             continue
-        if block.text.startswith(("专栏", "表")) or domain_of(block.text) or section_of(block.text) and len(block.text) < 20:
-            continue  # a heading or a box title, not a sentence
-        text = strip_numbering(block.text)
+        text = strip_numbering(block.text, expect)
         if text.startswith(("主要目标", "策略措施")) and text[4:5] in ("：", ":"):
-            text = text[5:]
+            text = strip_numbering(text[5:], expect)  # "主要目标：1. 孕产妇死亡率…"
+        number = item_number(block.text)
+        expect = number + 1 if number is not None else None
         readable = place.section == "goals" if only_goals else place.section not in ("basis", "measures")
         for sentence in _SENTENCE.findall(text):
             f, s = read_sentence(sentence, place, block, known)
@@ -120,6 +123,12 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool,
                 skipped += [Skipped(x.source, x.where_zh, x.where_en, *why) for x in f]
                 skipped += [Skipped(x.text, x.where_zh, x.where_en, *why) for x in s]
     return found, skipped
+
+
+def _heading(line: str) -> bool:
+    """A heading, a title or a box title: not a sentence to read."""
+    return (line.startswith(("专栏", "表")) or is_title(line) or domain_of(line) is not None
+            or (section_of(line) is not None and len(line) < 20))
 
 
 def read_sentence(sentence: str, place: Place, block: Block | None = None,
@@ -162,11 +171,9 @@ def _clause(clause: str, state: _Sentence) -> None:
     if not clause:
         return
     clause = _take_years(clause, state)
-    if state.baseline:
-        if _LOOKS_LIKE.search(clause) and target_starts(clause):
-            state.skipped.append(_skip(state, "基期年或更早年份的数值，不是目标", "a statement of the base year or earlier, not a target"))
-        elif _LOOKS_LIKE.search(clause) and not state.skipped:
-            state.skipped.append(_skip(state, "基期年或更早年份的数值，不是目标", "a statement of the base year or earlier, not a target"))
+    if state.baseline:  # listed once per sentence
+        if _LOOKS_LIKE.search(clause) and not any(x.reason_en == _BASELINE[1] for x in state.skipped):
+            state.skipped.append(_skip(state, *_BASELINE))
         return
     if not clause:
         return
@@ -181,7 +188,7 @@ def _clause(clause: str, state: _Sentence) -> None:
     parts = re.split(r"(?<=[\d%‰名张个次所人岁年上下内右])、", clause)
     if len(parts) > 1 and "分别" not in clause and all(_targets(p, state) for p in parts):
         return
-    if _LOOKS_LIKE.search(clause) and target_starts(clause):
+    if any(_LOOKS_LIKE.search(clause[p:]) for p in target_starts(clause)):
         state.skipped.append(_skip(state, f"“{clause}”看似目标，但无法按目标语法读出",
                                    f"'{clause}' looks like a target but the grammar cannot read it"))
 
