@@ -277,3 +277,16 @@ def test_a_draft_that_would_not_load_writes_nothing(tmp_path):
     with pytest.raises(PlanlibError, match="大概好一点"):
         write_draft(broken, out, tmp_path / "r.html")
     assert list(tmp_path.glob("*.csv")) == [] and not (tmp_path / "r.html").exists()
+
+
+def test_a_plan_in_the_national_outline_layout():
+    """Numbered goals per domain ("1.新生儿…"), then 策略措施: only the goals are drafted."""
+    draft = draft_catalog(ROOT / "tests" / "data" / "outline_style_plan.txt")
+    cat = draft.catalog
+    assert len(cat) == 17
+    assert cat[S.NAME_ZH].tolist()[3:6] == ["适龄儿童免疫规划疫苗接种率", "5岁以下儿童贫血患病率", "5岁以下儿童生长迟缓率"]
+    assert cat[S.INDICATOR_ID].tolist()[:5] == ["C01", "C02", "C04", "C07", "C05"]
+    assert cat.groupby(S.DOMAIN_ZH).size().to_dict() == {"儿童与健康": 12, "儿童与安全": 2, "儿童与教育": 3}
+    assert set(cat[S.PLAN]) == {"children"}
+    assert [s.reason_en for s in draft.skipped] == ["in the measures part"]
+    assert any("short name" in en for _, en in draft.notes[-1])  # "毛入学率": its subject is a clause before
