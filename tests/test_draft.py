@@ -290,3 +290,20 @@ def test_a_plan_in_the_national_outline_layout():
     assert set(cat[S.PLAN]) == {"children"}
     assert [s.reason_en for s in draft.skipped] == ["in the measures part"]
     assert any("short name" in en for _, en in draft.notes[-1])  # "毛入学率": its subject is a clause before
+
+
+def test_a_table_with_interim_and_final_targets_drafts_the_final_one(tmp_path):
+    text = ("某县儿童发展规划（2021—2030年）\n"
+            "序号\t指标名称\t现状值（2020年）\t2025年目标值\t2030年目标值\t指标属性\n"
+            "1\t婴儿死亡率（‰）\t3.2\t< 4\t< 3\t约束性\n"
+            "2\t某县儿童阅读率（%）\t60\t70\t达到80%以上\t预期性\n")
+    draft = _draft(tmp_path, text)
+    cat = draft.catalog
+    assert list(zip(cat[S.INDICATOR_ID], cat[S.TARGET_TEXT], cat[S.TARGET_YEAR])) == [
+        ("C02", "< 3", 2030), ("CX02", "达到80%以上", 2030)]
+    assert cat[S.PLAN].tolist() == ["children", "children"]
+
+
+def test_attribute_in_square_brackets():
+    found, _ = read_sentence("婴儿死亡率控制在3‰以下【约束性】。", Place())
+    assert [(f.name, f.attribute) for f in found] == [("婴儿死亡率", "binding")]

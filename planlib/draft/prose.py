@@ -41,7 +41,7 @@ from .found import (Found, Place, Skipped, domain_of, is_title, item_number, pla
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _CLAUSE = re.compile(r"[^，,；;]+")
-_NOTE = re.compile(r"[（(]([^（）()]*?(?:约束性|预期性|责任单位|牵头单位)[^（）()]*)[）)]")
+_NOTE = re.compile(r"[（(【\[]([^（）()【】\[\]]*?(?:约束性|预期性|责任单位|牵头单位)[^（）()【】\[\]]*)[）)】\]]")
 _ATTRIBUTE = {"约束性": "binding", "预期性": "expected"}
 _RESPONSIBLE = re.compile(r"(?:责任单位|牵头单位|责任部门)[:：]\s*([^；;）)]+)")
 _TARGET_YEAR = re.compile(r"(?:到|至|截至|截止到?)(20\d{2})年(?:底|末)?|(20\d{2})年(?:底|末)?前")

@@ -65,8 +65,20 @@ def layout_of(header: tuple[str, ...]) -> Layout | None:
             break
     if "name" not in columns or "target" not in columns:
         return None
+    columns["target"] = _latest_target(cells, columns["target"])
     year = _YEAR.search(cells[columns["target"]])
     return Layout(columns, len(header), int(year[1]) if year else None)
+
+
+def _latest_target(cells: list[str], first: int) -> int:
+    """Of several target columns ("2025年目标", "2030年目标"), the one for the latest year."""
+    def year(i: int) -> int:
+        m = _YEAR.search(cells[i])
+        return int(m[1]) if m else 0
+
+    targets = [i for i, c in enumerate(cells) if i >= first and any(w in c for w in _COLUMNS["target"])
+               and not any(w in c for w in ("基期", "现状", "基数", "属性", "指标名称"))]
+    return max(targets, key=lambda i: (year(i), -i)) if targets else first
 
 
 def read_tables(items: list[tuple[Block, Place]]) -> tuple[list[Found], list[Skipped]]:
