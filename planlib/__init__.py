@@ -32,6 +32,7 @@ _LAZY = {
     "build_report_bytes": ("report", "build_report_bytes"),
     "Dashboard": ("apps", "Dashboard"),
     "Explorer": ("apps", "Explorer"),
+    "draft_catalog": ("draft", "draft_catalog"),
 }
 
 __all__ = ["PlanlibError", "Problem", "Target", "TargetConfig", "parse_target", *_LAZY]

@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--output", required=True, help="the folder to write (replaced whole)")
 
+    p = sub.add_parser("catalog", help="indicator catalogue tools")
+    catalog_sub = p.add_subparsers(dest="catalog_command", required=True)
+    p = catalog_sub.add_parser("draft", help="draft a catalogue from a plan document (.txt/.docx/.html/.pdf)")
+    p.add_argument("plan_file", help="the plan document")
+    p.add_argument("--output", required=True, help="the catalogue CSV to write")
+    p.add_argument("--review", help="also write the review page (HTML) here")
+    p.add_argument("--with-prose", action="store_true", dest="with_prose",
+                   help="draft prose targets even when the plan has indicator tables")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages")
+
     p = sub.add_parser("demo", help="regenerate the illustrative (demo) observations")
     p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv)")
     return parser
@@ -212,6 +222,20 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_catalog(args) -> int:
+    from .draft import DraftConfig, draft_catalog, write_draft
+    from .i18n import DRAFT_LABELS, t
+
+    draft = draft_catalog(args.plan_file, DraftConfig(with_prose=args.with_prose))
+    paths = write_draft(draft, args.output, args.review)
+    tables = sum(f.form == "table" for f in draft.rows)
+    print(t("cli_done", args.lang, DRAFT_LABELS).format(
+        n=len(draft.rows), tables=tables, prose=len(draft.rows) - tables, skipped=len(draft.skipped)))
+    for path in paths:
+        print(path)
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from . import demo
 
@@ -229,6 +253,7 @@ _HANDLERS = {
     "demo": _cmd_demo,
     "build": _cmd_build,
     "publish": _cmd_publish,
+    "catalog": _cmd_catalog,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -531,3 +531,39 @@ INTAKE_LABELS = {
     "warning": {"zh": "提示", "en": "warning"},
     "more_rows": {"zh": "……另有 {n} 行未显示（同类问题请一并修改）", "en": "... and {n} more rows not shown (correct them alike)"},
 }
+
+
+# --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------
+DRAFT_LABELS = {
+    "title": {"zh": "指标目录草稿审阅", "en": "Catalogue draft: review"},
+    "summary": {"zh": "规划文件 {file}：起草 {n} 个指标（指标表 {tables} 个，正文 {prose} 个）；另有 {skipped} 处看似目标但未起草，列在文末。",
+                "en": "Plan file {file}: {n} indicators drafted ({tables} from tables, {prose} from prose); {skipped} "
+                      "passages that looked like targets were not drafted and are listed at the end."},
+    "howto": {"zh": "请逐行核对：标黄的是读取的原文；置信度低于 0.8 的行以底色标出；“需核对”一列写明要改什么。改好的目录可直接用于 planlib assess --catalog。",
+              "en": "Check every row: the part of the source that was read is marked; rows with confidence below 0.8 are "
+                    "shaded; the last column says what to check. The corrected catalogue runs with planlib assess --catalog."},
+    "drafted": {"zh": "起草的指标", "en": "Drafted indicators"},
+    "skipped": {"zh": "看似目标但未起草的内容", "en": "Looked like targets, not drafted"},
+    "col_id": {"zh": "代码", "en": "ID"},
+    "col_name": {"zh": "指标名称", "en": "Indicator"},
+    "col_target": {"zh": "目标（原文）", "en": "Target (as printed)"},
+    "col_read": {"zh": "读作", "en": "Read as"},
+    "col_unit": {"zh": "单位", "en": "Unit"},
+    "col_year": {"zh": "目标年", "en": "Year"},
+    "col_attribute": {"zh": "属性", "en": "Type"},
+    "col_units": {"zh": "责任单位", "en": "Responsible units"},
+    "col_domain": {"zh": "领域", "en": "Domain"},
+    "col_source": {"zh": "原文", "en": "Source"},
+    "col_where": {"zh": "位置", "en": "Where"},
+    "col_match": {"zh": "匹配的已知指标", "en": "Known indicator matched"},
+    "col_confidence": {"zh": "置信度", "en": "Confidence"},
+    "col_check": {"zh": "需核对", "en": "To check"},
+    "col_text": {"zh": "内容", "en": "Text"},
+    "col_reason": {"zh": "未起草的原因", "en": "Why not drafted"},
+    "no_match": {"zh": "（无，已给新代码）", "en": "(none: new id)"},
+    "binding": {"zh": "约束性", "en": "Binding"},
+    "expected": {"zh": "预期性", "en": "Expected"},
+    "cli_done": {"zh": "已起草 {n} 个指标（指标表 {tables} 个，正文 {prose} 个），{skipped} 处未起草见审阅页：",
+                 "en": "{n} indicators drafted ({tables} from tables, {prose} from prose), {skipped} passages not drafted "
+                       "(see the review):"},
+}

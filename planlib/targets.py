@@ -26,6 +26,23 @@ Kinds of target and how each phrasing is read:
   :class:`TargetConfig` (103-107 boys per 100 girls), stored as its centre ``value`` and half-width
   ``tolerance``.
 * ``qualitative``: ``保持合理比例``, ``保持合理``; one value never decides them.
+
+Phrasings of other plans, read on top of these:
+
+* baseline-relative changes, ``比2020年下降10%``, ``以2020年为基数提高5个百分点``, ``较2020年减少
+  20%以上``: kind ``directional`` (what a series alone can show) carrying ``base_year`` and
+  ``change`` (the smallest and largest change asked for, as magnitudes) in ``change_unit`` (``%``:
+  relative to the base value; ``个百分点``: in the indicator's own unit). ``is_met`` decides them
+  when given ``base_value=`` (the value in ``base_year``), and gives None without it.
+* yearly changes, ``每年降低0.5到1个百分点``, ``年均增长2%``: the same with ``per_year=True``
+  (每年 also sets ``every_year``); ``is_met`` needs ``base_value=`` and ``years=`` (years since the
+  base). A range ("0.5到1") is met by at least its smaller end.
+* words before the number that do not change it: 力争, 确保, 基本, 逐步, 均, 要 (kept in
+  ``qualifier``): ``逐步达到80%以上`` is ``>= 80``; ``达到并保持在95%以上`` is ``>= 95``.
+* a unit of assessment, ``以县为单位降低到1‰以下``, ``以乡（镇）为单位…``: kept in ``scope``
+  (the threshold holds for each such unit); the threshold itself is read as usual.
+* ``增至3.17张`` (>= 3.17), ``至少配备1名`` (>= 1), and frequencies, ``每年至少开展1次``
+  (>= 1, ``frequency="每年"``).
 """
 
 from __future__ import annotations
@@ -105,6 +122,15 @@ class Target:
         text: the original text.
         ratio: for ``a:b`` targets, ``(a, b)``; ``value`` is then ``b / a``.
         unit: the unit printed with the number ("%", "‰", "1/10万", ...), if any.
+        base_year: for a change relative to a base year (比2020年下降10%), that year.
+        change: for a change target, the ``(smallest, largest)`` change asked for, as magnitudes
+            (the direction says which way); ``(10.0, 10.0)`` for "下降10%".
+        change_unit: ``"%"`` (relative to the base value) or ``"个百分点"`` (absolute, in the
+            indicator's unit) for change targets.
+        per_year: True when the change is per year (每年降低0.5到1个百分点, 年均增长2%).
+        scope: the unit of assessment stated before the threshold (以县为单位: "县").
+        frequency: for a count per period (每年至少开展1次), the period ("每年").
+        qualifier: words before the number that do not change it (力争, 确保, 基本, 逐步, 均, 要).
         config: the :class:`TargetConfig` it was read with.
     """
 
@@ -118,6 +144,13 @@ class Target:
     text: str = ""
     ratio: tuple[float, float] | None = None
     unit: str | None = None
+    base_year: int | None = None
+    change: tuple[float, float] | None = None
+    change_unit: str | None = None
+    per_year: bool = False
+    scope: str | None = None
+    frequency: str | None = None
+    qualifier: str | None = None
     config: TargetConfig = field(default_factory=TargetConfig, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -137,6 +170,23 @@ class Target:
         return self.direction
 
     @property
+    def meaning(self) -> tuple:
+        """What the target asks for, without how it was printed (text, qualifier, config).
+
+        Two printings mean the same target when their ``meaning`` is equal.
+
+        Examples:
+            >>> parse_target("逐步达到80%以上").meaning == parse_target("≥80%").meaning
+            True
+            >>> parse_target("达到80%").meaning == parse_target("达到80").meaning  # the unit counts
+            False
+        """
+        numbers = (self.value, self.tolerance)
+        return (self.kind, self.op, *(None if x is None else round(x, 9) for x in numbers), self.direction,
+                self.every_year, self.reference, self.ratio, self.unit, self.base_year, self.change,
+                self.change_unit, self.per_year, self.scope, self.frequency)
+
+    @property
     def band(self) -> tuple[float, float] | None:
         """The closed interval that meets an approx or balance target, else None.
 
@@ -148,11 +198,20 @@ class Target:
             return None
         return (self.value - self.tolerance, self.value + self.tolerance)
 
-    def is_met(self, value: float | None, reference_value: float | None = None) -> bool | None:
+    def is_met(self, value: float | None, reference_value: float | None = None, *,
+               base_value: float | None = None, years: float | None = None) -> bool | None:
         """Whether one value meets the target; None where one value cannot decide.
 
-        Directional and qualitative targets, missing values, and relative targets without the
-        reference value give None.
+        Args:
+            value: the observed (or projected) value.
+            reference_value: for a relative target, the value of the quantity it refers to.
+            base_value: for a change target (比2020年下降10%, 每年降低1个百分点), the value in
+                the base year.
+            years: for a yearly change, the number of years from the base year to ``value``'s.
+
+        Directional and qualitative targets, missing values, relative targets without the
+        reference value and change targets without the base value (or, per year, ``years``)
+        give None.
 
         Examples:
             >>> parse_target("< 8").is_met(8)
@@ -165,9 +224,16 @@ class Target:
             True
             >>> parse_target("≥县党员总数中女性比例").is_met(30, reference_value=28)
             True
+            >>> t = parse_target("比2020年下降10%")
+            >>> t.is_met(9.0) is None, t.is_met(9.0, base_value=10.0), t.is_met(9.5, base_value=10.0)
+            (True, True, False)
+            >>> parse_target("每年降低0.5到1个百分点").is_met(18.0, base_value=20.0, years=4)
+            True
         """
         if _missing(value):
             return None
+        if self.change is not None:
+            return self._change_met(float(value), base_value, years)
         if self.kind in ("threshold", "approx", "balance"):
             return _compare(float(value), self.op or "~", self.value, self.tolerance, self.config)
         if self.kind == "relative" and not _missing(reference_value):
@@ -175,6 +241,32 @@ class Target:
             tol = self.config.approx_tolerance(ref) if self.op == "~" else None
             return _compare(float(value), self.op, ref, tol, self.config)
         return None
+
+    def goal(self, base_value: float, years: float | None = None) -> float | None:
+        """The level a change target asks for, given the base value; None if it cannot say.
+
+        The smaller end of a range is the commitment ("每年降低0.5到1个百分点": 0.5 a year).
+
+        Examples:
+            >>> parse_target("以2020年为基数提高5个百分点").goal(60.0)
+            65.0
+            >>> round(parse_target("年均下降2%").goal(100.0, years=2), 2)
+            96.04
+        """
+        if self.change is None or _missing(base_value) or (self.per_year and _missing(years)):
+            return None
+        n = float(years) if self.per_year else 1.0
+        sign = 1.0 if self.direction == "up" else -1.0
+        step = self.change[0]
+        if self.change_unit == "%":
+            return float(base_value) * (1.0 + sign * step / 100.0) ** n
+        return float(base_value) + sign * step * n
+
+    def _change_met(self, value: float, base_value: float | None, years: float | None) -> bool | None:
+        goal = self.goal(base_value, years) if not _missing(base_value) else None
+        if goal is None:
+            return None
+        return _compare(value, ">=" if self.direction == "up" else "<=", goal, None, self.config)
 
 
 def _missing(x: object) -> bool:
@@ -221,20 +313,25 @@ _HARD = {
     "≥": ">=", "≤": "<=", ">": ">", "<": "<",
     "不低于": ">=", "不少于": ">=", "不小于": ">=", "高于": ">", "超过": ">", "多于": ">", "大于": ">",
     "不高于": "<=", "不超过": "<=", "不多于": "<=", "不大于": "<=", "低于": "<", "少于": "<", "小于": "<",
+    "至少": ">=", "最少": ">=", "至多": "<=", "最多": "<=",
 }
-_REACH_UP = ("达到", "达", "为", "=", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "实现")
+_REACH_UP = ("达到", "达", "为", "=", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "实现",
+             "增至", "增长到", "增长至", "上升到", "上升至", "升至")
+# What is counted may be named by its verb between the operator and the number (至少配备1名).
+_ACTIONS = ("配备", "配有", "开展", "举办", "组织", "接受", "参加", "建有", "设立", "设置", "建成", "拥有", "有")
 _REACH_DOWN = ("控制在", "控制到", "降低到", "降低至", "下降到", "下降至", "降至", "减少到", "减少至")
 _SOFT = {**{p: "reach" for p in _REACH_UP}, **{p: "<=" for p in _REACH_DOWN}, "约": "~", "大约": "~"}
 # Holding prefixes say nothing about the operator: the suffix must (稳定在95%以上).
-_HOLD = {p: None for p in ("稳定在", "保持在", "维持在")}
+_HOLD = {p: None for p in ("稳定在", "保持在", "维持在", "达到并保持在", "达到并稳定在", "达到并维持在",
+                           "并保持在", "保持")}
 _SUFFIX = {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "左右": "~"}
 _UNITS = {
     "%": "%", "‰": "‰", "‱": "‱", "1/10万": "1/10万", "/10万": "1/10万", "1/万": "1/万",
     "/万": "1/万", "1/千": "1/千", "/千": "1/千", "岁": "岁", "年": "年", "万人": "万人", "人": "人",
-    "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次",
+    "张": "张", "名": "名", "个": "个", "户": "户", "所": "所", "小时": "小时", "次": "次", "人次": "人次",
 }
 _MODS = "逐年|每年|逐步|持续|稳步|不断|进一步|继续|明显|显著|有所|大幅|巩固|稳定"
-_UP = "提高|提升|增加|上升|增长|扩大|改善"
+_UP = "提高|提升|增加|上升|增长|扩大|改善|延长"
 _DOWN = "降低|下降|减少|减小|缩小|得到有效控制|得到控制|有效控制"
 _CJK = r"[\u4e00-\u9fff]"
 
@@ -246,9 +343,22 @@ def _alt(words) -> str:
 _NUM = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+"
 _PREFIX = _alt([*_HARD, *_SOFT, *_HOLD])
 _NUMERIC = re.compile(
-    rf"(?P<prefix>{_PREFIX})?(?P<num>{_NUM})(?::(?P<den>{_NUM}))?"
+    rf"(?P<prefix>{_PREFIX})?(?:{_alt(_ACTIONS)})?(?P<num>{_NUM})(?::(?P<den>{_NUM}))?"
     rf"(?:\((?P<punit>{_alt(_UNITS)})\)|(?P<unit>{_alt(_UNITS)}))?(?P<suffix>{_alt(_SUFFIX)})?"
 )
+
+
+# Changes: relative to a base year, or per year. "0.5到1" is a range of the change.
+_CHANGE = (rf"(?:{_MODS})*(?:(?P<up>提高|提升|增加|增长|上升)|(?P<down>下降|降低|减少))"
+           rf"(?P<lo>{_NUM})(?:(?:到|至|-|~)(?P<hi>{_NUM}))?(?P<cunit>%|个百分点)(?:以上)?")
+_BASE = (r"(?:(?:比|较|相比)(?P<base>\d{4})年(?:末|底)?(?:水平)?|以(?P<base2>\d{4})年为基数,?"
+         r"|与(?P<base3>\d{4})年相比,?|在(?P<base4>\d{4})年(?:的)?基础上)")
+_PER_YEAR = r"(?P<per>每年|逐年|年均|平均每年)"
+
+# Context around a threshold that does not change it: 以县为单位, 力争, 每年 (before a count).
+_SCOPE = re.compile(r"以(?P<scope>[^为,，]{1,10})为(?:基本)?单位[,，]?")
+_QUALIFIERS = ("力争", "确保", "基本", "逐步", "均", "要", "全部", "总体")
+_FREQUENCY = re.compile(rf"(?P<freq>每(?:年|半年|季度|月|周|学期))(?=至少|最少|不少于|{_alt(_ACTIONS)})")
 
 
 # --- builders -------------------------------------------------------------------------------------
@@ -296,6 +406,19 @@ def _numeric(m: re.Match, config: TargetConfig) -> Target | None:
     return Target("threshold", op=op, value=value, direction=_direction(op), ratio=ratio, unit=unit)
 
 
+def _change(m: re.Match, config: TargetConfig) -> Target | None:
+    lo = _number(m["lo"])
+    hi = _number(m["hi"]) if m["hi"] is not None else lo
+    if not 0 < lo <= hi:
+        return None
+    groups = m.groupdict()
+    base = next((groups[g] for g in ("base", "base2", "base3", "base4") if groups.get(g)), None)
+    per = groups.get("per")
+    return Target("directional", direction="up" if m["up"] else "down", every_year=per in ("每年", "逐年"),
+                  base_year=int(base) if base else None, change=(lo, hi), change_unit=m["cunit"],
+                  per_year=per is not None)
+
+
 def _number(s: str) -> float:
     return float(s.replace(",", ""))
 
@@ -325,12 +448,41 @@ RULES: list[tuple[re.Pattern, Builder]] = [
     (re.compile(r"保持合理(?:比例|水平)?"), _qualitative),
     (re.compile(r"(?:逐步)?趋(?:于|向)平衡"), _balance),
     (re.compile(rf"(?P<mods>(?:{_MODS})*)(?:(?P<up>{_UP})|(?P<down>{_DOWN}))"), _directional),
+    (re.compile(_BASE + _CHANGE), _change),
+    (re.compile(_PER_YEAR + _CHANGE), _change),
     (re.compile(r"(?:实现|达到)?(?:全覆盖|100%覆盖)"), _full_coverage),
     (re.compile(rf"与(?P<ref>\D*{_CJK}{{2}}\D*?)(?:相适应|相当|相匹配|持平)"), _relative_approx),
     (_NUMERIC, _numeric),
     (re.compile(rf"(?P<prefix>{_alt([*_HARD, '达到'])})(?P<ref>\D*{_CJK}{{2}}\D*)"), _relative),
 ]
 """The grammar: (expression matching the whole normalised text, builder). First match wins."""
+
+
+# --- finding targets in prose (planlib.draft reads plan text with these) ---------------------------
+
+_START_WORDS = [
+    *(w for w in _HARD), *(w for w in _REACH_UP if w not in ("为", "=")), *_REACH_DOWN, *_HOLD,
+    *_QUALIFIERS, *_MODS.split("|"), *_UP.split("|"), *_DOWN.split("|"), "分别", "全覆盖", "100%覆盖",
+    "趋于平衡", "趋向平衡", "每年", "逐年", "年均", "平均每年",
+]
+_START = re.compile(rf"{_alt(_START_WORDS)}|(?:比|较|相比|与|以|在)\d{{4}}年|以[^为,，]{{1,10}}为(?:基本)?单位")
+#: A number with the unit printed after it ("3.0‰", "10/10万", "90%", "1.12名").
+NUMBER_WITH_UNIT = re.compile(rf"(?:{_NUM})(?::(?:{_NUM}))?(?:{_alt(_UNITS)})?")
+
+
+def target_starts(text: str) -> list[int]:
+    """Where in a clause a target phrase may begin: its operator, verb, qualifier or base year.
+
+    The words are the grammar's own, so prose is searched with exactly what :func:`parse_target`
+    reads.
+
+    Examples:
+        >>> target_starts("孕产妇死亡率控制在10/10万以下")
+        [6]
+        >>> [("儿童伤害死亡率以2020年为基数下降20%")[i:i + 2] for i in target_starts("儿童伤害死亡率以2020年为基数下降20%")]
+        ['以2', '下降']
+    """
+    return sorted({m.start() for m in _START.finditer(text)})
 
 
 def parse_target(text: str, config: TargetConfig | None = None) -> Target:
@@ -370,12 +522,50 @@ def parse_target(text: str, config: TargetConfig | None = None) -> Target:
     config = config or TargetConfig()
     if isinstance(text, str):
         normal = normalize_text(text)
-        for pattern, build in RULES:
-            m = pattern.fullmatch(normal)
-            target = build(m, config) if m else None
-            if target is not None:
-                return replace(target, text=text, config=config)
+        target = _read(normal, config)
+        if target is None:
+            core, context = _split_context(normal)
+            target = _read(core, config) if context else None
+            # context only ever qualifies a number or a direction, never a qualitative phrase
+            target = replace(target, **context) if target and target.kind != "qualitative" else None
+        if target is not None:
+            return replace(target, text=text, config=config)
     raise PlanlibError(_unreadable(text))
+
+
+def _read(normal: str, config: TargetConfig) -> Target | None:
+    for pattern, build in RULES:
+        m = pattern.fullmatch(normal)
+        target = build(m, config) if m else None
+        if target is not None:
+            return target
+    return None
+
+
+def _split_context(normal: str) -> tuple[str, dict]:
+    """Take off what stands around a threshold without changing it: scope, qualifiers, frequency.
+
+    Examples:
+        >>> _split_context("力争以县为单位降低到1‰以下")
+        ('降低到1‰以下', {'qualifier': '力争', 'scope': '县'})
+        >>> _split_context("每年至少开展1次")
+        ('至少开展1次', {'frequency': '每年'})
+    """
+    context: dict = {}
+    core, before = normal, None
+    while core != before:
+        before = core
+        m = _SCOPE.match(core)
+        if m and "scope" not in context:
+            context["scope"] = m["scope"].replace("(", "（").replace(")", "）")  # as printed
+            core = core[m.end():]
+        for word in _QUALIFIERS:
+            if core.startswith(word) and len(core) > len(word) and "qualifier" not in context:
+                context["qualifier"], core = word, core[len(word):]
+        m = _FREQUENCY.match(core)
+        if m and "frequency" not in context:
+            context["frequency"], core = m["freq"], core[m.end():]
+    return core, context
 
 
 def _unreadable(text: object) -> Problem:
@@ -383,10 +573,13 @@ def _unreadable(text: object) -> Problem:
         message_zh=f"无法识别目标值“{text}”。",
         message_en=f"Cannot read the target {text!r}.",
         fix_zh="请改写为可识别的形式，例如“≥ 92”“< 8”“45左右”“90%以上”“控制在5‰以内”“达到90”“逐年提高”"
-        "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”；确为定性目标的写“保持合理比例”。",
+        "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”“比2020年下降10%”“每年降低0.5到1个百分点”"
+        "“以县为单位降低到1‰以下”“至少配备1名”；确为定性目标的写“保持合理比例”。",
         fix_en="Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
         "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
-        "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative); for a qualitative target, '保持合理比例'.",
+        "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative), '比2020年下降10%' (10 % below the 2020 "
+        "value), '每年降低0.5到1个百分点' (0.5 to 1 point a year), '以县为单位降低到1‰以下' (at most 1 ‰ in "
+        "each county), '至少配备1名' (at least one); for a qualitative target, '保持合理比例'.",
         column=TARGET_TEXT,
         value=text,
     )

@@ -344,3 +344,88 @@ def test_every_catalogue_target_has_its_intended_meaning():
     assert (targets["W31"].kind, targets["W31"].op) == ("relative", "~")
     assert (targets["W41"].kind, targets["W42"].ratio, targets["C30"].value) == ("balance", (2.0, 3.0), 90.0)
     assert targets["C02"].is_met(1.5) is True and targets["C01"].is_met(1.5) is False
+
+
+# --- phrasings of other plans: changes, qualifiers, scope, counts -----------------------------------
+
+# text -> (kind, op, value, unit, direction, context): context holds the extra fields that must be set.
+MORE_PHRASINGS = {
+    "达到并保持在95%以上": ("threshold", ">=", 95.0, "%", UP, {}),
+    "以县为单位降低到1‰以下": ("threshold", "<=", 1.0, "‰", DOWN, {"scope": "县"}),
+    "以乡（镇）为单位，达到95%以上": ("threshold", ">=", 95.0, "%", UP, {"scope": "乡（镇）"}),
+    "均达到90%以上": ("threshold", ">=", 90.0, "%", UP, {"qualifier": "均"}),
+    "逐步达到80%以上": ("threshold", ">=", 80.0, "%", UP, {"qualifier": "逐步"}),
+    "要达到30%以上": ("threshold", ">=", 30.0, "%", UP, {"qualifier": "要"}),
+    "力争达到85%": ("threshold", ">=", 85.0, "%", UP, {"qualifier": "力争"}),
+    "确保控制在5‰以内": ("threshold", "<=", 5.0, "‰", DOWN, {"qualifier": "确保"}),
+    "基本全覆盖": ("threshold", ">=", 100.0, "%", UP, {"qualifier": "基本"}),
+    "增至3.17张": ("threshold", ">=", 3.17, "张", UP, {}),
+    "至少配备1名": ("threshold", ">=", 1.0, "名", UP, {}),
+    "达到30%左右": ("approx", None, 30.0, "%", None, {}),
+    "每年至少开展1次": ("threshold", ">=", 1.0, "次", UP, {"frequency": "每年"}),
+    "每年至少1次": ("threshold", ">=", 1.0, "次", UP, {"frequency": "每年"}),
+    "比2020年下降10%": ("directional", None, None, None, DOWN,
+                     {"base_year": 2020, "change": (10.0, 10.0), "change_unit": "%"}),
+    "以2020年为基数下降15%": ("directional", None, None, None, DOWN,
+                          {"base_year": 2020, "change": (15.0, 15.0), "change_unit": "%"}),
+    "与2020年相比提高5个百分点以上": ("directional", None, None, None, UP,
+                              {"base_year": 2020, "change": (5.0, 5.0), "change_unit": "个百分点"}),
+    "每年降低0.5到1个百分点": ("directional", None, None, None, DOWN,
+                          {"change": (0.5, 1.0), "change_unit": "个百分点", "per_year": True,
+                           "every_year": True}),
+    "年均增长2%": ("directional", None, None, None, UP,
+              {"change": (2.0, 2.0), "change_unit": "%", "per_year": True, "every_year": False}),
+}
+
+
+@pytest.mark.parametrize("text", MORE_PHRASINGS)
+def test_phrasings_of_other_plans(text):
+    kind, op, value, unit, direction, context = MORE_PHRASINGS[text]
+    t = parse_target(text)
+    assert (t.kind, t.op, t.value, t.unit, t.direction) == (kind, op, value, unit, direction)
+    for name, expected in context.items():
+        assert getattr(t, name) == expected, name
+
+
+def test_qualifiers_do_not_change_the_number():
+    plain = parse_target("达到80%以上")
+    for word in ("力争", "确保", "基本", "逐步", "均", "要"):
+        t = parse_target(word + "达到80%以上")
+        assert (t.op, t.value, t.is_met(80), t.is_met(79.9)) == (plain.op, plain.value, True, False)
+
+
+def test_baseline_relative_target_needs_the_base_value():
+    t = parse_target("比2020年下降10%")
+    assert t.is_met(8.0) is None  # without the base year's value one value cannot decide
+    assert t.is_met(9.0, base_value=10.0) is True
+    assert t.is_met(9.01, base_value=10.0) is False
+    assert t.is_met(9.0, base_value=float("nan")) is None
+    points = parse_target("以2020年为基数提高5个百分点")
+    assert points.goal(60.0) == 65.0
+    assert (points.is_met(65.0, base_value=60.0), points.is_met(64.9, base_value=60.0)) == (True, False)
+
+
+def test_yearly_change_needs_base_value_and_years():
+    t = parse_target("每年降低0.5到1个百分点")
+    assert t.is_met(18.0, base_value=20.0) is None  # years since the base are needed too
+    assert t.is_met(18.0, base_value=20.0, years=4) is True  # 0.5 a year over 4 years: 2 points
+    assert t.is_met(18.1, base_value=20.0, years=4) is False
+    growth = parse_target("年均增长2%")
+    assert growth.goal(100.0, years=3) == pytest.approx(106.1208)
+    assert growth.is_met(106.2, base_value=100.0, years=3) is True
+    assert growth.is_met(106.0, base_value=100.0, years=3) is False
+
+
+def test_changes_are_directional_for_a_caller_that_passes_no_base():
+    t = parse_target("比2020年下降10%")
+    assert (t.kind, t.better, t.band) == ("directional", "down", None)
+
+
+@pytest.mark.parametrize("text", [
+    "提高5个百分点", "比2020年下降", "比2020年下降0%", "每年降低1到0.5个百分点", "以县为单位",
+    "力争", "每年至少", "比2020年下降10%左右", "以县为单位保持合理",
+])
+def test_still_unreadable_phrasings_raise_naming_the_text(text):
+    with pytest.raises(PlanlibError) as info:
+        parse_target(text)
+    assert f"“{text}”" in info.value.problems[0].message_zh

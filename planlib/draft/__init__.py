@@ -1,0 +1,252 @@
+"""Draft an indicator catalogue from a plan document: ``planlib catalog draft PLAN --output c.csv``.
+
+Module map:
+
+* :mod:`planlib.plandoc` reads the document (text, Word, HTML, PDF) into lines and tables;
+* :mod:`.found` follows its headings (plan, domain, 主要目标 / 发展基础 / 策略措施, plan period);
+* :mod:`.tables` reads indicator tables (专栏), :mod:`.prose` reads targets stated in sentences;
+* :mod:`.vocabulary` matches names to the shipped catalogue and the national outlines' indicators;
+* :mod:`.review` writes the review page: every drafted row with its source, what was matched,
+  how sure the draft is, and everything skipped that looked like a target.
+
+This module puts the rows together: ids, units, English domain names, confidence, and writes
+the catalogue only after it loads with :func:`planlib.catalog.load_catalog`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import schema as S
+from ..errors import PlanlibError, Problem
+from ..i18n import DOMAIN_LABELS, short_domain
+from ..plandoc import read_plan
+from ..targets import parse_target
+from .found import Found, Skipped, has_goal_sections, walk
+from .prose import read_prose
+from .tables import read_tables
+from .vocabulary import Match, Vocabulary
+
+#: Extra columns of a drafted catalogue (after ``schema.CATALOG_COLUMNS``), for checking it.
+SOURCE_TEXT, SOURCE_WHERE, CONFIDENCE, MATCHED = "source_text", "source_where", "confidence", "matched"
+DRAFT_COLUMNS = [*S.CATALOG_COLUMNS, SOURCE_TEXT, SOURCE_WHERE, CONFIDENCE, MATCHED]
+UNKNOWN_UNIT = "待定"
+_PREFIX = {"women": "W", "children": "C"}
+_SHARE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
+
+
+@dataclass(frozen=True)
+class DraftConfig:
+    """How a plan is drafted.
+
+    Attributes:
+        with_prose: also draft prose targets when the plan has indicator tables (by default the
+            tables are the catalogue and prose targets are only listed in the review).
+        fuzzy_cutoff: the similarity from which a name is shown as close to a known one.
+        catalog_path / outline_path: the vocabularies (default: the shipped catalogue and
+            ``data/outline_indicators.csv``).
+    """
+
+    with_prose: bool = False
+    fuzzy_cutoff: float = 0.85
+    catalog_path: str | None = None
+    outline_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted catalogue and what the review shows.
+
+    Attributes:
+        catalog: one row per indicator, ``DRAFT_COLUMNS``.
+        rows: the same rows as found (with the matched span of the source), in order.
+        matches: each row's vocabulary match (or None).
+        notes: each row's flags, as (Chinese, English) pairs.
+        skipped: what looked like a target and was not drafted.
+        path: the plan document.
+    """
+
+    catalog: pd.DataFrame
+    rows: tuple[Found, ...]
+    matches: tuple[Match | None, ...]
+    notes: tuple[tuple[tuple[str, str], ...], ...]
+    skipped: tuple[Skipped, ...]
+    path: str
+
+
+def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) -> Draft:
+    """Read a plan document and draft its indicator catalogue.
+
+    Args:
+        path: the plan (``.txt`` UTF-8/GB18030, ``.docx``, ``.html``, ``.pdf`` with a text layer).
+        config: see :class:`DraftConfig`.
+
+    Returns:
+        The :class:`Draft`; ``draft.catalog`` loads with :func:`planlib.load_catalog` once written.
+
+    Raises:
+        PlanlibError: the document cannot be read, or no target was found in it.
+    """
+    config = config or DraftConfig()
+    blocks = read_plan(path)
+    items = list(walk(blocks))
+    table_rows, skipped = read_tables(items)
+    vocab = Vocabulary(config.catalog_path, config.outline_path, cutoff=config.fuzzy_cutoff)
+    prose_rows, prose_skipped = read_prose(items, only_goals=has_goal_sections(blocks), known=vocab.knows)
+    skipped += prose_skipped
+    rows, skipped = _usable(table_rows, path, skipped)
+    if table_rows and not config.with_prose:
+        skipped += [Skipped(f"{f.name}：{f.target_text}", f.where_zh, f.where_en,
+                            "规划有指标表，正文中的目标只列出不起草（可用 --with-prose 一并起草）",
+                            "the plan has indicator tables: prose targets are listed, not drafted (--with-prose drafts them)")
+                    for f in prose_rows]
+    else:
+        rows += prose_rows
+    if not rows:
+        raise PlanlibError(Problem(
+            f"在 {path} 中没有找到可起草的目标", f"No target found to draft in {path}",
+            "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
+            "Check that the file has 主要目标 parts or indicator tables, with targets such as "
+            "'孕产妇死亡率控制在8/10万以下'.", file=str(path)))
+    return _assemble(rows, skipped, str(path), vocab)
+
+
+def _usable(rows: list[Found], path, skipped: list[Skipped]) -> tuple[list[Found], list[Skipped]]:
+    """Table rows whose target the grammar reads; the others go to the review, with its message."""
+    good = []
+    for f in rows:
+        try:
+            parse_target(f.target_text)
+        except PlanlibError as exc:
+            p = exc.problems[0]
+            skipped.append(Skipped(f"{f.name}：{f.target_text}", f.where_zh, f.where_en,
+                                   f"{p.message_zh}{p.fix_zh}", f"{p.message_en} {p.fix_en}"))
+            continue
+        good.append(f)
+    return good, skipped
+
+
+def _assemble(rows: list[Found], skipped: list[Skipped], path: str, vocab: Vocabulary) -> Draft:
+    used: set[str] = set()
+    records, matches, notes = [], [], []
+    suffixes: dict[tuple[str, str], int] = {}
+    for f in rows:
+        match = vocab.match(f.name, f.plan)
+        sub = ""
+        if f.form == "table" and f.number:
+            n = suffixes.get((f.plan, f.number), 0)
+            suffixes[(f.plan, f.number)] = n + 1
+            sub = "" if n == 0 else chr(ord("a") + n)
+        ident = _ident(f, match, sub, used)
+        used.add(ident)
+        unit, unit_notes = _unit(f, match)
+        flags = list(f.notes) + unit_notes
+        if f.form == "prose" and len(f.name) <= 4:
+            flags.append(("名称较短，可能缺少前文的主语，请核对", "short name: it may lack the subject of an earlier clause"))
+        if not f.attribute:
+            flags.append(("规划未写明指标属性，暂按预期性", "attribute not stated: drafted as expected"))
+        if match is not None and match.score < 1.0:
+            flags.append((f"名称与已知指标“{match.entry.name}”（{match.entry.ident}）相近，请核对",
+                          f"name close to the known '{match.entry.name}' ({match.entry.ident}): check"))
+        records.append(_record(f, ident, unit, match))
+        matches.append(match)
+        notes.append(tuple(flags))
+    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS)
+    frame[CONFIDENCE] = [confidence(f, m, n) for f, m, n in zip(rows, matches, notes)]
+    return Draft(frame, tuple(rows), tuple(matches), tuple(notes), tuple(skipped), path)
+
+
+def _ident(f: Found, match: Match | None, sub: str, used: set[str]) -> str:
+    """The known id for an exact match; else a new one that cannot be mistaken for a known id."""
+    if match is not None and match.score == 1.0 and match.entry.ident not in used:
+        return match.entry.ident
+    prefix = _PREFIX.get(f.plan, "X") + "X"
+    if f.number.isdigit():
+        candidate = f"{prefix}{int(f.number):02d}{sub}"
+        if candidate not in used:
+            return candidate
+    n = 1
+    while f"{prefix}{n:02d}" in used:
+        n += 1
+    return f"{prefix}{n:02d}"
+
+
+def _unit(f: Found, match: Match | None) -> tuple[str, list[tuple[str, str]]]:
+    if f.unit:
+        return f.unit, []
+    if match is not None and match.entry.unit:
+        return match.entry.unit, [(f"单位取自已知指标 {match.entry.ident}", f"unit taken from the known {match.entry.ident}")]
+    if _SHARE_NAME.search(f.name):
+        return "%", [("单位按名称推定为 %，请核对", "unit guessed from the name as %: check")]
+    return UNKNOWN_UNIT, [("规划未写明单位，请填写", "no unit printed: fill it in")]
+
+
+def _record(f: Found, ident: str, unit: str, match: Match | None) -> dict:
+    exact = match is not None and match.score == 1.0 and match.entry.ident == ident
+    return {
+        S.INDICATOR_ID: ident, S.PLAN: f.plan, S.NUMBER: f.number, S.DOMAIN_ZH: f.domain,
+        S.DOMAIN_EN: DOMAIN_LABELS.get(short_domain(f.domain), "") if f.domain else "",
+        S.NAME_ZH: f.name, S.NAME_EN: match.entry.name_en if exact else "", S.UNIT: unit,
+        S.TARGET_TEXT: f.target_text, S.TARGET_YEAR: f.target_year,
+        S.ATTRIBUTE: f.attribute or S.EXPECTED, S.RESPONSIBLE_UNITS: ";".join(f.units),
+        S.REFERENCE_INDICATOR: "", SOURCE_TEXT: f.source, SOURCE_WHERE: f.where_zh,
+        CONFIDENCE: 0.0, MATCHED: f"{match.entry.ident} {match.entry.name} ({match.score:.2f})" if match else "",
+    }
+
+
+def confidence(f: Found, match: Match | None, notes: tuple[tuple[str, str], ...]) -> float:
+    """How sure the draft is of a row, 0-1: a table cell 1.0, a sentence 0.9; less for each doubt.
+
+    Doubts: a directional prose target (0.1: is the name an indicator?), a name only close to a
+    known one (down to the similarity), a unit guessed (0.2) or missing (0.4).
+    """
+    score = 1.0 if f.form == "table" else 0.9
+    if f.form == "prose" and parse_target(f.target_text).kind == "directional":
+        score -= 0.1
+    if match is not None and match.score < 1.0:
+        score = min(score, match.score)
+    english = " ".join(en for _, en in notes)
+    if "guessed" in english:
+        score -= 0.2
+    if "no unit" in english:
+        score -= 0.4
+    return round(max(score, 0.0), 2)
+
+
+def write_draft(draft: Draft, output: str | os.PathLike, review: str | os.PathLike | None = None) -> list[Path]:
+    """Write the catalogue CSV (and the review page), only once the catalogue loads.
+
+    The CSV is written to a temporary file first and checked with :func:`planlib.load_catalog`;
+    a draft that does not load raises and leaves nothing behind.
+    """
+    from ..catalog import load_catalog
+    from .review import review_html
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=output.parent)
+    os.close(fd)
+    try:
+        draft.catalog.to_csv(tmp, index=False, encoding="utf-8")
+        load_catalog(tmp)
+        written = [output]
+        if review:
+            review = Path(review)
+            page = review.with_name(review.name + ".part")
+            page.write_text(review_html(draft), encoding="utf-8")
+            os.replace(page, review)
+            written.append(review)
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return written
+
+
+__all__ = ["DRAFT_COLUMNS", "Draft", "DraftConfig", "confidence", "draft_catalog", "write_draft"]
