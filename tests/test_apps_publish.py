@@ -13,7 +13,7 @@ import pytest
 from planlib import i18n
 from planlib.apps import publish as P
 from planlib.apps.edition import Edition
-from planlib.apps.table import TableFilters, filter_rows, sort_rows
+from planlib.apps.table import SORT_KEYS, TableFilters, filter_rows, sort_rows
 from planlib.errors import PlanlibError
 
 from .conftest import ARTIFACTS, free_port, stop, wait_for_port
@@ -251,5 +251,39 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert requests and all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
         stamp = quote(f'{ed.meta["data_version"]}-{PUBLISHED}', safe="")
         assert f"{served}data/page-2021-en.json?v={stamp}" in requests  # no file of an older edition
+    finally:
+        context.close()
+
+
+FILTER_CHOICES = [TableFilters(), TableFilters(plan="children"), TableFilters(domain="健康"),
+                  TableFilters(unit="县妇联"), TableFilters(status="at_risk"), TableFilters(binding_only=True),
+                  TableFilters(plan="women", unit="县卫生健康委", binding_only=True)]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_page_filters_and_sorts_as_python_does(served, browser, small_edition, published):
+    """filterRows/sortRows of edition.js against filter_rows/sort_rows, every column both ways."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(served + "#lang=en&year=2022&view=explorer&id=C21")
+        page.wait_for_selector(".planlib-explorer-chart svg")  # a link to one indicator opens it
+        assert page.input_value(".planlib-explorer-indicator select") == "C21"
+        assert page.inner_text("h1") == i18n.t("title", "en")
+        assert page.get_attribute(".planlib-tiles", "data-as-of") == "2022"
+        rows = small_edition.page(2022, "en")["rows"]
+        choices = [(f, key, desc) for f in FILTER_CHOICES for key in SORT_KEYS for desc in (False, True)]
+        script = page.get_attribute("script[type=module]", "src")
+        got = page.evaluate("""async ([src, rows, rules, choices]) => {
+            const m = await import(new URL(src, document.baseURI).href);  // the page's own module
+            return choices.map(([f, key, desc]) =>
+                m.sortRows(m.filterRows(rows, f, rules), key, desc, rules).map(r => r.id));
+        }""", [script, rows, load(published, "meta.json")["table"],
+               [[{"plan": f.plan or "", "domain": f.domain or "", "unit": f.unit or "",
+                  "status": f.status or "", "binding": f.binding_only}, key, desc] for f, key, desc in choices]])
+        expected = [[r["id"] for r in sort_rows(filter_rows(rows, f), key, desc)] for f, key, desc in choices]
+        assert got == expected
+        assert len({tuple(ids) for ids in expected}) > 10  # the choices do tell orders apart
     finally:
         context.close()
