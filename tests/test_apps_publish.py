@@ -287,3 +287,24 @@ def test_page_filters_and_sorts_as_python_does(served, browser, small_edition, p
         assert len({tuple(ids) for ids in expected}) > 10  # the choices do tell orders apart
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_banner_where_no_demo_data(served, browser, published):
+    """A page whose data are all real (here: the 2020 page, answered as if it were) has no demo banner."""
+    context = browser.new_context()
+    page = context.new_page()
+    real = {**load(published, "page-2020-zh.json"), "demo": False}
+    page.route("**/data/page-2020-zh.json*", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(real, ensure_ascii=False)))
+    try:
+        page.goto(served + "#year=2023")
+        page.wait_for_selector(".planlib-demo-banner")
+        page.select_option(".planlib-w-as-of select", "2020")
+        page.wait_for_selector('.planlib-tiles[data-as-of="2020"]')
+        assert page.locator(".planlib-demo-banner").count() == 0 and page.is_hidden(".planlib-w-banner")
+        page.select_option(".planlib-w-as-of select", "2021")
+        page.wait_for_selector(".planlib-demo-banner")
+    finally:
+        context.close()

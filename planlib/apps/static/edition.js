@@ -179,6 +179,7 @@ class EditionPage {
     const el = (tag, className) => node(tag, className);
     this.title = el("div", "planlib-title");
     this.lang = toggle("planlib-lang", [["中文", "zh"], ["English", "en"]], (v) => this.set({ lang: v }));
+    this.lang.setAttribute("aria-label", "语言 / Language");
     const head = el("div", "planlib-row planlib-head");
     head.append(this.title, this.lang);
     this.banner = el("div", "planlib-w-banner");
