@@ -56,8 +56,9 @@ intake: data
 		token="$$(cat "$(INTAKE_TOKEN_FILE)")"; \
 	fi; \
 	echo "数据报送导入 / data intake: http://$(HOST):$(INTAKE_PORT)/?token=$$token"; \
-	JUPYTER_TOKEN="$$token" JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/02-data-intake.ipynb \
-		--template=planlib --Voila.ip=$(HOST) --port=$(INTAKE_PORT) --no-browser --Voila.auto_token=True
+	JUPYTER_TOKEN="$$token" JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/python -m planlib.apps.server notebooks/02-data-intake.ipynb \
+		--template=planlib --Voila.ip=$(HOST) --port=$(INTAKE_PORT) --no-browser --Voila.auto_token=True \
+		--PlanlibVoila.hostnames="$(HOSTNAMES)"
 
 ## lab: open the notebooks in JupyterLab
 lab: data

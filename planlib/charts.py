@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import i18n
 from . import schema as S
-from .config import MIDTERM_YEAR, NATIONAL, ROOT
+from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY, ROOT
 from .render import CJK_FONT_DIRS, json_safe, register_cjk_fonts, render  # noqa: F401 (public here too)
 from .targets import Target
 
@@ -41,7 +41,7 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 
 #: Colours of the explorer's series (county blue, national reddish purple, target bluish green).
 SERIES_COLORS = {"observed": "#0072B2", "later": "#999999", "trend": "#0072B2",
-                 "projection": "#0072B2", "national": "#CC79A7", "target": "#009E73"}
+                 "projection": "#0072B2", "national": "#CC79A7", "city": "#E69F00", "target": "#009E73"}
 BAND_COLOR = "#56B4E9"
 MARKER_COLOR = "#555555"
 #: Where :func:`render` keeps drawn charts (``build/``, not in git) when asked to reuse them.
@@ -165,15 +165,24 @@ def series_frame(observed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         ...     "value": [1.0, 2.0], "source": ["demo", "NBS"], "confirmation": ["", "weak"]})
         >>> series_frame(obs, "en")[["series", "confirmation_label"]].values.tolist()
         [['Shizhu County (observed)', ''], ['China (national)', 'weak: no copy of the source found']]
+
+        Every other region is a series of its own, by its own name (never the county's):
+
+        >>> other = pd.DataFrame({"region": ["重庆市", "丰都县"], "year": [2020, 2020], "value": [1.0, 2.0]})
+        >>> series_frame(other, "zh")["series"].tolist()
+        ['重庆市', '丰都县（观测值）']
     """
     label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
     blank = pd.Series("", index=observed.index)
     conf = observed.get(S.CONFIRMATION, blank).fillna("").astype(str)
     source = observed.get(S.SOURCE, blank).fillna("").astype(str)
     later = observed.get("later", pd.Series(False, index=observed.index)).fillna(False).astype(bool)
-    series = pd.Series(label("series_observed"), index=observed.index)
-    series = series.mask(later, label("series_later"))
-    series = series.mask(observed[S.REGION] == NATIONAL, label("series_national"))
+    region = observed[S.REGION].fillna(COUNTY).astype(str)
+    series = region.map(lambda r: label("series_region").format(region=i18n.region_label(r, lang)))
+    series = series.mask(region == COUNTY, label("series_observed"))
+    series = series.mask((region == COUNTY) & later, label("series_later"))
+    series = series.mask(region == NATIONAL, label("series_national"))
+    series = series.mask(region == PARENT_CITY, label("series_city"))
     return observed.assign(
         series=series,
         source_label=source.map(lambda s: label("demo_source") if s == S.DEMO_SOURCE else s),
@@ -247,7 +256,7 @@ def target_layers(target: Target | None, extent: tuple[float, float], lang: str 
 
 
 def _series_scale(lang: str) -> alt.Scale:
-    keys = ("observed", "later", "trend", "projection", "national", "target")
+    keys = ("observed", "later", "trend", "projection", "national", "city", "target")
     return alt.Scale(domain=[i18n.t(f"series_{k}", lang, i18n.APP_LABELS) for k in keys],
                      range=[SERIES_COLORS[k] for k in keys])
 

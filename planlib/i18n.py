@@ -368,6 +368,8 @@ APP_LABELS = {
     "series_trend": {"zh": "拟合趋势", "en": "Fitted trend"},
     "series_projection": {"zh": "预测", "en": "Projection"},
     "series_national": {"zh": "全国", "en": "China (national)"},
+    "series_city": {"zh": "重庆市", "en": "Chongqing (city)"},
+    "series_region": {"zh": "{region}（观测值）", "en": "{region} (observed)"},
     "series_target": {"zh": "目标", "en": "Target"},
     "band_80": {"zh": "80% 预测区间", "en": "80% prediction interval"},
     "band_95": {"zh": "95% 预测区间", "en": "95% prediction interval"},
@@ -505,7 +507,7 @@ ASSESS_LABELS = {
 }
 
 
-# --- intake (planlib.intake_app: the data-intake app) ----------------------------------------------
+# --- intake (planlib.apps.intake: the data-intake app) ----------------------------------------------
 INTAKE_LABELS = {
     "title": {"zh": "数据报送导入", "en": "Data intake"},
     "intro": {"zh": "上传各单位填好的报送模板（.xlsx）或 CSV 文件，先检查，确认无误后导入。每个文件要么全部导入，要么完全不导入。",

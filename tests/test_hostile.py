@@ -25,10 +25,10 @@ import pytest
 
 from planlib import cli, intake, report, report_xlsx, store
 from planlib import schema as S
-from planlib.assess import assess, format_assessment
+from planlib.assessment import assess, format_assessment
 from planlib.catalog import load_catalog
 from planlib.config import KNOWN_REGIONS
-from planlib.intake_app import PAGE_ROWS, IntakeApp
+from planlib.apps.intake import PAGE_ROWS, IntakeApp
 from planlib.report import History, ReportOptions, prepare
 from planlib.safecells import csv_text, neutralise_frame, restore_text
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from planlib import store
-from planlib.intake_app import IntakeApp
+from planlib.apps.intake import IntakeApp
 
 from .conftest import ROOT, free_port, stop, voila_command, voila_env, wait_for_port
 from .intake_fixtures import HEALTH, blank_templates, db, seeded_store, snapshot, template  # noqa: F401
@@ -31,15 +31,19 @@ def test_starts_with_the_history_and_nothing_to_import(db):
     assert "没有修改记录" in app.revisions_out.value
 
 
-def test_upload_check_confirm_import(db, template):
+def test_upload_check_confirm_import(db, template, monkeypatch):
+    builds = []
+    monkeypatch.setattr("planlib.apps.intake.start_build", builds.append)
     app = IntakeApp(db)
     app.who.value = "县统计局 李四"
     before = snapshot(db)
     _upload(app, template(HEALTH, {"W04": 95.5, "W07": 99.0}), "卫健委2024.xlsx")
     assert not app.confirm.disabled and "检查通过" in app.check_out.value
     assert "卫健委2024.xlsx" in app.check_out.value and snapshot(db) == before  # checked only
+    assert builds == []
     app.confirm.click()
     assert app.confirm.disabled and "导入完成" in app.check_out.value and app.upload.value == ()
+    assert builds == [db]  # the dashboard's build is made anew for the new values
     sub = store.submissions(db).iloc[0]
     assert (sub.file_name, sub.imported_by, sub.n_changed) == ("卫健委2024.xlsx", "县统计局 李四", 2)
     assert "卫健委2024.xlsx" in app.history_out.value

@@ -3,14 +3,15 @@
 One small class, :class:`IntakeApp`: controls built in ``__init__``, one :meth:`IntakeApp.refresh`
 that redraws the outputs, the layout as ``.ui``. Checking and importing are
 :func:`planlib.intake.import_files` (first as a dry run, then for real); the history and the
-revisions come from :mod:`planlib.store`. Nothing here decides anything about the data.
+revisions come from :mod:`planlib.store`. Nothing here decides anything about the data. After a
+confirmed import it asks for the dashboard's build to be made anew (in a separate process).
 
 This app writes to the monitoring store, so it is served only by the token-protected intake
 server (``make intake``), never by the leadership dashboard's server.
 
 Usage in a notebook::
 
-    from planlib.intake_app import IntakeApp
+    from planlib.apps import IntakeApp
     IntakeApp().ui
 """
 
@@ -25,11 +26,11 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from . import intake, store
-from . import schema as S
-from . import i18n
-from .catalog import load_catalog, units_of
-from .errors import PlanlibError
+from .. import i18n, intake, store
+from .. import schema as S
+from ..catalog import load_catalog, units_of
+from ..errors import PlanlibError
+from .build import start_build
 
 HISTORY_COLUMNS = {
     "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("申报单位（文件自报）", "Unit (as declared)"),
@@ -158,6 +159,8 @@ class IntakeApp:
         if not self.files or self.checked is None or not self.checked.ok:
             return
         self.imported = self._run(dry_run=False)
+        if self.imported.ok:
+            start_build(self.db)  # the dashboard shows the new values once its build is made anew
         self.files, self.checked = {}, None
         self.upload.value = ()
         self.refresh()
