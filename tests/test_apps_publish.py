@@ -132,6 +132,15 @@ def test_refuses_a_folder_that_is_not_an_edition(small_edition, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
 
 
+def test_a_build_without_data_is_not_published(small_edition, tmp_path, monkeypatch):
+    empty = Edition(small_edition.path)
+    monkeypatch.setattr(Edition, "years", property(lambda self: []))
+    with pytest.raises(PlanlibError) as caught:
+        P.publish(tmp_path / "edition", edition=empty)
+    assert "planlib import" in caught.value.text("zh") and "nothing to publish" in caught.value.text("en")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_publish_reads_the_stores_build_only_when_current(small_edition, tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError):
         P.publish(tmp_path / "edition", db=tmp_path / "monitoring.sqlite")

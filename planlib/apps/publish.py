@@ -128,11 +128,11 @@ def edition_meta(edition: Edition, published_at: str) -> dict:
     }
 
 
-def _dump(path: Path, value: object) -> int:
-    """Write ``value`` as JSON (UTF-8, compact); returns the bytes written."""
+def _dump(path: Path, value: object) -> None:
+    """Write ``value`` as JSON (UTF-8, compact, strictly valid: no NaN) with no URL pointing outside."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = offline_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-    return path.write_text(data, encoding="utf-8")
+    path.write_text(data, encoding="utf-8")
 
 
 #: For IIS, which serves only the file types it knows (``remove`` first: newer versions know them).
@@ -183,6 +183,12 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
     Returns:
         The edition's ``meta.json`` content.
     """
+    if not edition.years:
+        raise PlanlibError(Problem(
+            "仪表板数据中没有任何年份的监测数据，无可发布。", "The dashboard build holds no year of data: "
+            "there is nothing to publish.", "请先导入监测数据（planlib import），再运行 planlib publish。",
+            "Import the monitoring data first (planlib import), then run planlib publish.",
+            file=str(edition.path)))
     folder = Path(folder)
     published_at = published_at or time.strftime("%Y-%m-%dT%H:%M:%S%z")
     meta = edition_meta(edition, published_at)
@@ -197,13 +203,18 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
             page = edition.page(year, lang)
             _dump(folder / "data" / page_file(year, lang), page)
             _write_table_files(folder / "data", page)
-            for ident in meta["indicators"]:
-                view = edition.view(ident, year, lang)
-                if view is not None:
-                    _dump(folder / "data" / view_file(ident, year, lang), view)
-                    (folder / "data" / view_file(ident, year, lang, "csv")).write_bytes(csv_bytes(**view["data"]))
+            _write_views(folder / "data", edition, year, lang)
     _dump(folder / "data" / "meta.json", meta)
     return meta
+
+
+def _write_views(folder: Path, edition: Edition, year: int, lang: str) -> None:
+    """Every indicator's view of one as-of year and language, and the numbers behind its chart."""
+    for ident in edition.meta["indicators"]:
+        view = edition.view(ident, year, lang)
+        if view is not None:
+            _dump(folder / view_file(ident, year, lang), view)
+            (folder / view_file(ident, year, lang, "csv")).write_bytes(csv_bytes(**view["data"]))
 
 
 def table_file(year: int, lang: str, ext: str) -> str:
