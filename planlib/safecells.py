@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 #: A CSV cell starting with one of these is read as a formula by Excel or WPS.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: What :func:`csv_text` puts in front (spreadsheets show it as "this cell is text").
@@ -67,11 +65,14 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Column names are text cells too.
 
     Examples:
+        >>> import pandas as pd
         >>> df = pd.DataFrame({"note": ["=1+1", "ok", None], "value": [-1.5, 2.0, 3.0]})
         >>> out = neutralise_frame(df)
         >>> out["note"].tolist()[:2], out["note"].isna().tolist(), out["value"].tolist()
         (["'=1+1", 'ok'], [False, False, True], [-1.5, 2.0, 3.0])
     """
+    import pandas as pd  # here: the rest of this module serves viewers' kernels, which have no pandas
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):

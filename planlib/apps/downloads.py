@@ -18,6 +18,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from ..safecells import csv_text, values_only
 from .edition import build_dir
 
 REPORTS = "reports"
@@ -29,14 +30,16 @@ REPORT_TIMEOUT_S = 600
 def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
     """CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly.
 
+    Text that a spreadsheet would calculate gets a leading ``'`` (:func:`planlib.safecells.csv_text`).
+
     Examples:
-        >>> csv_bytes(["指标", "值"], [["甲", 1.5], ["乙", None]]).decode("utf-8-sig").splitlines()
-        ['指标,值', '甲,1.5', '乙,']
+        >>> csv_bytes(["指标", "值"], [["甲", 1.5], ["=1+1", None]]).decode("utf-8-sig").splitlines()
+        ['指标,值', '甲,1.5', "'=1+1,"]
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    writer.writerow([csv_text(c) for c in columns])
+    writer.writerows([["" if v is None else csv_text(v) for v in r] for r in rows])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -44,18 +47,22 @@ def xlsx_bytes(columns: list[str], rows: list[list], sheet: str = "Sheet1") -> b
     """An Excel workbook of one sheet; every cell a value, never a formula.
 
     Examples:
-        >>> xlsx_bytes(["a"], [[1]])[:2]
-        b'PK'
+        >>> import openpyxl
+        >>> data = xlsx_bytes(["a"], [["=HYPERLINK('http://x')"]])
+        >>> cell = openpyxl.load_workbook(io.BytesIO(data)).active["A2"]
+        >>> cell.data_type, cell.value
+        ('s', "=HYPERLINK('http://x')")
     """
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    page = book.create_sheet(sheet[:31])
+    book = Workbook()
+    page = book.active
+    page.title = sheet[:31]
     page.append(columns)
     for r in rows:
         page.append(r)
     buffer = io.BytesIO()
-    book.save(buffer)
+    values_only(book).save(buffer)
     return buffer.getvalue()
 
 
