@@ -189,8 +189,9 @@ def python_ids(edition, year, lang, filters=TableFilters(), key="id", desc=False
 def test_the_static_page_in_chromium(served, browser, small_edition):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     page = context.new_page()
-    requests, errors = [], []
+    requests, errors, missing = [], [], []
     page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(15_000)
     try:
@@ -256,7 +257,7 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert page.inner_text(".planlib-w-count") == "Showing 4 of 4 indicators"
         assert "Data version" in page.inner_text(".planlib-edition-footer")
         page.screenshot(path=str(ARTIFACTS / "edition-overview-en.png"), full_page=True)
-        assert errors == []
+        assert errors == [] and missing == []  # no page error, no file asked for that is not there
         assert requests and all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
         stamp = quote(f'{ed.meta["data_version"]}-{PUBLISHED}', safe="")
         assert f"{served}data/page-2021-en.json?v={stamp}" in requests  # no file of an older edition
