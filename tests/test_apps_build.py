@@ -127,3 +127,36 @@ def test_progress_is_read_from_the_build_folder(tmp_path):
     (folder / E.PROGRESS_FILE).write_text(json.dumps({"done": 3, "total": 12}))
     step = E.progress(db)
     assert (step.running, step.done, step.total, step.fraction) == (False, 3, 12, 0.25)
+
+
+def test_a_new_build_reuses_exactly_the_views_whose_data_did_not_change(small_edition, tmp_path, monkeypatch):
+    from planlib.apps import content
+
+    changed = OBSERVATIONS.copy()
+    changed.loc[(changed["indicator_id"] == "W04") & (changed["year"] == 2023), "value"] = 97.0
+    made = []
+    real = content.view_content
+    monkeypatch.setattr(content, "view_content", lambda model, ident, *a, **k: made.append(ident) or real(
+        model, ident, *a, **k))
+    again = B.write_build(CATALOG, changed, tmp_path / "again.sqlite", workers=1, previous=small_edition.path)
+    assert sorted(set(made)) == ["W04"] and len(made) == 8  # 4 as-of years x 2 languages
+    made.clear()
+    full = B.write_build(CATALOG, changed, tmp_path / "full.sqlite", workers=1)
+    assert len(made) == 32
+    rows = "SELECT indicator_id, year, lang, body, key FROM views ORDER BY 1, 2, 3"
+    pages = "SELECT year, lang, body FROM pages ORDER BY 1, 2"
+    for sql in (rows, pages):
+        assert sqlite3.connect(again).execute(sql).fetchall() == sqlite3.connect(full).execute(sql).fetchall()
+    w04 = E.Edition(again).view("W04", 2023, "zh")
+    assert w04["info_html"] != small_edition.view("W04", 2023, "zh")["info_html"]
+    assert E.Edition(again).view("C21", 2023, "zh") == small_edition.view("C21", 2023, "zh")
+
+
+def test_view_keys_follow_the_reference_indicator():
+    catalog = CATALOG.assign(reference_indicator=["", "", "W04", ""])  # W30 judged against W04
+    before = B.view_keys(catalog, OBSERVATIONS, [2023])
+    changed = OBSERVATIONS.copy()
+    changed.loc[(changed["indicator_id"] == "W04") & (changed["year"] == 2022), "value"] = 90.0
+    after = B.view_keys(catalog, changed, [2023])
+    moved = sorted({i for (i, _, _), key in after.items() if before[(i, 2023, "zh" if _ == "zh" else "en")] != key})
+    assert moved == ["W04", "W30"]

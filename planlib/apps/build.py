@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -37,12 +38,14 @@ from .model import Model
 #: The front-end file that draws charts; bundled with Vega, Vega-Lite and Vega-Embed (vl-convert).
 CHART_SCRIPT = Path(__file__).parent / "static" / "vega_chart.js"
 CHART_ASSET = "vega_chart.js"
+#: Fewer views than this to compute: done in-process (starting worker processes costs more).
+SMALL_BUILD = 300
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (year, lang));
 CREATE TABLE views (indicator_id TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL,
-                    PRIMARY KEY (indicator_id, year, lang));
+                    key TEXT NOT NULL, PRIMARY KEY (indicator_id, year, lang));
 CREATE TABLE assets (name TEXT PRIMARY KEY, body BLOB NOT NULL);
 """
 
@@ -88,14 +91,67 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _year_lang(as_of: int, lang: str, model: Model | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The page of one as-of year and language, and every indicator's view in it (packed)."""
+def _year_lang(as_of: int, lang: str, wanted: list[str], model: Model | None = None
+               ) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The page of one as-of year and language, and the views of the ``wanted`` indicators (packed)."""
     from .content import page_content, view_content
 
     model = model or _WORKER_MODEL
     page = _pack(page_content(model, as_of, lang))
-    views = [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in model.catalog[S.INDICATOR_ID]]
-    return page, views
+    return page, [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in wanted]
+
+
+def related_indicators(catalog: pd.DataFrame) -> dict[str, list[str]]:
+    """The indicators whose data an indicator's view depends on: itself and its reference indicator.
+
+    Examples:
+        >>> related_indicators(pd.DataFrame({"indicator_id": ["W20", "W21"], "reference_indicator": ["", "W20"]}))
+        {'W20': ['W20'], 'W21': ['W21', 'W20']}
+    """
+    refs = catalog.get(S.REFERENCE_INDICATOR, pd.Series("", index=catalog.index)).fillna("").astype(str)
+    return {ident: [ident, *([ref] if ref and ref != ident else [])]
+            for ident, ref in zip(catalog[S.INDICATOR_ID], refs)}
+
+
+def view_keys(catalog: pd.DataFrame, observations: pd.DataFrame, years: list[int]) -> dict[tuple, str]:
+    """A key per (indicator, as-of year, language): equal keys, equal views.
+
+    It hashes the code version and, for the indicator and the indicators it depends on
+    (:func:`related_indicators`), their catalogue rows and every observation of every region.
+    A new build reuses the views of the previous one whose keys are unchanged, so an import that
+    brings one department's values recomputes only that department's views.
+    """
+    code = E.code_version()
+    rows = {i: g.astype(str).values.tolist()
+            for i, g in observations.sort_values([S.INDICATOR_ID, S.REGION, S.YEAR], kind="stable")
+            .groupby(S.INDICATOR_ID, sort=False)}
+    entries = {i: r.astype(str).tolist() for i, (_, r) in zip(catalog[S.INDICATOR_ID], catalog.iterrows())}
+    keys = {}
+    for ident, related in related_indicators(catalog).items():
+        text = json.dumps([code, [entries.get(i) for i in related], [rows.get(i, []) for i in related]],
+                          ensure_ascii=False)
+        base = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for year in years:
+            for lang in i18n.LANGS:
+                keys[(ident, year, lang)] = hashlib.sha256(f"{base}:{year}:{lang}".encode()).hexdigest()[:24]
+    return keys
+
+
+def _previous(path: Path | None) -> tuple[sqlite3.Connection | None, set[tuple], bytes | None]:
+    """The previous build made by the same code: its connection, its view keys and its chart bundle."""
+    if path is None or not Path(path).is_file():
+        return None, set(), None
+    try:
+        old = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        meta = dict(old.execute("SELECT key, value FROM meta"))
+        if json.loads(meta.get("code_version", "null")) != E.code_version():
+            old.close()
+            return None, set(), None
+        keys = set(old.execute("SELECT indicator_id, year, lang, key FROM views"))
+        bundle = old.execute("SELECT body FROM assets WHERE name = ?", (CHART_ASSET,)).fetchone()
+        return old, keys, bundle[0] if bundle else None
+    except sqlite3.DatabaseError:
+        return None, set(), None
 
 
 def chart_bundle() -> str:
@@ -107,7 +163,7 @@ def chart_bundle() -> str:
 
 def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | os.PathLike, *,
                 stamp: str = "", workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Path:
+                progress: Callable[[int, int], None] | None = None, previous: Path | None = None) -> Path:
     """Compute everything the apps show from ``catalog`` and ``observations`` and write it to ``path``.
 
     Args:
@@ -117,12 +173,17 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
         stamp: the :func:`planlib.apps.edition.source_stamp` the data were read at.
         workers: worker processes (default: the machine's cores, at most 4; 1 computes in-process).
         progress: called with (steps done, steps in all) as the work goes on.
+        previous: an earlier build whose unchanged views are reused (:func:`view_keys`).
     """
     from ..forecast import METHODS
 
     model = Model(catalog, observations)
     years = as_of_years(model)
-    tasks = [(year, lang) for year in years for lang in i18n.LANGS]
+    keys = view_keys(catalog, observations, years)
+    old, old_keys, bundle = _previous(previous)
+    reuse = {(i, y, lang) for i, y, lang, key in old_keys if keys.get((i, y, lang)) == key}
+    tasks = [(year, lang, [i for i in catalog[S.INDICATOR_ID] if (i, year, lang) not in reuse])
+             for year in years for lang in i18n.LANGS]
     total = len(tasks) + 1
     report = progress or (lambda done, total: None)
     report(0, total)
@@ -131,12 +192,19 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
         try:
             conn.executescript(_DDL)
             conn.execute("INSERT INTO assets VALUES (?, ?)",
-                         (CHART_ASSET, zlib.compress(chart_bundle().encode("utf-8"), 6)))
+                         (CHART_ASSET, bundle or zlib.compress(chart_bundle().encode("utf-8"), 6)))
             report(1, total)
-            for done, ((year, lang), (page, views)) in enumerate(_compute(model, tasks, workers), start=2):
+            if reuse:
+                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?)", [
+                    (i, y, lang, body, key) for i, y, lang, body, key in
+                    old.execute("SELECT indicator_id, year, lang, body, key FROM views")
+                    if (i, y, lang) in reuse])
+            fresh_views = sum(len(wanted) for *_, wanted in tasks)
+            for done, ((year, lang), (page, views)) in enumerate(
+                    _compute(model, tasks, workers if fresh_views > SMALL_BUILD else 1), start=2):
                 conn.execute("INSERT INTO pages VALUES (?, ?, ?)", (year, lang, page))
-                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?)",
-                                 [(ident, year, lang, body) for ident, body in views])
+                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?)",
+                                 [(ident, year, lang, body, keys[(ident, year, lang)]) for ident, body in views])
                 report(done, total)
             meta = {"format": E.BUILD_FORMAT, "code_version": E.code_version(), "source_stamp": stamp,
                     "data_version": model.version, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -147,20 +215,22 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
             conn.commit()
         finally:
             conn.close()
+            if old is not None:
+                old.close()
         os.chmod(tmp, 0o644)  # readable like the store: the server may run as another user
     return Path(path)
 
 
-def _compute(model: Model, tasks: list[tuple[int, str]], workers: int | None):
+def _compute(model: Model, tasks: list[tuple[int, str, list[str]]], workers: int | None):
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(tasks) <= 1:
-        for year, lang in tasks:
-            yield (year, lang), _year_lang(year, lang, model)
+        for year, lang, wanted in tasks:
+            yield (year, lang), _year_lang(year, lang, wanted, model)
         return
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                 initargs=(model.catalog, model.observations)) as pool:
-        futures = {pool.submit(_year_lang, year, lang): (year, lang) for year, lang in tasks}
+        futures = {pool.submit(_year_lang, year, lang, wanted): (year, lang) for year, lang, wanted in tasks}
         for future in cf.as_completed(futures):
             yield futures[future], future.result()
 
@@ -205,7 +275,8 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                 if echo:
                     echo(f"{done}/{total}")
 
-            write_build(catalog, observations, target, stamp=stamp, workers=workers, progress=progress)
+            write_build(catalog, observations, target, stamp=stamp, workers=workers, progress=progress,
+                        previous=None if force else target)
             return target
         finally:
             (folder / E.PROGRESS_FILE).unlink(missing_ok=True)
