@@ -70,7 +70,12 @@ def test_projected_intervals_widen_with_the_backtest_and_the_trend():
     honest = fc.project(s, target_year=2030, method="linear").iloc[-1]
     assert honest["mean"] == pytest.approx(plain["mean"])
     slope_change = 0.75 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
-    assert honest["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
+    full = fc.project(s, target_year=2030, method="linear",
+                      config=fc.ForecastConfig(trend_change_evidence=False)).iloc[-1]
+    assert full["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
+    # by default the allowance is scaled by the evidence that the trend has been changing,
+    # never below a third of it: white noise around a line keeps a smaller one
+    assert math.hypot(plain["scale"], 0.33 * slope_change * 0.9) <= honest["scale"] <= full["scale"]
 
 
 def test_constant_annual_rate_is_recovered_by_log_linear():
@@ -313,8 +318,9 @@ def test_a_method_the_series_cannot_support_falls_back_to_auto():
 def test_compare_methods_and_backtest_errors():
     s = series(range(2016, 2024), [9.0, 8.4, 7.7, 7.3, 6.6, 6.2, 5.7, 5.3])
     both = fc.compare_methods(s, 2030, bounds=(0, None))
-    assert set(both["requested"]) == {"auto", "linear", "log_linear", "naive_wide"}
-    assert len(both) == 4 * len(range(2016, 2031))
+    assert set(both["requested"]) == {"auto", "level", "linear", "log_linear", "damped_trend",
+                                      "naive_wide"}
+    assert len(both) == 6 * len(range(2016, 2031))
     errs = fc.backtest_errors(s, "linear", window=4)
     assert errs["origin_year"].min() == 2018 and errs["horizon"].max() == 2
     assert (errs["abs_error"] == (errs["value"] - errs["forecast"]).abs()).all()
