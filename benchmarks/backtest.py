@@ -182,6 +182,16 @@ def render(fert: dict, nat: dict, speed_text: str, cfg: fc.ForecastConfig) -> st
     return "\n".join(parts)
 
 
+def keep_calibration(out: Path, text: str) -> str:
+    """``text`` followed by the calibration section ``benchmarks/calibration.py`` wrote, if any."""
+    begin, end = "<!-- calibration:begin -->", "<!-- calibration:end -->"
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if begin not in old or end not in old:
+        return text
+    section = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=str(DOC), help="Markdown file to write")
@@ -192,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(fert, nat, speed_text, cfg)
     print(text)
     out = Path(args.output)
+    text = keep_calibration(out, text)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)

@@ -129,8 +129,10 @@ def holdout_forecasts(panel: pd.DataFrame, window: Window, methods=(AUTO, *METHO
 
     Returns:
         One row per series and method: ``key``, ``method`` (requested; a method the series
-        cannot support is left out), ``used`` (the method actually used), ``truth``, ``forecast``, ``lower_95``, ``upper_95``, ``p_meet`` and
-        ``met`` (whether the truth meets the target).  Series missing a fitted year or the
+        cannot support is left out), ``used`` (the method actually used), ``truth``,
+        ``forecast``, ``lower_95``, ``upper_95``, ``p_meet``, ``met`` (whether the truth meets
+        the target), ``lower_80``, ``upper_80`` and ``met_lately`` (the last
+        :data:`MET_LATELY_YEARS` fitted values all met the target).  Series missing a fitted year or the
         evaluation year are left out.
 
     Examples:
@@ -153,14 +155,31 @@ def holdout_forecasts(panel: pd.DataFrame, window: Window, methods=(AUTO, *METHO
                 continue  # the series cannot support this method; project fell back to auto
             rows.append((name, method, last[schema.METHOD], truth, last[schema.MEAN],
                          last[schema.LOWER_95], last[schema.UPPER_95],
-                         p_meet(proj, window.op, window.threshold), met))
+                         p_meet(proj, window.op, window.threshold), met,
+                         last[schema.LOWER_80], last[schema.UPPER_80], _met_lately(fit, window)))
         points = _baseline_points(fit[schema.YEAR].to_numpy(), fit[schema.VALUE].to_numpy(float),
                                   window.eval_year)
         for base, point in points.items():
             rows.append((name, base, base, truth, point, np.nan, np.nan,
-                         float(_meets(point, window.op, window.threshold)), met))
+                         float(_meets(point, window.op, window.threshold)), met, np.nan, np.nan,
+                         _met_lately(fit, window)))
     return pd.DataFrame(rows, columns=[key, schema.METHOD, "used", "truth", "forecast",
-                                       schema.LOWER_95, schema.UPPER_95, "p_meet", "met"])
+                                       schema.LOWER_95, schema.UPPER_95, "p_meet", "met",
+                                       schema.LOWER_80, schema.UPPER_80, "met_lately"])
+
+
+#: A real series whose last this many fitted years all met the target, and which met it in the
+#: evaluation year, counts as one where meeting was near-certain (for the false-alarm rate).
+MET_LATELY_YEARS = 5
+#: ... each by at least this share of the threshold (1.89 or less against "< 2.1").
+MET_LATELY_MARGIN = 0.10
+
+
+def _met_lately(fit: pd.DataFrame, window: Window) -> bool:
+    values = fit[schema.VALUE].to_numpy(float)[-MET_LATELY_YEARS:]
+    sign = -1.0 if window.op in ("<", "<=") else 1.0
+    safe = window.threshold * (1 + sign * MET_LATELY_MARGIN)
+    return bool(len(values) == MET_LATELY_YEARS and all(_meets(v, window.op, safe) for v in values))
 
 
 def score(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -523,3 +542,48 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
         out[method] = row
     order = [m for m in (AUTO, *BASELINES) if m in out]
     return pd.DataFrame(out).T.loc[order]
+
+
+def status_of(p: float, met_now: bool) -> str:
+    """The status ``planlib assess`` gives a probability (achieved: met now and on track).
+
+    Examples:
+        >>> status_of(0.8, True), status_of(0.8, False), status_of(0.3, True)
+        ('achieved', 'on_track', 'at_risk')
+    """
+    from .assess import AssessConfig
+
+    config = AssessConfig()
+    if met_now and p >= config.on_track:
+        return "achieved"
+    return config.status_for(p)
+
+
+def real_calibration(panel: pd.DataFrame, window: Window, key: str = schema.REGION,
+                     forecast_config: ForecastConfig | None = None) -> pd.DataFrame:
+    """Real series in the shape of :func:`calibration_cases`: ``auto`` and the baselines.
+
+    The status is the one a probability gives (:func:`status_of`); ``status_next`` refits with
+    one more observed year (``fit_end + 1``); ``p_true`` is 1 where meeting was near-certain
+    (met in the evaluation year, and in each of the last :data:`MET_LATELY_YEARS` fitted years
+    by :data:`MET_LATELY_MARGIN`), else NaN.
+    """
+    now = holdout_forecasts(panel, window, (AUTO,), forecast_config, key)
+    later_window = Window(window.fit_start, window.fit_end + 1, window.eval_year, window.op,
+                          window.threshold, window.bounds)
+    later = holdout_forecasts(panel, later_window, (AUTO,), forecast_config, key)
+    later = later[later[schema.METHOD] == AUTO].set_index(key)
+    last = panel[panel[schema.YEAR] <= window.fit_end].sort_values(schema.YEAR) \
+        .groupby(key)[schema.VALUE].last()
+    out = now.assign(p_true=np.where(now["met"] & now["met_lately"], 1.0, np.nan))
+    auto = out[schema.METHOD] == AUTO
+    met_now = out[key].map(last).map(lambda v: _meets(v, window.op, window.threshold))
+    out.loc[auto, "status"] = [status_of(p, m) for p, m in zip(out.loc[auto, "p_meet"],
+                                                               met_now[auto])]
+    next_p = out.loc[auto, key].map(later["p_meet"])
+    next_last = out.loc[auto, key].map(panel[panel[schema.YEAR] <= window.fit_end + 1]
+                                       .sort_values(schema.YEAR).groupby(key)[schema.VALUE].last())
+    out.loc[auto, "status_next"] = [
+        status_of(p, _meets(v, window.op, window.threshold)) if np.isfinite(p) else None
+        for p, v in zip(next_p, next_last)]
+    return out.dropna(subset=["truth"])
