@@ -373,3 +373,64 @@ def test_inputs_are_not_changed():
     A.assess(cat, obs, as_of=2022)
     pd.testing.assert_frame_equal(cat, before_cat)
     pd.testing.assert_frame_equal(obs, before_obs)
+
+
+# --- flags a statistician would sign (shipped data and the rules behind them) -------------------
+
+def test_met_every_year_with_no_trend_is_not_flagged():
+    # p_meet about 0.83 (year-to-year noise around 2%); with on_track at 0.9 it would be at risk
+    strict = A.AssessConfig(on_track=0.9)
+    row = one(catalog(("S", "%", "< 3", "binding")),
+              series("S", [2.1, 1.7, 2.6, 1.9, 2.4, 1.5, 2.2, 2.7, 1.6]), config=strict)
+    assert row.method == "level" and 0.75 < row.p_meet < 0.9
+    assert row.status == "achieved"
+    once_missed = one(catalog(("S", "%", "< 3", "binding")),
+                      series("S", [2.1, 1.7, 3.2, 1.9, 2.4, 1.5, 2.2, 2.7, 1.6]), config=strict)
+    assert once_missed.status == "at_risk"
+    assert "2016年以来每年均达到目标" in row.explanation_zh
+    assert "met the target every year since 2016" in row.explanation_en
+
+
+def test_level_explanation_says_no_reliable_trend():
+    row = one(catalog(("C", "%", "≥ 95")), series("C", [70 + w for w in WIGGLE]))
+    assert row.method == "level"
+    assert "未发现可靠趋势：按近年水平判断" in row.explanation_zh
+    assert "no reliable trend: judged on the recent level" in row.explanation_en
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    from planlib.catalog import load_catalog
+    from planlib.observations import load_observations
+
+    out = A.assess_detail(load_catalog(), load_observations())
+    return out[out.region == COUNTY].set_index("indicator_id")
+
+
+def test_shipped_w10_stepped_to_100_is_achieved(shipped):
+    row = shipped.loc["W10"]
+    assert row.status == "achieved" and row.p_meet > 0.99
+    assert row.projected_lower_95 > 99
+    assert "该序列在2019年发生阶跃变化：按2019年起的数据预测" in row.explanation_zh
+    assert "the series changed step in 2019: projected from 2019 on" in row.explanation_en
+
+
+def test_shipped_c06_below_its_ceiling_every_year_is_not_flagged(shipped):
+    row = shipped.loc["C06"]
+    assert row.status == "achieved" and row.p_meet < 0.75
+    assert "2015年以来每年均达到目标且无偏离目标的趋势，不列为风险" in row.explanation_zh
+
+
+def test_shipped_c21_near_100_is_not_flagged(shipped):
+    row = shipped.loc["C21"]
+    assert row.status in ("achieved", "on_track") and row.p_meet >= 0.75
+    assert row.projected_lower_95 > 85
+
+
+def test_shipped_w41_sex_ratio_is_judged_on_the_normal_range(shipped):
+    row = shipped.loc["W41"]
+    assert row.method == "binomial"
+    assert row.status in ("achieved", "on_track")
+    assert 103 <= row.projected_value <= 107
+    assert "男婴占比" in row.explanation_zh and "正常范围103–107" in row.explanation_zh
+    assert "share of boys among births" in row.explanation_en

@@ -334,3 +334,94 @@ def test_series_near_the_upper_bound_keeps_a_sane_interval():
     last = out.iloc[-1]
     assert 97.0 < last["mean"] <= 100.0
     assert last["lower_95"] > 70.0 and last["upper_95"] <= 100.0
+
+
+# --- no trend read into noise, steps, binomial shares (issue: flags a statistician would sign) ---
+
+
+def flat_noise(seed: int = 3, level: float = 40.0, sd: float = 2.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return series(range(2015, 2025), np.round(level + sd * rng.standard_normal(10), 1))
+
+
+def test_auto_judges_a_flat_noisy_share_on_its_level():
+    out = fc.project(flat_noise(), target_year=2030, bounds=(0, 100))
+    last = out.iloc[-1]
+    assert last["method"] == "level" and out.attrs["choice"]["kind"] == "level"
+    values = flat_noise()["value"]
+    assert last["mean"] == pytest.approx(values.mean(), abs=0.3)  # the mean on the logit scale
+    assert last["lower_95"] > 30 and last["upper_95"] < 50
+
+
+def test_auto_keeps_a_clear_trend_and_says_by_how_much_it_beats_the_level():
+    out = fc.project(noisy_line(), target_year=2030, bounds=(0, None))
+    assert out.iloc[-1]["method"] in ("linear", "log_linear")
+    assert out.attrs["choice"]["kind"] == "trend" and out.attrs["choice"]["trend_gain"] > 0.5
+
+
+def test_a_trend_needs_a_margin_over_the_level():
+    s = flat_noise(seed=5)
+    _, table = fc.choose_method(s, (0, 100), target_year=2030)
+    level = table[(table["method"] == "level") & table["candidate"]]["mae"].min()
+    strict = fc.ForecastConfig(trend_margin=1.0)  # trends switched off
+    assert fc.choose_method(s, (0, 100), strict, target_year=2030)[0] == "level"
+    assert np.isfinite(level)
+
+
+def test_a_slope_within_noise_is_not_a_candidate():
+    s = series(range(2015, 2025), [50.0, 50.4, 49.7, 50.2, 49.9, 50.3, 49.8, 50.1, 50.0, 50.2])
+    _, table = fc.choose_method(s, (0, 100), target_year=2030)
+    lines = table[table["method"].isin(["linear", "logit_linear"]) & (table["fit_points"] == 10)]
+    assert len(lines) == 2 and lines["reason"].str.contains("within noise").all()
+
+
+def test_step_from_0_to_100_is_found_and_projected_from():
+    s = series(range(2015, 2025), [0.0] * 4 + [100.0] * 6)
+    assert fc.find_step(s) == 2019
+    out = fc.project(s, target_year=2030, bounds=(0, 100))
+    assert out.attrs["step_year"] == 2019 and out["year"].iloc[0] == 2019
+    assert out.iloc[-1]["mean"] == 100.0 and out.iloc[-1]["lower_95"] > 99.9
+    assert fc.p_meet(out, ">=", 99.5) > 0.999
+
+
+def test_a_steady_trend_and_noise_are_not_steps():
+    assert fc.find_step(noisy_line()) is None
+    assert fc.find_step(flat_noise()) is None
+    assert fc.find_step(series(range(2015, 2025), [1.0, 1, 1, 1, 1, 1, 1, 1, 1, 1])) is None
+
+
+def test_rate_steady_near_100_keeps_a_lower_bound_near_its_range():
+    values = [99.1, 99.4, 98.8, 99.6, 99.2, 98.9, 99.5, 99.3, 99.0, 99.4]
+    last = fc.project(series(range(2015, 2025), values), target_year=2030, bounds=(0, 100)).iloc[-1]
+    assert last["method"] == "level"
+    assert 97.0 < last["lower_95"] and last["upper_95"] <= 100.0
+
+
+def sex_ratio(boys, girls):
+    return series(range(2015, 2015 + len(boys)), [100 * b / g for b, g in zip(boys, girls)],
+                  numerator=boys, denominator=girls)
+
+
+def test_sex_ratio_is_a_binomial_share_of_boys_judged_on_its_underlying_value():
+    rng = np.random.default_rng(7)
+    births = np.full(10, 3600)
+    boys = rng.binomial(births, 105 / 205)
+    s = sex_ratio(boys, births - boys)
+    cfg = fc.ForecastConfig(counts="ratio", rate_multiplier=100.0)
+    out = fc.project(s, target_year=2030, bounds=(0, None), config=cfg)
+    last = out.iloc[-1]
+    assert last["method"] == "binomial"
+    pooled = 100 * boys[-out.attrs["fit_points"]:].sum() / (births - boys)[-out.attrs["fit_points"]:].sum()
+    assert last["mean"] == pytest.approx(pooled, rel=2e-3)
+    # one year's ratio swings by about +-3 with 3,600 births; the underlying ratio is known better
+    annual = fc.p_meet(out, ">=", 103) - fc.p_meet(out, ">", 107)
+    underlying = fc.p_meet(out, ">=", 103, noise=False) - fc.p_meet(out, ">", 107, noise=False)
+    assert annual < 0.6 < underlying
+    assert last["upper_95"] - last["lower_95"] > 8
+    assert out.attrs["binomial"]["births"] == pytest.approx(births[-out.attrs["fit_points"]:].sum())
+
+
+def test_counts_default_to_poisson_rates():
+    s = sex_ratio([1900, 1950, 1880, 1920], [1800, 1850, 1790, 1810])
+    assert fc.choose_method(s)[0] == "poisson"
+    assert fc.choose_method(s, config=fc.ForecastConfig(counts="ratio"))[0] == "binomial"
