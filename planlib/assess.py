@@ -27,9 +27,18 @@ How each kind of target gives ``p_meet``:
   natural bound (``≥ 100`` for a percentage) cannot be reached by a continuous projection, so it
   counts as met within ``bound_margin`` (0.5 units, i.e. 99.5 %) of the bound.
 * approx (``45左右``): the probability of lying inside the tolerance band of the target grammar.
-* balance (``趋于平衡``): the probability of lying inside the balanced band (103-107). A series
-  outside the band whose projection is nearer the band than its latest value is moving toward it
-  and is at worst ``at_risk``.
+* balance (``趋于平衡``, the sex ratio at birth): 趋于平衡 is read as "the county's underlying sex
+  ratio at birth lies in the normal range" (103-107 boys per 100 girls, ``TargetConfig``; see
+  ``data/README.md`` for the source). The ratio is modelled as the share of boys among births, a
+  binomial with the county's births (``RATIO_OF_COUNTS_UNITS``), pooled over the recent level,
+  and ``p_meet`` is the probability that the *underlying* ratio lies in the band: one year's
+  ratio among ~3,500 births swings by about ±3 by chance alone and is not read as a trend. A
+  series outside the band whose projection is nearer the band than its latest value is moving
+  toward it and is at worst ``at_risk``.
+* A threshold, band or approx target met in every observed year (at least
+  ``MIN_STEADY_POINTS``, all of them since any step change) by a series judged on its level (no
+  trend carried forward), and met by the projection, is ``achieved``: its probability reflects
+  year-to-year noise, not a trend away from the target, and the explanation says so.
 * directional (``提高``, ``降低``): the probability that the target-year value is better than the
   base value. The **base** is the value of ``base_year`` (2020, the year before the plan) if
   observed; else the latest value before it; else the first value of the plan period.

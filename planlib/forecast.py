@@ -6,6 +6,9 @@ per projected year up to the target year, in the columns of :data:`schema.PROJEC
 
 Methods (:data:`METHODS`):
 
+- ``level``: no trend: the mean of the (recent) points on the natural scale (logit for a
+  percentage, log for a positive quantity), with its prediction interval.  ``auto`` judges a
+  series on its level unless a trend proves itself (below).
 - ``linear``: ordinary least squares on year; its prediction intervals are statsmodels'
   ``OLS(...).get_prediction().summary_frame()`` ``obs_ci_*`` (computed in closed form, which the
   tests check against statsmodels, because importing statsmodels alone is slower than projecting
@@ -14,6 +17,9 @@ Methods (:data:`METHODS`):
   positive quantities that change multiplicatively (mortality rates).
 - ``logit_linear``: the same on ``logit((value - lo) / (hi - lo))`` for quantities bounded on both
   sides (percentages 0-100); neither the projection nor its interval can leave the bounds.
+- ``damped_trend``: the straight line on the natural scale, its annual change carried forward
+  damped (``damping ** k`` of it in the ``k``-th year ahead): trends that fade.  ``auto``
+  considers it for series whose trend has been bending.
 - ``ets_damped``: exponential smoothing with a damped additive trend (statsmodels ``ETSModel``)
   for annual series without gaps of at least ``ForecastConfig.ets_min_points`` points.
 - ``poisson``: a Poisson log-linear model of the counts with the log denominator as offset, for
@@ -23,9 +29,23 @@ Methods (:data:`METHODS`):
   trend) keeps all-zero series finite; over-dispersion
   widens the parameter uncertainty (quasi-Poisson).  The interval of a projected year mixes the
   parameter uncertainty with the Poisson noise of the count at the latest denominator.
+- ``binomial``: two groups of one total (``ForecastConfig(counts="ratio")``: boys and girls
+  born): the pooled share of the first group, no trend, quasi-binomial; ``loc`` is the log of
+  the ratio (boys per 100 girls).  The frame's intervals include one year's binomial noise;
+  ``p_meet(..., noise=False)`` asks about the underlying ratio instead
+  (``attrs["binomial"]``).
 - ``naive_wide``: for 2-3 points: half the average annual change since the first point is carried
   forward, with a wide interval (see :class:`ForecastConfig`, ``naive_*``).
 - ``insufficient_data``: 0-1 point; every number is NaN.
+
+How ``auto`` avoids reading a trend into noise: first a step change of the level (a new
+institution, a rate switched from 0 to 100) is looked for (:func:`find_step`) and the series is
+projected from the step on (``attrs["step_year"]``).  Then every candidate, ``level`` among
+them, is backtested on the series itself; trend candidates whose slope is within
+``trend_min_t`` standard errors of zero are dropped, and a trend wins only if its backtest error
+is at least ``trend_margin`` below the best level's.  ``attrs["choice"]`` records the kind of
+choice (``level``, ``trend``, ``rule``), the trend's gain over the level and the step year, for
+the explanations.
 
 How intervals are made honest: a straight-line model fitted to a few smooth points believes its
 own line too much.  Two terms are added to the predictive variance of a year ``h`` years after
@@ -36,7 +56,11 @@ the last observation (on the transform scale; ``naive_wide`` and ``poisson`` hav
   does not explain gives ``sigma_d``, and the variance gains
   ``(discrepancy_weight * sigma_d * h ** discrepancy_power) ** 2``;
 - the *trend change*: trends slow down, stall or speed up, so the variance also gains
-  ``(trend_change * |slope| * h) ** 2``, a share of the distance the trend carries the value.
+  ``(trend_change * e * |slope| * h) ** 2``, a share of the distance the trend carries the
+  value, where ``e`` is the series' own evidence of a changing trend (autocorrelated residuals
+  around the line; at least ``trend_change_floor``).  ``level`` and ``damped_trend`` use the
+  straight line's slope here and also gain ``trend_doubt`` times their distance from that line:
+  a trend not carried forward may still be there.
 
 Both were calibrated on real series (``benchmarks/backtest.py``, ``docs/benchmarks.md``): World
 Bank fertility rates, 11 points projected 8 years ahead, where plain OLS intervals held the
@@ -121,8 +145,10 @@ class ForecastConfig:
             discrepancy found in the backtest (module docstring); weight 0 switches it off.
         trend_change: trends change: the projected interval also widens by this fraction of
             the distance the trend carries the value (sd ``trend_change * |slope| * h`` on the
-            transform scale after ``h`` years); 0 switches it off.  0.75 was calibrated on
-            World Bank fertility windows ending 1988-2006 (``docs/benchmarks.md``).
+            transform scale after ``h`` years), scaled by the evidence of a changing trend
+            (``trend_change_evidence``); 0 switches it off.  1.0 (with the evidence, which is
+            close to 1 on these smooth series) was chosen on World Bank fertility windows ending
+            1988-2006 (``docs/benchmarks.md``); without the evidence scaling it was 0.75.
         naive_damping: fraction of the average annual change ``naive_wide`` carries forward.
         naive_widen: half-width of the 95% ``naive_wide`` interval after ``h`` years, in units of
             ``h`` times the larger of the average annual change and ``naive_floor``.
@@ -155,6 +181,10 @@ class ForecastConfig:
             as much as a bending smooth series; never below ``trend_change_floor`` of it.
         trend_min_t: ``auto`` drops trend candidates whose fitted slope is within this many
             standard errors of zero (a trend read into noise).
+        level_discrepancy_power: ``discrepancy_power`` of the ``level`` model for a series
+            whose residuals look like white noise: a level's unexplained error then grows like
+            a random walk (sd with the square root of the horizon); with evidence of a changing
+            trend (``trend_change_evidence``) it moves toward ``discrepancy_power``.
         level_in_auto: whether ``auto`` considers the ``level`` model.
         damped_in_auto: whether ``auto`` considers ``damped_trend``.
         damped_min_curvature: ... for series whose trend has been changing at least this much
@@ -188,7 +218,7 @@ class ForecastConfig:
     fit_points: int | None = None
     discrepancy_weight: float = 1.0
     discrepancy_power: float = 1.0
-    trend_change: float = 0.75
+    trend_change: float = 1.0
     naive_damping: float = 0.5
     naive_widen: float = 1.5
     naive_floor: float = 0.01
@@ -198,6 +228,7 @@ class ForecastConfig:
     poisson_slope_prior_sd: float = 0.1
     min_scale: float = 1e-7
     trend_margin: float = 0.1
+    level_discrepancy_power: float = 0.5
     trend_doubt: float = 1.0
     trend_min_t: float = 1.0
     trend_change_evidence: bool = True
@@ -579,11 +610,11 @@ def backtest_errors(series: pd.DataFrame, method: str, bounds=None,
     return out.assign(abs_error=(out[schema.VALUE] - out["forecast"]).abs())
 
 
-def _discrepancy(rows, cfg: ForecastConfig) -> float:
+def _discrepancy(rows, cfg: ForecastConfig, power: float | None = None) -> float:
     """Sd per year**power of the backtest errors the model's own variance does not explain."""
     if not rows:
         return 0.0
-    h = np.array([r[2] for r in rows], float) ** cfg.discrepancy_power
+    h = np.array([r[2] for r in rows], float) ** (cfg.discrepancy_power if power is None else power)
     err = np.array([r[4] for r in rows], float)
     var = np.array([r[5] for r in rows], float)
     return math.sqrt(max(0.0, float(np.mean((err ** 2 - var) / h ** 2))))
@@ -860,10 +891,14 @@ def _fit_trend(method: str, obs: _Obs, years: np.ndarray, bounds, cfg,
         if method == DAMPED_TREND:
             read_at = _damped_clock(float(t[-1]), read_at, cfg.damping)
         loc, scale = _ols_fit(t[start:], z[start:], read_at)
-    sigma_d = _discrepancy(_backtest(t, x, method, tf, cfg, window), cfg) \
+    power = cfg.discrepancy_power
+    if method == LEVEL:  # between a random walk's sqrt(h) and a trend's h, by the evidence
+        bend = _curvature(t, z) if cfg.trend_change_evidence else 1.0
+        power = cfg.level_discrepancy_power + (cfg.discrepancy_power - cfg.level_discrepancy_power) * bend
+    sigma_d = _discrepancy(_backtest(t, x, method, tf, cfg, window), cfg, power) \
         if cfg.discrepancy_weight else 0.0
     h = _horizons(obs, years)
-    widen = cfg.discrepancy_weight * sigma_d * h ** cfg.discrepancy_power
+    widen = cfg.discrepancy_weight * sigma_d * h ** power
     gap = np.zeros(len(years))
     if method in (LEVEL, DAMPED_TREND):  # the trend not carried forward may still be there
         slope = _line_slope(t[start:], z[start:])

@@ -44,10 +44,11 @@ def test_exact_line_is_projected_exactly_with_a_collapsed_interval():
     assert last["mean"] == pytest.approx(3.0 + 0.5 * 15, abs=1e-9)
     assert 0 < last["upper_95"] - last["lower_95"] < 1e-5
     assert out["method"].unique().tolist() == ["linear"]
-    # by default only the trend-change allowance remains: sd = 0.75 * slope * horizon
+    # by default only the trend-change allowance remains: sd = trend_change * slope * horizon
+    # (an exact line shows no evidence either way, so the full allowance is kept)
     default = fc.project(s, target_year=2030, method="linear").iloc[-1]
     assert default["mean"] == pytest.approx(last["mean"])
-    assert default["scale"] == pytest.approx(0.75 * 0.5 * 8, rel=1e-6)
+    assert default["scale"] == pytest.approx(1.0 * 0.5 * 8, rel=1e-6)
 
 
 @pytest.mark.slow  # imports statsmodels
@@ -69,7 +70,7 @@ def test_projected_intervals_widen_with_the_backtest_and_the_trend():
     plain = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING).iloc[-1]
     honest = fc.project(s, target_year=2030, method="linear").iloc[-1]
     assert honest["mean"] == pytest.approx(plain["mean"])
-    slope_change = 0.75 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
+    slope_change = 1.0 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
     full = fc.project(s, target_year=2030, method="linear",
                       config=fc.ForecastConfig(trend_change_evidence=False)).iloc[-1]
     assert full["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
