@@ -113,16 +113,16 @@ def write_png(rel: pd.DataFrame, path: Path) -> None:
     import altair as alt
     import vl_convert as vlc
 
-    base = alt.Chart(rel)
-    points = base.mark_line(point=True).encode(
-        x=alt.X("mean_p_meet:Q", title="mean p_meet in band", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("share_met:Q", title="share that met the target", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("group:N", title=None), size=alt.Size("n:Q", title="cases"),
-        tooltip=["group:N", "band:N", "n:Q", "mean_p_meet:Q", "share_met:Q"])
+    x = alt.X("mean_p_meet:Q", title="mean p_meet in band", scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("share_met:Q", title="share that met the target", scale=alt.Scale(domain=[0, 1]))
+    color = alt.Color("group:N", title=None)
+    line = alt.Chart(rel).mark_line().encode(x=x, y=y, color=color, order="mean_p_meet:Q")
+    points = alt.Chart(rel).mark_circle(opacity=0.8).encode(
+        x=x, y=y, color=color, size=alt.Size("n:Q", title="cases", scale=alt.Scale(range=[30, 600])))
     diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
         strokeDash=[4, 4], color="gray").encode(x="x:Q", y="y:Q")
-    chart = (diagonal + points).properties(width=380, height=380,
-                                           title="Reliability of p_meet (diagonal = calibrated)")
+    chart = (diagonal + line + points).properties(
+        width=380, height=380, title="Reliability of p_meet (diagonal = calibrated)")
     path.write_bytes(vlc.vegalite_to_png(chart.to_dict(), scale=2))
 
 
