@@ -1024,7 +1024,10 @@ def _fit_binomial(obs: _Obs, years: np.ndarray, cfg: ForecastConfig) -> _Fit:
     start = len(t) - window if window else 0
     loc, var, phi = _binomial_level(y[start:], m[start:])
     rows_bt = errors[window]
-    drift = max(0.0, float(np.mean([(e * e - v) / h for h, e, v in rows_bt]))) if rows_bt else 0.0
+    excess = np.array([(e * e - v) / h for h, e, v in rows_bt], float)
+    # the drift of the underlying share per year, counted only where it stands out of its noise
+    drift = max(0.0, float(excess.mean() - excess.std(ddof=1) / math.sqrt(len(excess)))) \
+        if len(excess) > 1 else 0.0
     h = _horizons(obs, years)
     under = np.sqrt(var + drift * h)
     births = np.concatenate([np.where(rows, obs.events + obs.exposure, m[-1]),
