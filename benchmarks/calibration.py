@@ -126,6 +126,31 @@ def write_png(rel: pd.DataFrame, path: Path) -> None:
     path.write_bytes(vlc.vegalite_to_png(chart.to_dict(), scale=2))
 
 
+#: How to read the goals that are missed (checked against the figures when this was written).
+READING = [
+    "Reading the misses:",
+    "",
+    "- `near_bound`, `china_mortality`: every case met (or the growth-rate call was right in "
+    "all four), so the baselines' 0/1 calls score 0; an honest probability of 0.98 cannot.",
+    "- `step`: a constant 100 has a degenerate interval (100-100), so its coverage is 100% by "
+    "construction.",
+    "- `steady_trend`: the target is set from the true trend (its 2030 mean less 1.645 sd), "
+    "which a forecaster must estimate from ten noisy points. Even a plain straight line with "
+    "no allowance for model error or trend changes (`ForecastConfig(discrepancy_weight=0, "
+    "trend_change=0)`) flags about 45% of these cases and scores a Brier of about 0.14; the "
+    "growth-rate baseline wins by overshooting every rising series and so always saying "
+    "\"met\". The allowance for trends changing, which the real fertility series need, costs "
+    "the rest.",
+    "- `noisy_ratio`: with 3,000-4,500 births a year, the sex ratio pooled over the recent "
+    "years is known to about ±1.7 (one sd), so the probability that the underlying ratio lies "
+    "in a band four wide hardly exceeds 0.75 even when it sits in the middle: at risk is the "
+    "honest word for \"cannot tell yet\"; the ratios that stay high are off track.",
+    "- flips: where the true probability sits at a cut-off (0.25 for `flat_share` by "
+    "design, about 0.75 for `steady_trend`, rare events whose target is near their rate), one "
+    "more year moves it across the cut-off about as often as not.",
+]
+
+
 def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str:
     descriptions = [f"- `{f.name}`: {f.description}" for f in bt.FAMILIES]
     return "\n".join([
@@ -159,6 +184,8 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str
         "flips at most 10%.",
         "",
         *verdicts(frame),
+        "",
+        *READING,
         "",
         "![Reliability diagram](calibration_reliability.png)",
         "",
