@@ -27,9 +27,18 @@ How each kind of target gives ``p_meet``:
   natural bound (``≥ 100`` for a percentage) cannot be reached by a continuous projection, so it
   counts as met within ``bound_margin`` (0.5 units, i.e. 99.5 %) of the bound.
 * approx (``45左右``): the probability of lying inside the tolerance band of the target grammar.
-* balance (``趋于平衡``): the probability of lying inside the balanced band (103-107). A series
-  outside the band whose projection is nearer the band than its latest value is moving toward it
-  and is at worst ``at_risk``.
+* balance (``趋于平衡``, the sex ratio at birth): 趋于平衡 is read as "the county's underlying sex
+  ratio at birth lies in the normal range" (103-107 boys per 100 girls, ``TargetConfig``; see
+  ``data/README.md`` for the source). The ratio is modelled as the share of boys among births, a
+  binomial with the county's births (``RATIO_OF_COUNTS_UNITS``), pooled over the recent level,
+  and ``p_meet`` is the probability that the *underlying* ratio lies in the band: one year's
+  ratio among ~3,500 births swings by about ±3 by chance alone and is not read as a trend. A
+  series outside the band whose projection is nearer the band than its latest value is moving
+  toward it and is at worst ``at_risk``.
+* A threshold, band or approx target met in every observed year (at least
+  ``MIN_STEADY_POINTS``, all of them since any step change) by a series judged on its level (no
+  trend carried forward), and met by the projection, is ``achieved``: its probability reflects
+  year-to-year noise, not a trend away from the target, and the explanation says so.
 * directional (``提高``, ``降低``): the probability that the target-year value is better than the
   base value. The **base** is the value of ``base_year`` (2020, the year before the plan) if
   observed; else the latest value before it; else the first value of the plan period.
@@ -86,6 +95,17 @@ PROGRESS_CATEGORIES = ("significant_progress", "moderate_progress", "insufficien
 _Z95 = 1.959963984540054
 _POSITIVE_UNITS = ("‰", "1/10万", "1/万", "人", "个", "张", "名", "万人", "户", "岁", "年", "小时",
                    "所", "次", "女=100", "女厕位/男厕位")
+
+
+#: Units whose numerator and denominator are two groups of one total, not events and a population
+#: at risk: the sex ratio at birth (boys per 100 girls) counts boys and girls among the births, so
+#: it is modelled as the share of boys, a binomial with the county's births.
+RATIO_OF_COUNTS_UNITS = ("女=100",)
+#: Methods that carry no trend forward (a series judged on its recent level).
+LEVEL_METHODS = ("level", "binomial")
+#: A series that met its target in at least this many years in a row (all of them since any step)
+#: and carries no trend is not flagged.
+MIN_STEADY_POINTS = 3
 
 
 @dataclass(frozen=True)
@@ -431,7 +451,8 @@ def project_series(series: pd.DataFrame, unit: str, target_year: int, method: st
     from .observations import rate_multiplier
 
     frame = series.reindex(columns=[S.YEAR, S.VALUE, S.NUMERATOR, S.DENOMINATOR]).reset_index(drop=True)
-    config = forecast.ForecastConfig(rate_multiplier=rate_multiplier(unit))
+    counts = forecast.COUNTS_RATIO if unit in RATIO_OF_COUNTS_UNITS else forecast.COUNTS_RATE
+    config = forecast.ForecastConfig(rate_multiplier=rate_multiplier(unit), counts=counts)
     return forecast.project(frame, target_year=target_year, method=method,
                             bounds=bounds_for_unit(unit), config=config)
 
@@ -496,8 +517,27 @@ def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, r
     status = _status(p, met_now, cfg)
     if target.kind == "balance" and status == S.OFF_TRACK and _toward_band(target.band, row):
         status = S.AT_RISK
+    steady = _met_every_year(series, proj[0], target, row)
+    if steady is not None and status != S.ACHIEVED:
+        status, row["_steady_since"] = S.ACHIEVED, steady
     row[P_MEET] = p
     return _finish(row, status, "projected", ind)
+
+
+def _met_every_year(series: pd.DataFrame, proj: pd.DataFrame, target: Target, row: dict) -> int | None:
+    """The first year of a run of ``min_steady_points`` or more years (since any step) that all
+    met the target, with no trend carried forward and the projection meeting it too; else None.
+
+    Such a series is not flagged: its probability reflects year-to-year noise, not a trend away.
+    """
+    step = proj.attrs.get("step_year")
+    seen = series[series[S.YEAR] >= step] if step else series
+    values = seen[S.VALUE].to_numpy(dtype=float)
+    if len(values) < MIN_STEADY_POINTS or row[S.METHOD] not in LEVEL_METHODS:
+        return None
+    if not all(target.is_met(v) for v in values) or not target.is_met(row[PROJECTED]):
+        return None
+    return int(seen[S.YEAR].iloc[0])
 
 
 def _goal(target: Target, base: float) -> float:
@@ -544,6 +584,7 @@ def _projection_at(ctx: _Context, ind: dict, region: str, row: dict) -> tuple[pd
         return None
     row.update({PROJECTED: float(at[S.MEAN]), PROJ_LO: float(at[S.LOWER_95]),
                 PROJ_HI: float(at[S.UPPER_95]), S.METHOD: str(at[S.METHOD])})
+    row["_choice"] = dict(proj.attrs.get("choice") or {}, binomial=proj.attrs.get("binomial"))
     return proj, at
 
 
@@ -558,9 +599,9 @@ def _p_level(proj: pd.DataFrame, target: Target, year: int, bounds, config: Asse
         elif op in ("<=", "<") and low is not None and value <= low:
             op, value = "<=", low + config.bound_margin
         p = p_meet(proj, op, value, year)
-    else:
+    else:  # a band: judged on the underlying value (the ratio births are drawn from), not one year's draw
         lo, hi = target.band
-        p = p_meet(proj, ">=", lo, year) - p_meet(proj, ">", hi, year)
+        p = p_meet(proj, ">=", lo, year, noise=False) - p_meet(proj, ">", hi, year, noise=False)
     return _fallback(p, proj, target, year)
 
 
@@ -776,7 +817,8 @@ def explain(row: dict, lang: str = "zh") -> str:
         first = _say(key, lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang), target=text)
     else:
         first = _lead(row, lang) + _projection_phrase(row, lang)
-    rest = [r for r in (_rates_phrase(row, lang), _declines_phrase(row, lang)) if r]
+    rest = [r for r in (_model_phrase(row, lang), _steady_phrase(row, lang), _rates_phrase(row, lang),
+                        _declines_phrase(row, lang)) if r]
     sentence = first + ("；" if lang == "zh" else "; ").join([""] + rest) if rest else first
     sentence = sentence[0].upper() + sentence[1:]
     return sentence + ("。" if lang == "zh" else ".")
@@ -800,7 +842,8 @@ def _lead(row: dict, lang: str) -> str:
 
 def _projection_phrase(row: dict, lang: str) -> str:
     unit, target = row["_unit"], row["_target"]
-    out = _say("projection", lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang),
+    key = "projection_level" if row[S.METHOD] in LEVEL_METHODS else "projection"
+    out = _say(key, lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang),
                lo=format_number(row[PROJ_LO]), hi=format_number(row[PROJ_HI]))
     p = format_probability(row[P_MEET])
     if target.kind == "threshold":
@@ -817,6 +860,36 @@ def _projection_phrase(row: dict, lang: str) -> str:
     better = _say("higher" if target.direction == "up" else "lower", lang)
     return out + _say("p_better", lang, better=better, base_year=_int(row["base_year"]), p=p,
                       base=format_value(row["base_value"], unit, lang))
+
+
+def _model_phrase(row: dict, lang: str) -> str:
+    """Which model the projection used and why, from the projection's ``attrs["choice"]``."""
+    choice, method = row.get("_choice") or {}, row[S.METHOD]
+    parts = []
+    if choice.get("step_year"):
+        parts.append(_say("model_step", lang, year=choice["step_year"]))
+    if method == "binomial" and choice.get("binomial"):
+        info, (lo, hi) = choice["binomial"], row["_target"].band or (math.nan, math.nan)
+        parts.append(_say("model_binomial", lang, births=f"{info['births']:,.0f}", first=info["first_year"],
+                          last=info["last_year"], lo=format_number(lo), hi=format_number(hi)))
+    elif method == "poisson":
+        parts.append(_say("model_poisson", lang))
+    elif method == "naive_wide":
+        parts.append(_say("model_short", lang))
+    elif choice.get("kind") == "level":
+        parts.append(_say("model_level", lang))
+    elif choice.get("kind") == "trend":
+        gain = choice.get("trend_gain")
+        if not _missing(gain):
+            parts.append(_say("model_trend", lang, gain=f"{gain:.0%}"))
+        if method == "damped_trend":
+            parts.append(_say("model_damped", lang))
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _steady_phrase(row: dict, lang: str) -> str:
+    since = row.get("_steady_since")
+    return "" if since is None else _say("steady", lang, year=since)
 
 
 def _rates_phrase(row: dict, lang: str) -> str:

@@ -6,6 +6,9 @@ per projected year up to the target year, in the columns of :data:`schema.PROJEC
 
 Methods (:data:`METHODS`):
 
+- ``level``: no trend: the mean of the (recent) points on the natural scale (logit for a
+  percentage, log for a positive quantity), with its prediction interval.  ``auto`` judges a
+  series on its level unless a trend proves itself (below).
 - ``linear``: ordinary least squares on year; its prediction intervals are statsmodels'
   ``OLS(...).get_prediction().summary_frame()`` ``obs_ci_*`` (computed in closed form, which the
   tests check against statsmodels, because importing statsmodels alone is slower than projecting
@@ -14,6 +17,9 @@ Methods (:data:`METHODS`):
   positive quantities that change multiplicatively (mortality rates).
 - ``logit_linear``: the same on ``logit((value - lo) / (hi - lo))`` for quantities bounded on both
   sides (percentages 0-100); neither the projection nor its interval can leave the bounds.
+- ``damped_trend``: the straight line on the natural scale, its annual change carried forward
+  damped (``damping ** k`` of it in the ``k``-th year ahead): trends that fade.  ``auto``
+  considers it for series whose trend has been bending.
 - ``ets_damped``: exponential smoothing with a damped additive trend (statsmodels ``ETSModel``)
   for annual series without gaps of at least ``ForecastConfig.ets_min_points`` points.
 - ``poisson``: a Poisson log-linear model of the counts with the log denominator as offset, for
@@ -23,9 +29,23 @@ Methods (:data:`METHODS`):
   trend) keeps all-zero series finite; over-dispersion
   widens the parameter uncertainty (quasi-Poisson).  The interval of a projected year mixes the
   parameter uncertainty with the Poisson noise of the count at the latest denominator.
+- ``binomial``: two groups of one total (``ForecastConfig(counts="ratio")``: boys and girls
+  born): the pooled share of the first group, no trend, quasi-binomial; ``loc`` is the log of
+  the ratio (boys per 100 girls).  The frame's intervals include one year's binomial noise;
+  ``p_meet(..., noise=False)`` asks about the underlying ratio instead
+  (``attrs["binomial"]``).
 - ``naive_wide``: for 2-3 points: half the average annual change since the first point is carried
   forward, with a wide interval (see :class:`ForecastConfig`, ``naive_*``).
 - ``insufficient_data``: 0-1 point; every number is NaN.
+
+How ``auto`` avoids reading a trend into noise: first a step change of the level (a new
+institution, a rate switched from 0 to 100) is looked for (:func:`find_step`) and the series is
+projected from the step on (``attrs["step_year"]``).  Then every candidate, ``level`` among
+them, is backtested on the series itself; trend candidates whose slope is within
+``trend_min_t`` standard errors of zero are dropped, and a trend wins only if its backtest error
+is at least ``trend_margin`` below the best level's.  ``attrs["choice"]`` records the kind of
+choice (``level``, ``trend``, ``rule``), the trend's gain over the level and the step year, for
+the explanations.
 
 How intervals are made honest: a straight-line model fitted to a few smooth points believes its
 own line too much.  Two terms are added to the predictive variance of a year ``h`` years after
@@ -36,7 +56,11 @@ the last observation (on the transform scale; ``naive_wide`` and ``poisson`` hav
   does not explain gives ``sigma_d``, and the variance gains
   ``(discrepancy_weight * sigma_d * h ** discrepancy_power) ** 2``;
 - the *trend change*: trends slow down, stall or speed up, so the variance also gains
-  ``(trend_change * |slope| * h) ** 2``, a share of the distance the trend carries the value.
+  ``(trend_change * e * |slope| * h) ** 2``, a share of the distance the trend carries the
+  value, where ``e`` is the series' own evidence of a changing trend (autocorrelated residuals
+  around the line; at least ``trend_change_floor``).  ``level`` and ``damped_trend`` use the
+  straight line's slope here and also gain ``trend_doubt`` times their distance from that line:
+  a trend not carried forward may still be there.
 
 Both were calibrated on real series (``benchmarks/backtest.py``, ``docs/benchmarks.md``): World
 Bank fertility rates, 11 points projected 8 years ahead, where plain OLS intervals held the
@@ -63,18 +87,27 @@ from scipy import special
 from . import schema
 from .errors import PlanlibError, Problem
 
+LEVEL = "level"
 LINEAR = "linear"
 LOG_LINEAR = "log_linear"
 LOGIT_LINEAR = "logit_linear"
+DAMPED_TREND = "damped_trend"
 ETS_DAMPED = "ets_damped"
 POISSON = "poisson"
+BINOMIAL = "binomial"
 NAIVE_WIDE = "naive_wide"
 INSUFFICIENT_DATA = schema.INSUFFICIENT_DATA
 AUTO = "auto"
 
 #: Methods :func:`project` accepts besides ``"auto"``, simplest first (ties go to the simpler).
-METHODS = (LINEAR, LOG_LINEAR, LOGIT_LINEAR, ETS_DAMPED, POISSON, NAIVE_WIDE)
-_TREND_METHODS = (LINEAR, LOG_LINEAR, LOGIT_LINEAR, ETS_DAMPED)
+METHODS = (LEVEL, LINEAR, LOG_LINEAR, LOGIT_LINEAR, DAMPED_TREND, ETS_DAMPED, POISSON, BINOMIAL,
+           NAIVE_WIDE)
+#: Methods that carry a trend forward (``auto`` needs evidence before it uses one of them).
+TREND_METHODS = (LINEAR, LOG_LINEAR, LOGIT_LINEAR, DAMPED_TREND, ETS_DAMPED)
+_TREND_METHODS = TREND_METHODS
+_BACKTESTED = (LEVEL, *TREND_METHODS)
+#: ``ForecastConfig.counts``: what numerator and denominator are.
+COUNTS_RATE, COUNTS_RATIO = "rate", "ratio"
 _Z80, _Z95 = float(special.ndtri(0.90)), float(special.ndtri(0.975))
 _OPS = (">=", ">", "<=", "<")
 
@@ -112,8 +145,10 @@ class ForecastConfig:
             discrepancy found in the backtest (module docstring); weight 0 switches it off.
         trend_change: trends change: the projected interval also widens by this fraction of
             the distance the trend carries the value (sd ``trend_change * |slope| * h`` on the
-            transform scale after ``h`` years); 0 switches it off.  0.75 was calibrated on
-            World Bank fertility windows ending 1988-2006 (``docs/benchmarks.md``).
+            transform scale after ``h`` years), scaled by the evidence of a changing trend
+            (``trend_change_evidence``); 0 switches it off.  1.0 (with the evidence, which is
+            close to 1 on these smooth series) was chosen on World Bank fertility windows ending
+            1988-2006 (``docs/benchmarks.md``); without the evidence scaling it was 0.75.
         naive_damping: fraction of the average annual change ``naive_wide`` carries forward.
         naive_widen: half-width of the 95% ``naive_wide`` interval after ``h`` years, in units of
             ``h`` times the larger of the average annual change and ``naive_floor``.
@@ -133,6 +168,40 @@ class ForecastConfig:
             events outweigh it).
         min_scale: smallest ``scale`` relative to the series' size, so that even a constant
             series gets a valid, narrow but positive interval.
+        trend_margin: ``auto`` carries a trend forward only when the best trend's backtest error
+            on the series itself is at least this fraction below the best ``level`` (no-trend)
+            model's; otherwise the series is judged on its recent level.  1 switches trends off,
+            and ``level_in_auto=False`` switches the comparison off (the former behaviour).
+        trend_doubt: ``level`` and ``damped_trend`` do not carry the straight line's trend
+            forward, but it may be real: their variance gains ``(trend_doubt * gap) ** 2``,
+            ``gap`` the distance between their projection and the straight line's.
+        trend_change_evidence: scale ``trend_change`` by the evidence that the series' trend
+            has been changing (lag-1 autocorrelation of the residuals around the line, times
+            ``CURVATURE_GAIN``, clipped to 0-1): a steady trend under white noise is not widened
+            as much as a bending smooth series; never below ``trend_change_floor`` of it.
+        trend_min_t: ``auto`` drops trend candidates whose fitted slope is within this many
+            standard errors of zero (a trend read into noise).
+        level_discrepancy_power: ``discrepancy_power`` of the ``level`` model for a series
+            whose residuals look like white noise: a level's unexplained error then grows like
+            a random walk (sd with the square root of the horizon); with evidence of a changing
+            trend (``trend_change_evidence``) it moves toward ``discrepancy_power``.
+        level_in_auto: whether ``auto`` considers the ``level`` model.
+        damped_in_auto: whether ``auto`` considers ``damped_trend``.
+        damped_min_curvature: ... for series whose trend has been changing at least this much
+            (the evidence of ``trend_change_evidence``): a steady line under noise keeps its
+            straight line, a smooth bending series (fertility falling ever more slowly) may get
+            a damped one.
+        damping: ``damped_trend`` carries ``damping ** k`` of the fitted annual change into the
+            ``k``-th year ahead (so a trend adds at most ``damping / (1 - damping)`` years' worth
+            of change).
+        detect_steps: ``auto`` looks for a step change (:func:`find_step`) and projects from it.
+        step_min_before, step_min_after: fewest points on each side of a step.
+        step_jump_noise: a step is at least this many times the noise around the two levels.
+        step_sse_ratio: ... and the two levels fit at least ``1 / step_sse_ratio`` times better
+            (squared error) than a straight line, so a steady trend is never taken for a step.
+        counts: what ``numerator`` and ``denominator`` count: ``"rate"`` (events and the
+            population at risk: ``poisson``) or ``"ratio"`` (two groups of one total, e.g. boys
+            and girls born: ``binomial`` on the share of the first group).
     """
 
     min_points_trend: int = 3
@@ -149,7 +218,7 @@ class ForecastConfig:
     fit_points: int | None = None
     discrepancy_weight: float = 1.0
     discrepancy_power: float = 1.0
-    trend_change: float = 0.75
+    trend_change: float = 1.0
     naive_damping: float = 0.5
     naive_widen: float = 1.5
     naive_floor: float = 0.01
@@ -158,6 +227,22 @@ class ForecastConfig:
     poisson_prior_events: float = 0.5
     poisson_slope_prior_sd: float = 0.1
     min_scale: float = 1e-7
+    trend_margin: float = 0.1
+    level_discrepancy_power: float = 0.5
+    trend_doubt: float = 1.0
+    trend_min_t: float = 1.0
+    trend_change_evidence: bool = True
+    trend_change_floor: float = 0.33
+    level_in_auto: bool = True
+    damped_in_auto: bool = True
+    damped_min_curvature: float = 0.5
+    damping: float = 0.9
+    detect_steps: bool = True
+    step_min_before: int = 2
+    step_min_after: int = 3
+    step_jump_noise: float = 4.0
+    step_sse_ratio: float = 0.2
+    counts: str = COUNTS_RATE
 
 
 # --- transforms ---------------------------------------------------------------------------------
@@ -189,8 +274,10 @@ class _Transform:
         return z
 
 
-def _transform_for(method: str, bounds, cfg: ForecastConfig) -> _Transform:
+def _transform_for(method: str, bounds, cfg: ForecastConfig, x: np.ndarray | None = None) -> _Transform:
     lo, hi = bounds
+    if method in (LEVEL, DAMPED_TREND) and x is not None:
+        return _natural_transform(x, bounds, cfg)
     kind = {LOG_LINEAR: "log", LOGIT_LINEAR: "logit", POISSON: "log"}.get(method, "identity")
     return _Transform(kind, lo, hi, cfg.bound_eps)
 
@@ -331,6 +418,80 @@ def _ols_fit(t: np.ndarray, z: np.ndarray, t_all: np.ndarray):
     return pred, np.sqrt(var) * factor
 
 
+def _line_slope(t: np.ndarray, z: np.ndarray) -> float:
+    """Least-squares slope of ``z`` on ``t`` (0 for fewer than two points)."""
+    if len(t) < 2:
+        return 0.0
+    tc = t - t.mean()
+    return float((tc * (z - z.mean())).sum() / (tc * tc).sum())
+
+
+CURVATURE_GAIN = 3.0
+
+
+def _curvature(t: np.ndarray, z: np.ndarray) -> float:
+    """Evidence that the trend has been changing: lag-1 autocorrelation of the residuals
+    around the straight line, clipped to [0, 1] (white noise gives about 0, a bending smooth
+    series close to 1).
+
+    Examples:
+        >>> t = np.arange(10.0)
+        >>> round(_curvature(t, t ** 2), 2), _curvature(t, np.where(t % 2 == 0, 1.0, -1.0))
+        (1.0, 0.0)
+    """
+    if len(t) < 4:
+        return 1.0
+    tc = t - t.mean()
+    resid = z - z.mean() - _line_slope(t, z) * tc
+    denom = float((resid * resid).sum())
+    if denom <= 1e-12 * max(1.0, float((z * z).sum())):
+        return 1.0  # an exact line shows nothing either way: keep the full allowance
+    return float(np.clip(CURVATURE_GAIN * (resid[1:] * resid[:-1]).sum() / denom, 0.0, 1.0))
+
+
+def _beyond_noise(t: np.ndarray, z: np.ndarray, cfg: ForecastConfig) -> float:
+    """Share of a fitted slope that stands out of its noise: ``max(0, 1 - trend_min_t / |t|)``."""
+    if len(t) < 3:
+        return 1.0
+    tc = t - t.mean()
+    slope = _line_slope(t, z)
+    resid = z - z.mean() - slope * tc
+    se = math.sqrt(float((resid * resid).sum()) / (len(t) - 2) / float((tc * tc).sum()))
+    if se <= 1e-12 * max(1.0, abs(slope)):
+        return 1.0
+    return max(0.0, 1.0 - cfg.trend_min_t * se / abs(slope)) if slope else 0.0
+
+
+def _level_closed(z: np.ndarray, n_new: int):
+    """No-trend forecast: the mean of the points, and its prediction variance ``s2 (1 + 1/n)``."""
+    n = len(z)
+    s2 = float(np.var(z, ddof=1)) if n > 1 else 0.0
+    return np.full(n_new, float(np.mean(z))), np.full(n_new, s2 * (1 + 1 / n))
+
+
+def _damped_clock(t_last: float, t_new: np.ndarray, damping: float) -> np.ndarray:
+    """Where a damped trend reads its fitted line: ``k`` years ahead is ``sum damping**i`` ahead.
+
+    Examples:
+        >>> _damped_clock(2020.0, np.array([2019.0, 2021.0, 2022.0]), 0.5).tolist()
+        [2019.0, 2020.5, 2020.75]
+    """
+    t_new = np.asarray(t_new, float)
+    h = np.maximum(t_new - t_last, 0.0)
+    if damping >= 1:
+        return t_new
+    return np.where(h > 0, t_last + damping * (1 - damping ** h) / (1 - damping), t_new)
+
+
+def _closed(method: str, t: np.ndarray, z: np.ndarray, t_new: np.ndarray, cfg: ForecastConfig):
+    """Point forecast and prediction variance of the closed-form methods (level and lines)."""
+    if method == LEVEL:
+        return _level_closed(z, len(t_new))
+    if method == DAMPED_TREND:
+        t_new = _damped_clock(float(t[-1]), t_new, cfg.damping)
+    return _ols_closed(t, z, t_new)
+
+
 def _ets_fit(z: np.ndarray, steps: int):
     """Damped additive-trend ETS: fitted and projected ``loc`` and ``scale``."""
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
@@ -363,6 +524,10 @@ def _infeasible(method: str, obs: _Obs, bounds, cfg: ForecastConfig) -> str:
     n, lo, hi, x = len(obs), bounds[0], bounds[1], obs.x
     if method == POISSON:
         return "" if obs.has_counts else "needs counts on 2+ points incl. the latest"
+    if method == BINOMIAL:
+        if cfg.counts != COUNTS_RATIO:
+            return "needs counts of two groups (ForecastConfig(counts='ratio'))"
+        return "" if obs.has_counts else "needs counts on 2+ points incl. the latest"
     if method == NAIVE_WIDE:
         return "" if n >= 2 else "needs 2 points"
     if method == ETS_DAMPED:
@@ -385,10 +550,14 @@ def _candidates(obs: _Obs, bounds, cfg: ForecastConfig) -> list[tuple[str, int |
     ``recent_points`` points; ``ets_damped`` for long annual series.
     """
     if bounds[0] is not None and bounds[1] is not None:
-        methods = [LOGIT_LINEAR]
+        methods = [LINEAR, LOGIT_LINEAR]  # a straight line that leaves the bounds is dropped
     else:
         ets_ok = cfg.ets_in_auto and len(obs) >= cfg.ets_auto_min_points
         methods = [LINEAR, LOG_LINEAR] + ([ETS_DAMPED] if ets_ok else [])
+    bending = len(obs) >= 4 and _curvature(obs.t, _natural_transform(obs.x, bounds, cfg).to(obs.x)) \
+        >= cfg.damped_min_curvature
+    methods = ([LEVEL] if cfg.level_in_auto else []) + methods \
+        + ([DAMPED_TREND] if cfg.damped_in_auto and bending else [])
     methods = [m for m in methods if not _infeasible(m, obs, bounds, cfg)]
     long_enough = len(obs) >= max(cfg.recent_min_points, cfg.recent_points + 1)
     recent = cfg.recent_points if long_enough and cfg.recent_points >= cfg.min_points_trend else None
@@ -412,7 +581,7 @@ def _backtest(t: np.ndarray, x: np.ndarray, method: str, tf: _Transform, cfg: Fo
             loc, scale = _ets_fit(z[:k], len(ahead))
             pred, var = loc[k:], scale[k:] ** 2
         else:
-            pred, var = _ols_closed(t[start:k], z[start:k], t[ahead])
+            pred, var = _closed(method, t[start:k], z[start:k], t[ahead], cfg)
         for j, p, v in zip(ahead, pred, var):
             rows.append((k, j, t[j] - t[k - 1], float(tf.back(p)), z[j] - p, v))
     return rows
@@ -445,8 +614,8 @@ def backtest_errors(series: pd.DataFrame, method: str, bounds=None,
     """
     cfg, bounds, obs = config or ForecastConfig(), _norm_bounds(bounds), _clean(series)
     t, x = obs.t, obs.x
-    reason = _infeasible(method, obs, bounds, cfg) if method in _TREND_METHODS else "not backtested"
-    tf = _transform_for(method, bounds, cfg)
+    reason = _infeasible(method, obs, bounds, cfg) if method in _BACKTESTED else "not backtested"
+    tf = _transform_for(method, bounds, cfg, x)
     rows = [] if reason else _backtest(t, x, method, tf, cfg, window)
     out = pd.DataFrame(
         [(t[k - 1], t[j], h, x[j], xh) for k, j, h, xh, _, _ in rows],
@@ -454,14 +623,68 @@ def backtest_errors(series: pd.DataFrame, method: str, bounds=None,
     return out.assign(abs_error=(out[schema.VALUE] - out["forecast"]).abs())
 
 
-def _discrepancy(rows, cfg: ForecastConfig) -> float:
+def _discrepancy(rows, cfg: ForecastConfig, power: float | None = None) -> float:
     """Sd per year**power of the backtest errors the model's own variance does not explain."""
     if not rows:
         return 0.0
-    h = np.array([r[2] for r in rows], float) ** cfg.discrepancy_power
+    h = np.array([r[2] for r in rows], float) ** (cfg.discrepancy_power if power is None else power)
     err = np.array([r[4] for r in rows], float)
     var = np.array([r[5] for r in rows], float)
     return math.sqrt(max(0.0, float(np.mean((err ** 2 - var) / h ** 2))))
+
+
+# --- step changes -------------------------------------------------------------------------------
+
+
+def _step_index(obs: _Obs, cfg: ForecastConfig) -> int | None:
+    """Index of the first point after a step change in the level, or None.
+
+    The split into two constant levels with the least squared error is a step when the two
+    groups of values do not overlap, the jump is at least ``step_jump_noise`` times the noise
+    around the two levels, and the two levels fit ``1 / step_sse_ratio`` times better than a
+    straight line.
+    """
+    n, x, t = len(obs), obs.x, obs.t
+    if not cfg.detect_steps or n < cfg.step_min_before + cfg.step_min_after:
+        return None
+    best = None
+    for k in range(cfg.step_min_before, n - cfg.step_min_after + 1):
+        a, b = x[:k], x[k:]
+        sse = float(((a - a.mean()) ** 2).sum() + ((b - b.mean()) ** 2).sum())
+        if best is None or sse < best[1]:
+            best = (k, sse)
+    k, sse = best
+    a, b = x[:k], x[k:]
+    line = np.polyfit(t - t.mean(), x, 1)
+    line_sse = float(((x - np.polyval(line, t - t.mean())) ** 2).sum())
+    separated = a.max() < b.min() or a.min() > b.max()
+    jump = abs(float(b.mean() - a.mean()))
+    noise = math.sqrt(sse / (n - 2))
+    if separated and jump >= cfg.step_jump_noise * noise and sse <= cfg.step_sse_ratio * line_sse:
+        return k
+    return None
+
+
+def find_step(series: pd.DataFrame, config: ForecastConfig | None = None) -> int | None:
+    """The first year after a step change of the series' level (a new institution, a policy
+    that switched a rate from 0 to 100), or None.
+
+    ``auto`` projects from that year on (``project(...).attrs["step_year"]``).
+
+    Examples:
+        >>> s = pd.DataFrame({"year": range(2015, 2025), "value": [0.0] * 4 + [100.0] * 6})
+        >>> find_step(s)
+        2019
+        >>> find_step(pd.DataFrame({"year": range(2015, 2025), "value": [float(v) for v in range(10)]}))
+    """
+    cfg, obs = config or ForecastConfig(), _clean(series)
+    k = _step_index(obs, cfg)
+    return None if k is None else int(obs.t[k])
+
+
+def _after_step(obs: _Obs, cfg: ForecastConfig) -> tuple[_Obs, int | None]:
+    k = _step_index(obs, cfg)
+    return (obs, None) if k is None else (obs.tail(len(obs) - k), int(obs.t[k]))
 
 
 # --- choosing a method --------------------------------------------------------------------------
@@ -469,6 +692,7 @@ def _discrepancy(rows, cfg: ForecastConfig) -> float:
 _RULE_REASONS = {
     INSUFFICIENT_DATA: "rule: 0-1 point",
     POISSON: "rule: counts (numerator, denominator) on 2+ points including the latest",
+    BINOMIAL: "rule: counts of two groups on 2+ points including the latest",
     NAIVE_WIDE: "rule: 2 to short_series_max points",
 }
 
@@ -489,7 +713,7 @@ def _score_candidates(obs: _Obs, cands: list, bounds, cfg: ForecastConfig) -> di
     t, x = obs.t, obs.x
     errors = {}
     for m, w in cands:
-        rows = _backtest(t, x, m, _transform_for(m, bounds, cfg), cfg, w)
+        rows = _backtest(t, x, m, _transform_for(m, bounds, cfg, x), cfg, w)
         errors[(m, w)] = {(r[0], r[1]): abs(x[r[1]] - r[3]) for r in rows}
     shared = set.intersection(*(set(e) for e in errors.values())) if errors else set()
     return {c: (float(np.mean([e[k] for k in shared])) if shared else np.nan, len(shared))
@@ -500,13 +724,37 @@ def _simplicity(cand: tuple[str, int | None]) -> tuple[int, int]:
     return METHODS.index(cand[0]), int(cand[1] is not None)
 
 
-def _pick(scores: dict, cfg: ForecastConfig) -> tuple[str, int | None]:
-    finite = {c: s for c, (s, _) in scores.items() if np.isfinite(s)}
-    if not finite:
-        return min(scores, key=_simplicity)
+def _simplest_best(finite: dict, cfg: ForecastConfig) -> tuple[str, int | None]:
     best = min(finite.values())
     tied = [c for c, s in finite.items() if s <= best * (1 + cfg.tie_tolerance) + 1e-12]
     return min(tied, key=_simplicity)
+
+
+def _pick(scores: dict, cfg: ForecastConfig) -> tuple[str, int | None]:
+    """The best level model, unless the best trend beats it by ``trend_margin``."""
+    finite = {c: s for c, (s, _) in scores.items() if np.isfinite(s)}
+    if not finite:
+        return min(scores, key=_simplicity)
+    levels = {c: s for c, s in finite.items() if c[0] == LEVEL}
+    trends = {c: s for c, s in finite.items() if c[0] != LEVEL}
+    if not levels or not trends:
+        return _simplest_best(levels or trends, cfg)
+    level, trend = _simplest_best(levels, cfg), _simplest_best(trends, cfg)
+    return trend if trends[trend] < (1 - cfg.trend_margin) * levels[level] else level
+
+
+def trend_gain(scores: dict) -> float:
+    """How much smaller the best trend's backtest error is than the best level's (a fraction).
+
+    Examples:
+        >>> trend_gain({("level", None): (2.0, 8), ("linear", None): (1.5, 8)})
+        0.25
+    """
+    levels = [s for (m, _), (s, _) in scores.items() if m == LEVEL and np.isfinite(s)]
+    trends = [s for (m, _), (s, _) in scores.items() if m != LEVEL and np.isfinite(s)]
+    if not levels or not trends or min(levels) <= 0:
+        return math.nan
+    return float(1 - min(trends) / min(levels))
 
 
 def _rule_method(obs: _Obs, cfg: ForecastConfig) -> str | None:
@@ -514,7 +762,7 @@ def _rule_method(obs: _Obs, cfg: ForecastConfig) -> str | None:
     if len(obs) <= 1:
         return INSUFFICIENT_DATA
     if obs.has_counts:
-        return POISSON
+        return BINOMIAL if cfg.counts == COUNTS_RATIO else POISSON
     if len(obs) <= cfg.short_series_max:
         return NAIVE_WIDE
     return None
@@ -528,7 +776,7 @@ def _choice_table(obs: _Obs, bounds, cfg, scores: dict, chosen: tuple, ruled: st
                         key=lambda v: v or 0):
             reason = dropped.get((m, w)) or _infeasible(m, obs, bounds, cfg)
             if (m, w) == chosen:
-                reason = _RULE_REASONS[ruled] if ruled else "smallest backtest error (ties: simpler)"
+                reason = _RULE_REASONS[ruled] if ruled else _chosen_reason(m)
             elif not reason and (m, w) not in scores:
                 reason = "decided by rule" if ruled else "not a candidate for this series"
             elif not reason:
@@ -539,12 +787,35 @@ def _choice_table(obs: _Obs, bounds, cfg, scores: dict, chosen: tuple, ruled: st
                                        "n_forecasts", "chosen", "reason"])
 
 
+def _chosen_reason(method: str) -> str:
+    if method == LEVEL:
+        return "no trend beat the level by trend_margin in backtests (ties: simpler)"
+    return "smallest backtest error, by trend_margin below the level's (ties: simpler)"
+
+
+def _slope_t(obs: _Obs, cand: tuple[str, int | None], bounds, cfg: ForecastConfig) -> float:
+    """|slope / standard error| of the straight line a candidate fits (inf for a perfect line)."""
+    fit = obs.tail(cand[1])
+    z = _transform_for(cand[0], bounds, cfg, obs.x).to(fit.x)
+    t = fit.t - fit.t.mean()
+    if len(t) < 3:
+        return math.inf
+    slope = _line_slope(fit.t, z)
+    resid = z - z.mean() - slope * t
+    s2 = float((resid * resid).sum()) / (len(t) - 2)
+    se = math.sqrt(s2 / float((t * t).sum()))
+    return math.inf if se <= 1e-12 * max(1.0, abs(slope)) else abs(slope) / se
+
+
 def _choose(obs: _Obs, bounds, cfg: ForecastConfig, target_year: int | None):
     """``(method, window, scores, ruled, dropped)``: what ``auto`` fits and why."""
     ruled = _rule_method(obs, cfg)
     cands = [] if ruled else _candidates(obs, bounds, cfg)
     dropped = {c: f"its trend leaves the bounds by {target_year}" for c in cands
                if c[0] in (LINEAR, ETS_DAMPED) and _leaves_bounds(obs, bounds, target_year, c[1])}
+    dropped.update({c: f"its slope is within noise of zero (|t| < {cfg.trend_min_t:g})"
+                    for c in cands if c not in dropped and c[0] in TREND_METHODS
+                    and c[0] != ETS_DAMPED and _slope_t(obs, c, bounds, cfg) < cfg.trend_min_t})
     scores = _score_candidates(obs, [c for c in cands if c not in dropped], bounds, cfg)
     chosen = (ruled, None) if ruled else (_pick(scores, cfg) if scores else (NAIVE_WIDE, None))
     return chosen, scores, ruled, dropped
@@ -584,9 +855,10 @@ def choose_method(series: pd.DataFrame, bounds=None, config: ForecastConfig | No
         >>> method
         'linear'
         >>> table[table["candidate"]][["method", "fit_points", "mae"]].round(2).to_numpy().tolist()
-        [['linear', 8, 0.1], ['linear', 4, 0.12], ['log_linear', 8, 0.43], ['log_linear', 4, 0.3]]
+        [['level', 8, 3.41], ['level', 4, 2.87], ['linear', 8, 0.1], ['linear', 4, 0.12], ['log_linear', 8, 0.43], ['log_linear', 4, 0.3]]
     """
     cfg, bounds, obs = config or ForecastConfig(), _norm_bounds(bounds), _clean(series)
+    obs, _ = _after_step(obs, cfg)
     chosen, scores, ruled, dropped = _choose(obs, bounds, cfg, target_year)
     return chosen[0], _choice_table(obs, bounds, cfg, scores, chosen, ruled, dropped)
 
@@ -604,6 +876,8 @@ class _Fit:
     exposure: np.ndarray | None = None
     multiplier: float | None = None
     fit_points: int | None = None
+    under: np.ndarray | None = None  # binomial: sd of the underlying log ratio (no annual noise)
+    info: dict | None = None  # binomial: births pooled and years
 
 
 def _horizons(obs: _Obs, years: np.ndarray) -> np.ndarray:
@@ -614,20 +888,43 @@ def _fit_trend(method: str, obs: _Obs, years: np.ndarray, bounds, cfg,
                window: int | None = None) -> _Fit:
     """linear / log_linear / logit_linear / ets_damped, widened by the backtest discrepancy."""
     t, x = obs.t, obs.x
-    tf = _transform_for(method, bounds, cfg)
+    tf = _transform_for(method, bounds, cfg, x)
     z = tf.to(x)
     window = window if window and method != ETS_DAMPED and window < len(t) else None
     start = len(t) - window if window else 0
     if method == ETS_DAMPED:
         loc, scale = _ets_fit(z, len(years) - len(t))
+    elif method == LEVEL:
+        loc, var = _level_closed(z[start:], len(years))
+        df = len(t) - start - 1
+        factor = float(special.stdtrit(df, 0.975)) / _Z95 if df > 0 else 0.0
+        loc, scale = loc, np.sqrt(var) * factor
     else:
-        loc, scale = _ols_fit(t[start:], z[start:], years.astype(float))
-    sigma_d = _discrepancy(_backtest(t, x, method, tf, cfg, window), cfg) \
+        read_at = years.astype(float)
+        if method == DAMPED_TREND:
+            read_at = _damped_clock(float(t[-1]), read_at, cfg.damping)
+        loc, scale = _ols_fit(t[start:], z[start:], read_at)
+    power = cfg.discrepancy_power
+    if method == LEVEL:  # between a random walk's sqrt(h) and a trend's h, by the evidence
+        bend = _curvature(t, z) if cfg.trend_change_evidence else 1.0
+        power = cfg.level_discrepancy_power + (cfg.discrepancy_power - cfg.level_discrepancy_power) * bend
+    sigma_d = _discrepancy(_backtest(t, x, method, tf, cfg, window), cfg, power) \
         if cfg.discrepancy_weight else 0.0
     h = _horizons(obs, years)
-    widen = cfg.discrepancy_weight * sigma_d * h ** cfg.discrepancy_power
-    slope = (loc[-1] - loc[len(t) - 1]) / h[-1] if h[-1] > 0 else 0.0
-    turn = cfg.trend_change * abs(slope) * h
+    widen = cfg.discrepancy_weight * sigma_d * h ** power
+    gap = np.zeros(len(years))
+    if method in (LEVEL, DAMPED_TREND):  # the trend not carried forward may still be there
+        slope = _line_slope(t[start:], z[start:])
+        line = _ols_closed(t[start:], z[start:], years.astype(float))[0] if len(t) - start > 2 \
+            else loc
+        real = _beyond_noise(t[start:], z[start:], cfg)  # a slope of pure noise is no trend
+        slope *= real
+        gap = cfg.trend_doubt * real * np.where(h > 0, np.abs(line - loc), 0.0)
+    else:
+        slope = (loc[-1] - loc[len(t) - 1]) / h[-1] if h[-1] > 0 else 0.0
+    evidence = max(cfg.trend_change_floor, _curvature(t, z)) if cfg.trend_change_evidence else 1.0
+    change = cfg.trend_change * evidence
+    turn = np.hypot(change * abs(slope) * h, gap)
     return _Fit(loc, np.sqrt(scale ** 2 + widen ** 2 + turn ** 2), tf, fit_points=len(t) - start)
 
 
@@ -698,12 +995,74 @@ def _fit_poisson(obs: _Obs, years: np.ndarray, bounds, cfg: ForecastConfig) -> _
     return _Fit(loc, scale, _Transform("log", 0.0, None), exposure, float(mult))
 
 
+def _binomial_level(y: np.ndarray, m: np.ndarray) -> tuple[float, float, float]:
+    """Pooled share of the first group: ``(logit p, variance of logit p, dispersion)``."""
+    p = float((y.sum() + 0.5) / (m.sum() + 1.0))
+    k = len(y)
+    chi2 = float(np.sum((y - m * p) ** 2 / (m * p * (1 - p))))
+    phi = max(1.0, chi2 / (k - 1)) if k > 1 else 1.0
+    return float(special.logit(p)), phi / (float(m.sum()) * p * (1 - p)), phi
+
+
+def _binomial_backtest(t: np.ndarray, y: np.ndarray, m: np.ndarray, cfg: ForecastConfig,
+                       window: int | None) -> list[tuple[float, float, float]]:
+    """``(h, error, predicted variance)`` of the pooled level on the logit share, rolling origins."""
+    n, rows = len(t), []
+    for k in range(max(cfg.backtest_min_train, n - cfg.backtest_max_origins), n):
+        start = max(0, k - window) if window else 0
+        loc, var, phi = _binomial_level(y[start:k], m[start:k])
+        p = special.expit(loc)
+        for j in range(k, min(n, k + cfg.backtest_max_steps)):
+            share = min(max(y[j] / m[j], 1e-9), 1 - 1e-9)
+            rows.append((t[j] - t[k - 1], float(special.logit(share)) - loc,
+                         var + phi / (m[j] * p * (1 - p))))
+    return rows
+
+
+def _fit_binomial(obs: _Obs, years: np.ndarray, cfg: ForecastConfig) -> _Fit:
+    """Two groups of one total (boys and girls born): the pooled share of the first, no trend.
+
+    ``loc`` is the log of ``multiplier * p / (1 - p)`` (the ratio, e.g. boys per 100 girls);
+    ``under`` its sd from the pooled estimate and the level's drift found in the backtest;
+    ``scale`` adds the binomial noise of one year's births.  The pooling window (every point,
+    or the ``recent_points`` most recent ones) is the one with the smaller backtest error.
+    """
+    rows = obs.counted
+    t, y = obs.t[rows], obs.events[rows]
+    m = y + obs.exposure[rows]
+    mult = cfg.rate_multiplier or _multiplier(obs) or 100.0
+    windows = [None] + ([cfg.recent_points] if len(t) >= max(cfg.recent_min_points,
+                                                            cfg.recent_points + 1) else [])
+    errors = {w: _binomial_backtest(t, y, m, cfg, w) for w in windows}
+    mae = {w: np.mean([abs(e) for _, e, _ in r]) if r else np.inf for w, r in errors.items()}
+    window = min(windows, key=lambda w: (mae[w] > mae[None] * (1 - cfg.tie_tolerance), w or 0))
+    start = len(t) - window if window else 0
+    loc, var, phi = _binomial_level(y[start:], m[start:])
+    rows_bt = errors[window]
+    excess = np.array([(e * e - v) / h for h, e, v in rows_bt], float)
+    # the drift of the underlying share per year, counted only where it stands out of its noise
+    drift = max(0.0, float(excess.mean() - excess.std(ddof=1) / math.sqrt(len(excess)))) \
+        if len(excess) > 1 else 0.0
+    h = _horizons(obs, years)
+    under = np.sqrt(var + drift * h)
+    births = np.concatenate([np.where(rows, obs.events + obs.exposure, m[-1]),
+                             np.full(len(years) - len(obs), m[-1])])
+    p = float(special.expit(loc))
+    scale = np.sqrt(under ** 2 + phi / (births * p * (1 - p)))
+    return _Fit(np.full(len(years), loc + math.log(mult)), scale, _Transform("log", 0.0, None),
+                fit_points=len(t) - start, under=under,
+                info={"births": float(m[start:].sum()), "first_year": int(t[start]),
+                      "last_year": int(t[-1]), "dispersion": phi})
+
+
 def _fit(method: str, obs: _Obs, years: np.ndarray, bounds, cfg: ForecastConfig,
          window: int | None) -> _Fit:
     if method == NAIVE_WIDE:
         return _fit_naive(obs, years, bounds, cfg)
     if method == POISSON:
         return _fit_poisson(obs, years, bounds, cfg)
+    if method == BINOMIAL:
+        return _fit_binomial(obs, years, cfg)
     return _fit_trend(method, obs, years, bounds, cfg, window)
 
 
@@ -767,6 +1126,9 @@ def _frame(years: np.ndarray, n_obs: int, fit: _Fit, method: str, bounds) -> pd.
     out.attrs["bounds"] = bounds
     out.attrs["bound_eps"] = fit.tf.eps
     out.attrs["fit_points"] = fit.fit_points or n_obs
+    if fit.under is not None:
+        out.attrs["binomial"] = {"underlying_scale": dict(zip(years.astype(int).tolist(),
+                                                              fit.under.tolist())), **(fit.info or {})}
     if fit.exposure is not None:
         out.attrs["poisson"] = {"rate_multiplier": fit.multiplier,
                                 "exposure": dict(zip(years.astype(int).tolist(),
@@ -778,7 +1140,8 @@ def _floored(fit: _Fit, cfg: ForecastConfig) -> _Fit:
     """The fit with ``scale`` at least ``min_scale`` times the size of the series."""
     size = float(np.nanmax(np.abs(fit.loc))) if np.isfinite(fit.loc).any() else 1.0
     scale = np.maximum(fit.scale, cfg.min_scale * max(size, 1.0))
-    return _Fit(fit.loc, scale, fit.tf, fit.exposure, fit.multiplier, fit.fit_points)
+    under = None if fit.under is None else np.maximum(fit.under, cfg.min_scale * max(size, 1.0))
+    return _Fit(fit.loc, scale, fit.tf, fit.exposure, fit.multiplier, fit.fit_points, under, fit.info)
 
 
 def _insufficient_frame(obs: _Obs, years: np.ndarray, bounds) -> pd.DataFrame:
@@ -836,14 +1199,20 @@ def project(series: pd.DataFrame, *, target_year: int, method: str = AUTO,
             message_zh=f"未知的预测方法：{method}。", message_en=f"Unknown method: {method}.",
             fix_zh=f"可用：auto、{'、'.join(METHODS)}。", fix_en=f"Use auto or one of {METHODS}.",
             value=method))
-    years = _years(obs, target_year)
-    used, window = method, cfg.fit_points
+    used, window, choice = method, cfg.fit_points, {"kind": "requested"}
     if method == AUTO or _infeasible(method, obs, bounds, cfg):
-        (used, window), *_ = _choose(obs, bounds, cfg, target_year)
+        obs, step = _after_step(obs, cfg)
+        (used, window), scores, ruled, _ = _choose(obs, bounds, cfg, target_year)
+        choice = {"kind": "rule" if ruled else ("trend" if used in TREND_METHODS else "level"),
+                  "trend_gain": trend_gain(scores), "step_year": step}
+    years = _years(obs, target_year)
     if used == INSUFFICIENT_DATA:
         return _insufficient_frame(obs, years, bounds)
     fit = _floored(_fit(used, obs, years, bounds, cfg, window), cfg)
-    return _frame(years, len(obs), fit, used, bounds)
+    out = _frame(years, len(obs), fit, used, bounds)
+    out.attrs["choice"] = choice
+    out.attrs["step_year"] = choice.get("step_year")
+    return out
 
 
 # --- probability of meeting a threshold ---------------------------------------------------------
@@ -882,7 +1251,8 @@ def _p_below_poisson(row, threshold: float, info: dict, strict: bool) -> float:
     return float(_poisson_cdf(np.array([[kmax]]), lam)[0, 0])
 
 
-def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = None) -> float:
+def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = None, *,
+           noise: bool = True) -> float:
     """Probability that the value in ``year`` (default: the last row) satisfies ``op threshold``.
 
     Args:
@@ -890,6 +1260,9 @@ def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = No
         op: one of ``>=``, ``>``, ``<=``, ``<``.
         threshold: the target value, in the units of the series.
         year: the year asked about; ``None`` means the last row (the target year).
+        noise: include the year's sampling noise.  ``False`` asks about the underlying value
+            instead (for ``binomial``: the ratio the births are drawn from, which is what
+            趋于平衡 is judged on); other methods have no separate underlying value.
 
     Returns:
         A probability in [0, 1], from ``loc``/``scale``/``transform`` (and ``attrs``); NaN when
@@ -908,6 +1281,10 @@ def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = No
     row = _row(frame, year)
     if row is None or not (np.isfinite(row[schema.LOC]) and np.isfinite(row[schema.SCALE])):
         return np.nan
+    binomial = frame.attrs.get("binomial")
+    if not noise and binomial and row[schema.METHOD] == BINOMIAL:
+        row = row.copy()
+        row[schema.SCALE] = binomial["underlying_scale"].get(int(row[schema.YEAR]), row[schema.SCALE])
     strict = op in ("<", ">=")  # P(value < t) is needed for "<" and for ">=" = 1 - P(< t)
     info = frame.attrs.get("poisson")
     if info and row[schema.METHOD] == POISSON:
@@ -939,9 +1316,9 @@ def compare_methods(series: pd.DataFrame, target_year: int, bounds=None,
         ...                   "value": [9.0, 8, 7.2, 6.1, 5.5]})
         >>> both = compare_methods(s, 2025, bounds=(0, None), target=("<", 5.0))
         >>> sorted(both["requested"].unique())
-        ['auto', 'linear', 'log_linear', 'naive_wide']
+        ['auto', 'damped_trend', 'level', 'linear', 'log_linear', 'naive_wide']
         >>> both[both["year"] == 2025].set_index("requested")["p_meet"].round(2).to_dict()
-        {'auto': 0.86, 'linear': 0.86, 'log_linear': 0.83, 'naive_wide': 0.62}
+        {'auto': 0.98, 'level': 0.34, 'linear': 0.98, 'log_linear': 0.97, 'damped_trend': 0.88, 'naive_wide': 0.62}
     """
     frames = []
     for requested in (AUTO, *METHODS):

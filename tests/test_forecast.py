@@ -44,10 +44,11 @@ def test_exact_line_is_projected_exactly_with_a_collapsed_interval():
     assert last["mean"] == pytest.approx(3.0 + 0.5 * 15, abs=1e-9)
     assert 0 < last["upper_95"] - last["lower_95"] < 1e-5
     assert out["method"].unique().tolist() == ["linear"]
-    # by default only the trend-change allowance remains: sd = 0.75 * slope * horizon
+    # by default only the trend-change allowance remains: sd = trend_change * slope * horizon
+    # (an exact line shows no evidence either way, so the full allowance is kept)
     default = fc.project(s, target_year=2030, method="linear").iloc[-1]
     assert default["mean"] == pytest.approx(last["mean"])
-    assert default["scale"] == pytest.approx(0.75 * 0.5 * 8, rel=1e-6)
+    assert default["scale"] == pytest.approx(1.0 * 0.5 * 8, rel=1e-6)
 
 
 @pytest.mark.slow  # imports statsmodels
@@ -69,8 +70,13 @@ def test_projected_intervals_widen_with_the_backtest_and_the_trend():
     plain = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING).iloc[-1]
     honest = fc.project(s, target_year=2030, method="linear").iloc[-1]
     assert honest["mean"] == pytest.approx(plain["mean"])
-    slope_change = 0.75 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
-    assert honest["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
+    slope_change = 1.0 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
+    full = fc.project(s, target_year=2030, method="linear",
+                      config=fc.ForecastConfig(trend_change_evidence=False)).iloc[-1]
+    assert full["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
+    # by default the allowance is scaled by the evidence that the trend has been changing,
+    # never below a third of it: white noise around a line keeps a smaller one
+    assert math.hypot(plain["scale"], 0.33 * slope_change * 0.9) <= honest["scale"] <= full["scale"]
 
 
 def test_constant_annual_rate_is_recovered_by_log_linear():
@@ -313,8 +319,9 @@ def test_a_method_the_series_cannot_support_falls_back_to_auto():
 def test_compare_methods_and_backtest_errors():
     s = series(range(2016, 2024), [9.0, 8.4, 7.7, 7.3, 6.6, 6.2, 5.7, 5.3])
     both = fc.compare_methods(s, 2030, bounds=(0, None))
-    assert set(both["requested"]) == {"auto", "linear", "log_linear", "naive_wide"}
-    assert len(both) == 4 * len(range(2016, 2031))
+    assert set(both["requested"]) == {"auto", "level", "linear", "log_linear", "damped_trend",
+                                      "naive_wide"}
+    assert len(both) == 6 * len(range(2016, 2031))
     errs = fc.backtest_errors(s, "linear", window=4)
     assert errs["origin_year"].min() == 2018 and errs["horizon"].max() == 2
     assert (errs["abs_error"] == (errs["value"] - errs["forecast"]).abs()).all()
@@ -328,3 +335,94 @@ def test_series_near_the_upper_bound_keeps_a_sane_interval():
     last = out.iloc[-1]
     assert 97.0 < last["mean"] <= 100.0
     assert last["lower_95"] > 70.0 and last["upper_95"] <= 100.0
+
+
+# --- no trend read into noise, steps, binomial shares (issue: flags a statistician would sign) ---
+
+
+def flat_noise(seed: int = 3, level: float = 40.0, sd: float = 2.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return series(range(2015, 2025), np.round(level + sd * rng.standard_normal(10), 1))
+
+
+def test_auto_judges_a_flat_noisy_share_on_its_level():
+    out = fc.project(flat_noise(), target_year=2030, bounds=(0, 100))
+    last = out.iloc[-1]
+    assert last["method"] == "level" and out.attrs["choice"]["kind"] == "level"
+    values = flat_noise()["value"]
+    assert last["mean"] == pytest.approx(values.mean(), abs=0.3)  # the mean on the logit scale
+    assert last["lower_95"] > 30 and last["upper_95"] < 50
+
+
+def test_auto_keeps_a_clear_trend_and_says_by_how_much_it_beats_the_level():
+    out = fc.project(noisy_line(), target_year=2030, bounds=(0, None))
+    assert out.iloc[-1]["method"] in ("linear", "log_linear")
+    assert out.attrs["choice"]["kind"] == "trend" and out.attrs["choice"]["trend_gain"] > 0.5
+
+
+def test_a_trend_needs_a_margin_over_the_level():
+    s = flat_noise(seed=5)
+    _, table = fc.choose_method(s, (0, 100), target_year=2030)
+    level = table[(table["method"] == "level") & table["candidate"]]["mae"].min()
+    strict = fc.ForecastConfig(trend_margin=1.0)  # trends switched off
+    assert fc.choose_method(s, (0, 100), strict, target_year=2030)[0] == "level"
+    assert np.isfinite(level)
+
+
+def test_a_slope_within_noise_is_not_a_candidate():
+    s = series(range(2015, 2025), [50.0, 50.4, 49.7, 50.2, 49.9, 50.3, 49.8, 50.1, 50.0, 50.2])
+    _, table = fc.choose_method(s, (0, 100), target_year=2030)
+    lines = table[table["method"].isin(["linear", "logit_linear"]) & (table["fit_points"] == 10)]
+    assert len(lines) == 2 and lines["reason"].str.contains("within noise").all()
+
+
+def test_step_from_0_to_100_is_found_and_projected_from():
+    s = series(range(2015, 2025), [0.0] * 4 + [100.0] * 6)
+    assert fc.find_step(s) == 2019
+    out = fc.project(s, target_year=2030, bounds=(0, 100))
+    assert out.attrs["step_year"] == 2019 and out["year"].iloc[0] == 2019
+    assert out.iloc[-1]["mean"] == 100.0 and out.iloc[-1]["lower_95"] > 99.9
+    assert fc.p_meet(out, ">=", 99.5) > 0.999
+
+
+def test_a_steady_trend_and_noise_are_not_steps():
+    assert fc.find_step(noisy_line()) is None
+    assert fc.find_step(flat_noise()) is None
+    assert fc.find_step(series(range(2015, 2025), [1.0, 1, 1, 1, 1, 1, 1, 1, 1, 1])) is None
+
+
+def test_rate_steady_near_100_keeps_a_lower_bound_near_its_range():
+    values = [99.1, 99.4, 98.8, 99.6, 99.2, 98.9, 99.5, 99.3, 99.0, 99.4]
+    last = fc.project(series(range(2015, 2025), values), target_year=2030, bounds=(0, 100)).iloc[-1]
+    assert last["method"] == "level"
+    assert 97.0 < last["lower_95"] and last["upper_95"] <= 100.0
+
+
+def sex_ratio(boys, girls):
+    return series(range(2015, 2015 + len(boys)), [100 * b / g for b, g in zip(boys, girls)],
+                  numerator=boys, denominator=girls)
+
+
+def test_sex_ratio_is_a_binomial_share_of_boys_judged_on_its_underlying_value():
+    rng = np.random.default_rng(7)
+    births = np.full(10, 3600)
+    boys = rng.binomial(births, 105 / 205)
+    s = sex_ratio(boys, births - boys)
+    cfg = fc.ForecastConfig(counts="ratio", rate_multiplier=100.0)
+    out = fc.project(s, target_year=2030, bounds=(0, None), config=cfg)
+    last = out.iloc[-1]
+    assert last["method"] == "binomial"
+    pooled = 100 * boys[-out.attrs["fit_points"]:].sum() / (births - boys)[-out.attrs["fit_points"]:].sum()
+    assert last["mean"] == pytest.approx(pooled, rel=2e-3)
+    # one year's ratio swings by about +-3 with 3,600 births; the underlying ratio is known better
+    annual = fc.p_meet(out, ">=", 103) - fc.p_meet(out, ">", 107)
+    underlying = fc.p_meet(out, ">=", 103, noise=False) - fc.p_meet(out, ">", 107, noise=False)
+    assert annual < 0.6 < underlying
+    assert last["upper_95"] - last["lower_95"] > 8
+    assert out.attrs["binomial"]["births"] == pytest.approx(births[-out.attrs["fit_points"]:].sum())
+
+
+def test_counts_default_to_poisson_rates():
+    s = sex_ratio([1900, 1950, 1880, 1920], [1800, 1850, 1790, 1810])
+    assert fc.choose_method(s)[0] == "poisson"
+    assert fc.choose_method(s, config=fc.ForecastConfig(counts="ratio"))[0] == "binomial"

@@ -1,0 +1,51 @@
+"""The calibration benchmark script: its table, verdicts and the section it keeps in the docs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_splice_replaces_only_the_calibration_section():
+    cal = _load("calibration")
+    doc = f"# Benchmarks\n\nbefore\n\n{cal.BEGIN}\nold\n{cal.END}\n\nafter\n"
+    out = cal.splice(doc, f"{cal.BEGIN}\nnew\n{cal.END}")
+    assert "old" not in out and "new" in out and out.startswith("# Benchmarks") and "after" in out
+    assert cal.splice("# B\n", f"{cal.BEGIN}\nx\n{cal.END}").endswith(f"{cal.END}\n")
+
+
+def test_backtest_benchmark_keeps_the_calibration_section(tmp_path):
+    cal, back = _load("calibration"), _load("backtest")
+    out = tmp_path / "benchmarks.md"
+    out.write_text(f"# old\n\n{cal.BEGIN}\nfigures\n{cal.END}\n", encoding="utf-8")
+    text = back.keep_calibration(out, "# new\n")
+    assert text.startswith("# new") and f"{cal.BEGIN}\nfigures\n{cal.END}" in text
+
+
+def test_table_and_verdicts_name_the_missed_goals():
+    cal = _load("calibration")
+    auto = {"method": "auto", "p_meet": [0.9, 0.1], "met": [True, False], "p_true": [1.0, 0.0],
+            "truth": [5.0, 1.0], "lower_80": [4.0, 0.5], "upper_80": [6.0, 1.5],
+            "lower_95": [3.0, 0.0], "upper_95": [7.0, 2.0], "status": ["at_risk", "off_track"],
+            "status_next": ["on_track", "off_track"]}
+    base = [pd.DataFrame({"method": b, "p_meet": [1.0, 0.0], "met": [True, False],
+                          "p_true": [1.0, 0.0], "truth": [5.0, 1.0]}) for b in ("last_value", "drift", "growth_rate")]
+    frame = cal.table({"toy": pd.concat([pd.DataFrame(auto), *base], ignore_index=True)})
+    row = frame.loc["toy"]
+    assert row["brier"] == pytest.approx(0.01) and row["brier_last_value"] == 0.0
+    assert row["false_alarm"] == 1.0 and row["flip"] == 0.5 and row["coverage_95"] == 1.0
+    (line,) = cal.verdicts(frame)
+    assert "Brier 0.010 > best baseline 0.000" in line and "false alarms 100.0%" in line
+    assert "flips 50.0%" in line and "95% coverage 100.0%" in line
