@@ -84,7 +84,16 @@ def test_only_its_own_names_are_answered(server):
     assert get(port, host=f"evil.example:{port}")[0] == 403
     assert get(port, "/voila/static/voila.js", host="evil.example")[0] == 403
     assert get(port, host=f"localhost:{port}")[0] == 200
-    assert get(port, host="dash.county.example")[0] == 200
+    status, page = get(port, host="dash.county.example")
+    assert status == 200
+    kernel = re.search(r'"kernelId": *"([^"]+)"', page).group(1)
+    # the kernel's websocket, asked for under another name (a DNS-rebinding page): refused too
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/api/kernels/{kernel}/channels", headers={
+        "Host": f"evil.example:{port}", "Upgrade": "websocket", "Connection": "Upgrade",
+        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Origin": f"http://evil.example:{port}"})
+    assert conn.getresponse().status == 403
 
 
 def test_no_template_override(server):

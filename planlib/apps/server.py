@@ -35,7 +35,7 @@ import tornado.web
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Integer, Unicode
+from traitlets import Float, Integer, TraitError, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -96,7 +96,10 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
         for kernel_id in list(self.list_kernel_ids()):
             if kernel_id in pooled or kernel_id in self.connected_once:
                 continue
-            last = getattr(self.get_kernel(kernel_id), "last_activity", None)
+            try:
+                last = self.get_kernel(kernel_id).last_activity
+            except (KeyError, TraitError):  # still starting: it has no activity yet
+                continue
             if last is not None and (now - last).total_seconds() > self.unclaimed_timeout_s:
                 self.log.info("Shutting down kernel %s: no page connected to it", kernel_id)
                 await self.shutdown_kernel(kernel_id)
