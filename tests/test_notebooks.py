@@ -2,6 +2,9 @@
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -26,10 +29,24 @@ def test_committed_without_outputs(path):
             assert cell.get("execution_count") is None, f"{path.name}: strip execution counts"
 
 
+@pytest.fixture(scope="session")
+def prepared_store(tmp_path_factory):
+    """A store of the shipped data and its dashboard build, as ``planlib setup`` makes them (once)."""
+    folder = tmp_path_factory.mktemp("prepared")
+    env = dict(os.environ, PLANLIB_DB=str(folder / "monitoring.sqlite"))
+    done = subprocess.run([sys.executable, "-m", "planlib", "setup"], env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, tmp_path, monkeypatch):
-    # Never touch the real store: each notebook gets its own copy of the shipped data.
+def test_notebook_runs(path, tmp_path, monkeypatch, prepared_store):
+    # Never touch the real store: each notebook gets its own copy of the shipped data (and of its
+    # dashboard build, as after `make data`).
+    shutil.copy(prepared_store / "monitoring.sqlite", tmp_path / "monitoring.sqlite")
+    shutil.copytree(prepared_store / "monitoring.build", tmp_path / "monitoring.build")
     monkeypatch.setenv("PLANLIB_DB", str(tmp_path / "monitoring.sqlite"))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3",

@@ -105,11 +105,15 @@ def source_stamp(db: str | os.PathLike | None = None) -> str:
         return f"shipped:{digest.hexdigest()[:16]}"
     conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
     try:
+        meta = conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
         row = conn.execute("SELECT (SELECT max(id) FROM submissions), (SELECT max(id) FROM observations),"
-                           " (SELECT count(*) FROM observations)").fetchone()
+                           " (SELECT count(*) FROM observations),"
+                           " (SELECT imported_at FROM submissions ORDER BY id DESC LIMIT 1)").fetchone()
     finally:
         conn.close()
-    digest.update(json.dumps([str(store.resolve()), *row]).encode())
+    # the store's own identity (when it was created) and its newest change; not its path, so a
+    # store copied with its build folder keeps its build
+    digest.update(json.dumps([meta, *row]).encode())
     return f"store:{digest.hexdigest()[:16]}"
 
 
