@@ -52,3 +52,54 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return path
+
+
+def swap_folder(new: str | os.PathLike, out: str | os.PathLike) -> None:
+    """Put the finished folder ``new`` in the place of ``out``; ``new`` then holds the old one.
+
+    One ``renameat2(RENAME_EXCHANGE)`` where the system has it (Linux), so no reader ever finds
+    ``out`` missing; elsewhere two renames within one folder. When ``out`` does not exist, ``new``
+    is renamed to it and is gone afterwards.
+
+    Examples:
+        >>> import tempfile
+        >>> base = Path(tempfile.mkdtemp())
+        >>> for name, text in (("out", "old"), ("new", "new")):
+        ...     (base / name).mkdir(); _ = (base / name / "f").write_text(text)
+        >>> swap_folder(base / "new", base / "out")
+        >>> (base / "out" / "f").read_text(), (base / "new" / "f").read_text()
+        ('new', 'old')
+    """
+    new, out = Path(new), Path(out)
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    aside = new.with_name(new.name + ".old")
+    os.rename(out, aside)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(aside, out)
+        raise
+    os.rename(aside, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """``renameat2(a, b, RENAME_EXCHANGE)``; False where the system or file system lacks it."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))

@@ -44,6 +44,7 @@ from . import schema as S
 from .catalog import indicators_of_unit, units_of
 from .config import MIDTERM_YEAR, PLAN_END, PLAN_START, db_path
 from .errors import PlanlibError, Problem
+from .files import swap_folder
 
 KINDS = ("annual", "midterm", "final")
 HTML_NAME, DOCX_NAME, XLSX_NAME = "report.html", "report.docx", "data.xlsx"
@@ -478,7 +479,7 @@ def write_files(files: dict[str, bytes], output_dir: str | os.PathLike) -> list[
             os.rename(tmp, out)
         else:
             _keep_others(out, tmp, set(files))
-            _swap(tmp, out)  # tmp now holds the old folder
+            swap_folder(tmp, out)  # tmp now holds the old folder
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [out / name for name in files]
@@ -496,39 +497,6 @@ def _keep_others(old: Path, new: Path, replaced: set[str]) -> None:
                 os.link(entry, new / entry.name, follow_symlinks=False)
             except OSError:
                 shutil.copy2(entry, new / entry.name, follow_symlinks=False)
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Exchange the folders ``new`` and ``out`` in one rename where the system can."""
-    if _exchange(new, out):
-        return
-    aside = new.with_name(new.name + ".old")
-    os.rename(out, aside)
-    try:
-        os.rename(new, out)
-    except OSError:
-        os.rename(aside, out)
-        raise
-    os.rename(aside, new)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """``renameat2(a, b, RENAME_EXCHANGE)``; False where the system or file system lacks it."""
-    import ctypes
-    import errno
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
 
 
 def _remove_abandoned(out: Path) -> None:

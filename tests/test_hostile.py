@@ -345,7 +345,7 @@ def test_a_report_folder_is_swapped_whole(tmp_path, monkeypatch):
     def fail(*args):
         raise OSError(28, "No space left on device", str(out))
 
-    monkeypatch.setattr(report, "_swap", fail)
+    monkeypatch.setattr(report, "swap_folder", fail)
     with pytest.raises(OSError):
         report.write_files({"report.html": b"new", "report.docx": b"new", "data.xlsx": b"new"}, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == {

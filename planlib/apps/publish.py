@@ -37,6 +37,7 @@ from pathlib import Path
 from .. import i18n
 from .. import schema as S
 from ..errors import PlanlibError, Problem
+from ..files import swap_folder
 from .downloads import csv_bytes, xlsx_bytes
 from .edition import Edition, State
 from .labels import banner_html, label
@@ -268,22 +269,6 @@ def _current_build(db: str | os.PathLike | None) -> Edition:
         "Run planlib build first, or just planlib publish (it builds first).", file=str(edition.path)))
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put the finished folder ``new`` in the place of ``target`` (two renames in one folder)."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-    os.rmdir(old)
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def publish(output: str | os.PathLike, db: str | os.PathLike | None = None, *,
             edition: Edition | None = None, published_at: str | None = None) -> Path:
     """Write the dashboard as static files into the folder ``output`` (replaced whole).
@@ -312,7 +297,7 @@ def publish(output: str | os.PathLike, db: str | os.PathLike | None = None, *,
     try:
         write_edition(edition, tmp, published_at)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server's user must read it
-        _swap(tmp, target)
+        swap_folder(tmp, target)  # tmp then holds the earlier edition, removed below
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if own:
