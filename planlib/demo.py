@@ -39,6 +39,7 @@ import pandas as pd
 from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem
+from .files import atomic_path
 from .observations import (UNIT_RANGES, baseline_observations, load_baselines, rate_multiplier,
                            validate_observations)
 
@@ -200,15 +201,8 @@ def write_demo(output: str | os.PathLike | None = None) -> Path:
     text = demo_csv_text(frame)
     validate_observations(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False),
                           catalog, file=path.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
     return path
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..errors import PlanlibError, Problem
+from ..files import atomic_path
 from ..i18n import DOMAIN_LABELS, short_domain
 from ..plandoc import read_plan
 from ..targets import parse_target
@@ -229,23 +229,14 @@ def write_draft(draft: Draft, output: str | os.PathLike, review: str | os.PathLi
     from .review import review_html
 
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=output.parent)
-    os.close(fd)
-    try:
+    written = [output]
+    with atomic_path(output) as tmp:
         draft.catalog.to_csv(tmp, index=False, encoding="utf-8")
-        load_catalog(tmp)
-        written = [output]
+        load_catalog(tmp)  # raises: nothing is written
         if review:
-            review = Path(review)
-            page = review.with_name(review.name + ".part")
-            page.write_text(review_html(draft), encoding="utf-8")
-            os.replace(page, review)
-            written.append(review)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            with atomic_path(review) as page:
+                page.write_text(review_html(draft), encoding="utf-8")
+            written.append(Path(review))
     return written
 
 
