@@ -29,6 +29,7 @@ import json
 import re
 import tempfile
 import time
+import uuid
 from datetime import datetime, timezone
 
 import tornado.web
@@ -59,7 +60,7 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self.pages_in_progress = 0
         self.last_page_done = 0.0
-        self.starting = 0
+        self.starting: set[str] = set()
         self.connected_once: set[str] = set()
         self._unclaimed_callback = None
 
@@ -109,8 +110,11 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def at_capacity(self) -> bool:
-        """Whether starting one more kernel would pass :attr:`max_kernels`."""
-        return len(self.list_kernel_ids()) + self.starting >= self.max_kernels
+        """Whether starting one more kernel would pass :attr:`max_kernels`.
+
+        A kernel being started is counted once, whether or not the manager lists it already.
+        """
+        return len(set(self.list_kernel_ids()) | self.starting) >= self.max_kernels
 
     def pool_ready(self, notebook: str) -> bool:
         """Whether a preheated kernel of ``notebook`` is ready to be handed to a visitor now."""
@@ -137,11 +141,12 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
                 await asyncio.sleep(0.5)
         elif self.at_capacity():
             raise tornado.web.HTTPError(503, "kernel limit reached")
-        self.starting += 1
+        kernel_id = kwargs.pop("kernel_id", None) or str(uuid.uuid4())
+        self.starting.add(kernel_id)
         try:
-            return await super().start_kernel(**kwargs)
+            return await super().start_kernel(kernel_id=kernel_id, **kwargs)
         finally:
-            self.starting -= 1
+            self.starting.discard(kernel_id)
 
 
 def please_wait_html() -> str:
