@@ -30,6 +30,7 @@ import pandas as pd  # noqa: E402
 from planlib import backtest as bt  # noqa: E402
 from planlib import config, schema  # noqa: E402
 from planlib import forecast as fc  # noqa: E402
+from planlib.files import atomic_write_bytes  # noqa: E402
 
 DOC = config.ROOT / "docs" / "benchmarks.md"
 BASELINES = list(bt.BASELINES)
@@ -208,9 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     out = Path(args.output)
     text = keep_calibration(out, text)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    atomic_write_bytes(out, text.encode("utf-8"))
     print(f"wrote {out} in {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -35,6 +35,7 @@ import pandas as pd  # noqa: E402
 
 from planlib import backtest as bt  # noqa: E402
 from planlib import config, schema  # noqa: E402
+from planlib.files import atomic_write_bytes  # noqa: E402
 
 DOC = config.ROOT / "docs" / "benchmarks.md"
 PNG = config.ROOT / "docs" / "calibration_reliability.png"
@@ -218,9 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     write_png(rel, Path(args.png))
     out = Path(args.output)
     text = splice(out.read_text(encoding="utf-8") if out.exists() else "", section)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    atomic_write_bytes(out, text.encode("utf-8"))
     print(f"wrote {out} and {args.png} in {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import openpyxl
 
-from planlib import intake, store
+from planlib import intake, observations, store
 from planlib.catalog import load_catalog
 
 GOAL_SECONDS = 3.0
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        seed, _ = store.ensure_store(folder / "seed.sqlite")
+        seed, _ = observations.ensure_store(folder / "seed.sqlite")
         paths, n_numbers = make_workbooks(folder, seed)
         shutil.copy(seed, folder / "a.sqlite")
         shutil.copy(seed, folder / "b.sqlite")

@@ -24,7 +24,7 @@ _LAZY = {
     "project": ("forecast", "project"),
     "p_meet": ("forecast", "p_meet"),
     "ForecastConfig": ("forecast", "ForecastConfig"),
-    "ensure_store": ("store", "ensure_store"),
+    "ensure_store": ("observations", "ensure_store"),
     "read_observations": ("store", "read_observations"),
     "write_template": ("intake", "write_template"),
     "import_files": ("intake", "import_files"),

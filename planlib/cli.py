@@ -127,9 +127,9 @@ def _write_text(text: str, output: str | None) -> None:
 
 
 def _cmd_setup(args) -> int:
-    from . import store
+    from . import observations
 
-    path, created = store.ensure_store(args.db)
+    path, created = observations.ensure_store(args.db)
     if args.lang == "zh":
         print(f"监测数据库{'已创建' if created else '已存在，未改动'}：{path}")
     else:

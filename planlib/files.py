@@ -103,3 +103,19 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (it may belong to another user).
+
+    Examples:
+        >>> process_alive(os.getpid())
+        True
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but not ours to signal
+        return True
+    return True

@@ -65,6 +65,7 @@ from . import schema as S
 from . import store
 from .config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
+from .observations import ensure_store, load_shipped_observations
 from .safecells import restore_text, values_only
 from .xlsx import Cell, Limits, XlsxError, read_workbook
 
@@ -414,8 +415,6 @@ def _last_reported(db, year: int) -> dict[str, tuple[float, int]]:
     if path.exists():
         obs = store.read_observations(path)
     else:
-        from .observations import load_shipped_observations
-
         obs = load_shipped_observations()
     obs = obs[(obs[S.REGION] == COUNTY) & (obs[S.SOURCE] != S.DEMO_SOURCE)]
     obs = obs.assign(**{S.YEAR: obs[S.YEAR].astype(int), S.VALUE: pd.to_numeric(obs[S.VALUE])})
@@ -1227,6 +1226,7 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
     """
     info = _Catalog.load()
     who = by or _user()
+    ensure_store(db)  # the first import into no store yet starts from the shipped data, as setup does
     with store.write_connection(db) as conn:
         results = tuple(_import_one(Path(f), info, conn, who, dry_run) for f in files)
     return ImportResult(results, dry_run)

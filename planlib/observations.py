@@ -86,6 +86,29 @@ def load_observations(path: str | os.PathLike | None = None, *, catalog: pd.Data
     return load_shipped_observations(catalog)
 
 
+def ensure_store(db: str | os.PathLike | None = None) -> tuple[Path, bool]:
+    """Create the monitoring store from the shipped data unless it already exists; never overwrite it.
+
+    This is ``planlib setup``: :func:`planlib.store.create_store` seeded with
+    :func:`load_shipped_observations`.
+
+    Returns:
+        The store's path and whether it was created now.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> db = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
+        >>> ensure_store(db)[1], ensure_store(db)[1]
+        (True, False)
+    """
+    from .store import create_store  # imported here: the store module is optional for file/shipped use
+
+    path = config.db_path(db)
+    if path.exists():
+        return path, False
+    return path, create_store(path, load_shipped_observations())
+
+
 def read_observations_file(path: str | os.PathLike, *, catalog: pd.DataFrame | None = None
                            ) -> pd.DataFrame:
     """Read one tidy observations file (CSV or Excel) and validate it.

@@ -26,7 +26,8 @@ import pandas as pd
 
 from . import report_tables as T
 from . import schema as S
-from .report import ReportData, process_alive
+from .files import process_alive
+from .report_data import ReportData
 
 #: Size of the chart shown with each indicator (pixels, before scaling).
 CHART_SIZE = (420, 190)

@@ -30,7 +30,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from . import report_format as F
 from . import report_tables as T
 from . import schema as S
-from .report import ReportData, sections, title
+from .report_data import ReportData, sections, title
 
 TABLE_STYLE = "Table Grid"
 TABLE_TEXT_STYLE = "Report Table Text"

@@ -23,7 +23,7 @@ from . import i18n
 from . import report_format as F
 from . import report_tables as T
 from . import schema as S
-from .report import ReportData, sections, title
+from .report_data import ReportData, sections, title
 
 _CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d9d9d9; }

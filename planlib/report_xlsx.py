@@ -23,7 +23,7 @@ from . import i18n
 from . import report_format as F
 from . import report_tables as T
 from . import schema as S
-from .report import ReportData
+from .report_data import ReportData
 from .safecells import values_only
 
 FIRST_YEAR = 2015

@@ -233,33 +233,28 @@ def vintage_cutoff(as_of_date: str | date, tz: tzinfo | None = None) -> str:
 
 # --- creating the store --------------------------------------------------------------------------
 
-def ensure_store(db: str | os.PathLike | None = None) -> tuple[Path, bool]:
-    """Create the store from the shipped data unless it already exists; never overwrite it.
+def create_store(path: str | os.PathLike, seed: pd.DataFrame) -> bool:
+    """Create a store at ``path`` holding ``seed`` as its first submission, unless one exists there.
 
     The store is built in a temporary file beside the target and moved into place only when
-    complete, so an interrupted set-up leaves nothing half-made.
+    complete, so an interrupted set-up leaves nothing half-made; a store that exists (or that
+    another process put there first) is never touched. ``planlib setup`` calls it with the
+    shipped data (:func:`planlib.observations.ensure_store`).
 
     Returns:
-        The store's path and whether it was created now.
-
-    Examples:
-        >>> import tempfile, pathlib
-        >>> db = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
-        >>> ensure_store(db)[1], ensure_store(db)[1]
-        (True, False)
+        Whether it was created now.
     """
-    path = db_path(db)
+    path = Path(path)
     if path.exists():
-        return path, False
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
     try:
-        _build(tmp, _shipped_observations())
-        created = _move_into_place(tmp, path)
+        _build(tmp, seed)
+        return _move_into_place(tmp, path)
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
-    return path, created
 
 
 def _build(tmp: Path, seed: pd.DataFrame) -> None:
@@ -291,12 +286,6 @@ def _move_into_place(tmp: Path, path: Path) -> bool:
             return False
         os.replace(tmp, path)
     return True
-
-
-def _shipped_observations() -> pd.DataFrame:
-    from .observations import load_shipped_observations
-
-    return load_shipped_observations()
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -334,6 +323,7 @@ def read_observations(db: str | os.PathLike | None = None,
 
     Examples:
         >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
         >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
         >>> obs = read_observations(db)
         >>> obs.query("indicator_id == 'C02' and region == '石柱县' and year == 2020")["value"].tolist()
@@ -356,6 +346,7 @@ def submissions(db: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples:
         >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
         >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
         >>> submissions(db)[["id", "file_name", "n_changed"]].values.tolist()
         [[1, 'shipped data (data/*.csv)', 0]]
@@ -386,6 +377,7 @@ def export_csv(db: str | os.PathLike | None = None,
 
     Examples:
         >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
         >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
         >>> export_csv(db).splitlines()[0]
         'indicator_id,region,year,value,numerator,denominator,source,status,note,confirmation'
@@ -406,6 +398,7 @@ def write_export(output: str | os.PathLike, db: str | os.PathLike | None = None,
     Examples:
         >>> import tempfile, pathlib
         >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> from planlib.observations import ensure_store
         >>> db = ensure_store(tmp / "m.sqlite")[0]
         >>> text = write_export(tmp / "backup.csv", db).read_text(encoding="utf-8")
         >>> text.splitlines()[0].startswith("indicator_id,region,year,value")
@@ -522,12 +515,18 @@ class Writer:
 
 @contextmanager
 def write_connection(db: str | os.PathLike | None = None) -> Iterator[sqlite3.Connection]:
-    """A connection for writing (the store is created first if it does not exist).
+    """A connection for writing to an existing store.
 
     Keep it open for a batch of transactions: closing the last connection checkpoints the
-    write-ahead log, which is the slow part of a small import.
+    write-ahead log, which is the slow part of a small import. (``planlib import`` creates the
+    store first when there is none: :func:`planlib.observations.ensure_store`.)
+
+    Raises:
+        PlanlibError: if the store does not exist.
     """
-    path, _ = ensure_store(db)
+    path = db_path(db)
+    if not path.exists():
+        raise _missing_store(path)
     conn = _connect_writer(path)
     try:
         yield conn
@@ -567,6 +566,7 @@ def import_observations(frame: pd.DataFrame, submission_meta: SubmissionMeta,
 
     Examples:
         >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
         >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
         >>> rows = pd.DataFrame({"indicator_id": ["C02"], "year": [2024], "value": [1.2],
         ...                      "source": ["县卫生健康委"], "status": ["reported"]})

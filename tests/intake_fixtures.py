@@ -43,7 +43,7 @@ import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
-from planlib import intake, store  # noqa: E402
+from planlib import intake, observations, store  # noqa: E402
 
 YEAR = 2024
 HEALTH, EDUCATION = "县卫生健康委", "县教委"
@@ -52,7 +52,7 @@ HEALTH, EDUCATION = "县卫生健康委", "县教委"
 @pytest.fixture(scope="session")
 def seeded_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
-    store.ensure_store(path)
+    observations.ensure_store(path)
     return path
 
 

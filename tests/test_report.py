@@ -294,9 +294,10 @@ def test_failure_midway_leaves_no_output(tmp_path, monkeypatch, catalog):
 def store_db(tmp_path_factory):
     """A store seeded with the shipped data, in which C02 2023 was corrected by the 卫健委."""
     from planlib import store
+    from planlib.observations import ensure_store
 
     db = tmp_path_factory.mktemp("store") / "monitoring.sqlite"
-    store.ensure_store(db)
+    ensure_store(db)
     rows = pd.DataFrame({S.INDICATOR_ID: ["C02"], S.YEAR: [2023], S.VALUE: [1.7],
                          S.SOURCE: ["县卫生健康委"], S.STATUS: ["reported"], S.NOTE: ["核对后更正"]})
     store.import_observations(rows, store.SubmissionMeta("c02.xlsx", department="县卫生健康委",

@@ -36,13 +36,13 @@ def test_setup_seeds_the_shipped_data_exactly(db):
 def test_setup_never_overwrites(db):
     store.import_observations(_row(95.0), store.SubmissionMeta("w04.csv"), db)
     before = snapshot(db)
-    assert store.ensure_store(db) == (db, False)
+    assert observations.ensure_store(db) == (db, False)
     assert snapshot(db) == before
 
 
 def test_setup_uses_planlib_db(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANLIB_DB", str(tmp_path / "env.sqlite"))
-    path, created = store.ensure_store()
+    path, created = observations.ensure_store()
     assert (path, created) == (tmp_path / "env.sqlite", True)
     assert len(store.read_observations()) == len(observations.load_shipped_observations())
 
@@ -54,7 +54,7 @@ def test_interrupted_setup_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store.Writer, "apply", broken_apply)
     with pytest.raises(KeyboardInterrupt):
-        store.ensure_store(tmp_path / "m.sqlite")
+        observations.ensure_store(tmp_path / "m.sqlite")
     assert list(tmp_path.iterdir()) == []
 
 

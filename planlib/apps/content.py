@@ -16,7 +16,6 @@ import functools
 import html
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
 from .. import charts, i18n, report_format
@@ -26,7 +25,7 @@ from ..errors import PlanlibError
 from ..targets import parse_target
 from .table import (DEMO, DOMAIN, LATEST_VALUE, LATEST_YEAR, ORDER, PROJ_HI, PROJ_LO, PROJECTED,
                     KEY, SORT_KEYS, TABLE_COLUMNS)
-from .labels import banner_html, label as _label, method_label as _method_label
+from .labels import label as _label, method_label as _method_label
 
 #: Statuses in the order the plans' readers count them (tiles, filters).
 TILE_ORDER = list(S.STATUS_CODES)
@@ -486,6 +485,7 @@ def figure_html(spec: dict, description: str) -> str:
     """A chart drawn once, offline, as inline SVG: for charts that need no interaction.
 
     Examples:
+        >>> import altair as alt
         >>> spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
         >>> figure_html(spec, "一个点").startswith('<figure class="planlib-figure" role="img" aria-label="一个点"><svg')
         True

@@ -26,7 +26,7 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from .. import i18n, intake, store
+from .. import i18n, intake, observations, store
 from .. import schema as S
 from ..catalog import load_catalog, units_of
 from ..errors import PlanlibError
@@ -107,7 +107,7 @@ class IntakeApp:
     """
 
     def __init__(self, db: str | os.PathLike | None = None, lang: str = "zh"):
-        self.db, self.lang = store.ensure_store(db)[0], lang
+        self.db, self.lang = observations.ensure_store(db)[0], lang
         catalog = load_catalog()
         self.files: dict[str, bytes] = {}
         self.checked: intake.ImportResult | None = None

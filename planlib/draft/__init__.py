@@ -29,13 +29,11 @@ from ..i18n import DOMAIN_LABELS, short_domain
 from ..plandoc import read_plan
 from ..targets import parse_target
 from .found import Found, Skipped, has_goal_sections, walk
+from .model import CONFIDENCE, DRAFT_COLUMNS, MATCHED, SOURCE_TEXT, SOURCE_WHERE, Draft  # noqa: F401
 from .prose import read_prose
 from .tables import read_tables
 from .vocabulary import Match, Vocabulary
 
-#: Extra columns of a drafted catalogue (after ``schema.CATALOG_COLUMNS``), for checking it.
-SOURCE_TEXT, SOURCE_WHERE, CONFIDENCE, MATCHED = "source_text", "source_where", "confidence", "matched"
-DRAFT_COLUMNS = [*S.CATALOG_COLUMNS, SOURCE_TEXT, SOURCE_WHERE, CONFIDENCE, MATCHED]
 UNKNOWN_UNIT = "待定"
 _PREFIX = {"women": "W", "children": "C"}
 _SHARE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
@@ -57,27 +55,6 @@ class DraftConfig:
     fuzzy_cutoff: float = 0.85
     catalog_path: str | None = None
     outline_path: str | None = None
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A drafted catalogue and what the review shows.
-
-    Attributes:
-        catalog: one row per indicator, ``DRAFT_COLUMNS``.
-        rows: the same rows as found (with the matched span of the source), in order.
-        matches: each row's vocabulary match (or None).
-        notes: each row's flags, as (Chinese, English) pairs.
-        skipped: what looked like a target and was not drafted.
-        path: the plan document.
-    """
-
-    catalog: pd.DataFrame
-    rows: tuple[Found, ...]
-    matches: tuple[Match | None, ...]
-    notes: tuple[tuple[tuple[str, str], ...], ...]
-    skipped: tuple[Skipped, ...]
-    path: str
 
 
 def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) -> Draft:

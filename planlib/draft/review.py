@@ -13,7 +13,7 @@ from html import escape
 from .. import schema as S
 from ..i18n import DRAFT_LABELS, t
 from ..targets import Target, parse_target
-from . import CONFIDENCE, Draft
+from .model import CONFIDENCE, Draft
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
