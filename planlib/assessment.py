@@ -75,8 +75,10 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
+from . import series as assessed
 from .config import BASE_YEAR, COUNTY, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
+from .formats import format_number, format_probability, format_value, is_missing
 from .i18n import ATTRIBUTE_LABELS, STATUS_ORDER, status_label
 from .safecells import neutralise_frame, printable
 from .targets import Target, parse_target
@@ -135,7 +137,7 @@ class AssessConfig:
 
     on_track: float = 0.75
     at_risk: float = 0.25
-    min_points: int = 2
+    min_points: int = assessed.MIN_POINTS
     base_year: int = BASE_YEAR
     plan_start: int = PLAN_START
     method: str = "auto"
@@ -254,7 +256,7 @@ def annual_change(start: float, end: float, years: float) -> float:
         >>> math.isnan(annual_change(0, 5, 3))
         True
     """
-    if _missing(start) or _missing(end) or start <= 0 or end <= 0 or not years or years <= 0:
+    if is_missing(start) or is_missing(end) or start <= 0 or end <= 0 or not years or years <= 0:
         return math.nan
     return ((end / start) ** (1.0 / years) - 1.0) * 100.0
 
@@ -276,14 +278,14 @@ def progress_category(observed: float, required: float, met_now: bool | None,
         (nan, 'significant_progress')
     """
     config = config or AssessConfig()
-    if _missing(required):
+    if is_missing(required):
         return math.nan, _directional_category(observed, config)
     if met_now:
-        ratio = observed / required if required and not _missing(observed) else math.nan
+        ratio = observed / required if required and not is_missing(observed) else math.nan
         return ratio, PROGRESS_CATEGORIES[0]
     if required == 0:
         return math.nan, PROGRESS_CATEGORIES[3]
-    if _missing(observed):
+    if is_missing(observed):
         return math.nan, None
     ratio = observed / required
     cuts = [(config.significant_ratio, 0), (config.moderate_ratio, 1), (0.0, 2)]
@@ -292,7 +294,7 @@ def progress_category(observed: float, required: float, met_now: bool | None,
 
 
 def _directional_category(observed: float, config: AssessConfig) -> str | None:
-    if _missing(observed):
+    if is_missing(observed):
         return None
     if observed >= config.directional_significant:
         return PROGRESS_CATEGORIES[0]
@@ -383,11 +385,9 @@ class _Context:
     def __init__(self, obs: pd.DataFrame, cat: pd.DataFrame, config: AssessConfig):
         self.config = config
         self.home = config.home_region or home_region(obs[S.REGION])
-        clean = obs.dropna(subset=[S.VALUE]).sort_values([S.INDICATOR_ID, S.REGION, S.YEAR], kind="stable")
-        clean = clean.drop_duplicates([S.INDICATOR_ID, S.REGION, S.YEAR], keep="last")  # last row wins
-        self.series = {k: g.reset_index(drop=True) for k, g in clean.groupby([S.INDICATOR_ID, S.REGION], sort=False)}
+        self.series = assessed.by_indicator_region(obs)
         self.units = dict(zip(cat[S.INDICATOR_ID], cat[S.UNIT]))
-        self.empty = clean.iloc[:0]
+        self.empty = obs.iloc[:0].reset_index(drop=True)
         self._projections: dict[tuple, pd.DataFrame | None] = {}
 
     def get_series(self, ident: str, region: str) -> pd.DataFrame:
@@ -396,8 +396,7 @@ class _Context:
     def projection(self, ident: str, region: str, target_year: int) -> pd.DataFrame | None:
         key = (ident, region, target_year)
         if key not in self._projections:
-            series = self.get_series(ident, region)
-            series = series[series[S.YEAR] <= target_year]
+            series = assessed.cut(self.get_series(ident, region), target_year)
             self._projections[key] = _project(series, self.units.get(ident, ""), target_year, self.config)
         return self._projections[key]
 
@@ -428,7 +427,7 @@ def _pairs(cat: pd.DataFrame, obs: pd.DataFrame, home: str) -> list[tuple[dict, 
 
 
 def _project(series: pd.DataFrame, unit: str, target_year: int, config: AssessConfig) -> pd.DataFrame | None:
-    if len(series) < config.min_points:
+    if not assessed.projectable(series, config.min_points):
         return None
     return project_series(series, unit, target_year, config.method)
 
@@ -450,7 +449,7 @@ def project_series(series: pd.DataFrame, unit: str, target_year: int, method: st
     from . import forecast  # imported here: forecasting pulls in scipy
     from .observations import rate_multiplier
 
-    frame = series.reindex(columns=[S.YEAR, S.VALUE, S.NUMERATOR, S.DENOMINATOR]).reset_index(drop=True)
+    frame = series.reindex(columns=assessed.PROJECTED_COLUMNS).reset_index(drop=True)
     counts = forecast.COUNTS_RATIO if unit in RATIO_OF_COUNTS_UNITS else forecast.COUNTS_RATE
     config = forecast.ForecastConfig(rate_multiplier=rate_multiplier(unit), counts=counts)
     return forecast.project(frame, target_year=target_year, method=method,
@@ -463,7 +462,7 @@ def _assess_row(ctx: _Context, ind: dict, region: str) -> dict:
     row = _base_facts(ind, region, series, ctx.config)
     if target.kind == "qualitative":
         return _finish(row, S.NOT_ASSESSABLE, "qualitative", ind)
-    if len(series) < ctx.config.min_points:
+    if not assessed.projectable(series, ctx.config.min_points):
         return _finish(row, S.INSUFFICIENT_DATA, "no_data" if series.empty else "few_points", ind)
     if target.kind == "relative":
         return _assess_relative(ctx, ind, region, series, row)
@@ -508,7 +507,7 @@ def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, r
     row[REQUIRED] = _required(row, target.is_met(row["base_value"]))
     _two_point(row, met_now, sign=1.0, config=cfg)
     final = _value_at(series, ty)
-    if not _missing(final):
+    if not is_missing(final):
         return _observed_final(row, ind, bool(target.is_met(final)), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
@@ -544,13 +543,13 @@ def _goal(target: Target, base: float) -> float:
     if target.kind == "threshold":
         return float(target.value)
     lo, hi = target.band
-    if target.kind == "approx" or _missing(base):
+    if target.kind == "approx" or is_missing(base):
         return float(target.value)
     return float(min(max(base, lo), hi))  # balance: the nearest edge of the band
 
 
 def _required(row: dict, base_met: bool | None) -> float:
-    if _missing(row["base_value"]) or _missing(row["goal_value"]):
+    if is_missing(row["base_value"]) or is_missing(row["goal_value"]):
         return math.nan
     if base_met:
         return 0.0
@@ -559,9 +558,9 @@ def _required(row: dict, base_met: bool | None) -> float:
 
 def _two_point(row: dict, met_now: bool | None, sign: float, config: AssessConfig) -> None:
     """Fill the observed annual change and the Eurostat-style ratio and category (in place)."""
-    if not _missing(row[LATEST_YEAR]) and row[LATEST_YEAR] > row["base_year"]:
+    if not is_missing(row[LATEST_YEAR]) and row[LATEST_YEAR] > row["base_year"]:
         row[OBSERVED] = annual_change(row["base_value"], row[LATEST_VALUE], row[LATEST_YEAR] - row["base_year"])
-    observed = row[OBSERVED] * sign if _missing(row[REQUIRED]) else row[OBSERVED]
+    observed = row[OBSERVED] * sign if is_missing(row[REQUIRED]) else row[OBSERVED]
     row["progress_ratio"], row["progress_category"] = progress_category(observed, row[REQUIRED], met_now, config)
 
 
@@ -580,7 +579,7 @@ def _projection_at(ctx: _Context, ind: dict, region: str, row: dict) -> tuple[pd
     if not len(hit):
         return None
     at = proj.iloc[hit[-1]]
-    if _missing(float(at[S.MEAN])) or at[S.METHOD] == S.INSUFFICIENT_DATA:
+    if is_missing(float(at[S.MEAN])) or at[S.METHOD] == S.INSUFFICIENT_DATA:
         return None
     row.update({PROJECTED: float(at[S.MEAN]), PROJ_LO: float(at[S.LOWER_95]),
                 PROJ_HI: float(at[S.UPPER_95]), S.METHOD: str(at[S.METHOD])})
@@ -607,7 +606,7 @@ def _p_level(proj: pd.DataFrame, target: Target, year: int, bounds, config: Asse
 
 def _fallback(p: float, proj: pd.DataFrame, target: Target, year: int) -> float:
     """A degenerate projection (no spread) gives NaN: decide on its mean instead."""
-    if not _missing(p):
+    if not is_missing(p):
         return float(min(max(p, 0.0), 1.0))
     mean = proj.loc[proj[S.YEAR] == year, S.MEAN]
     return 1.0 if (not mean.empty and target.is_met(float(mean.iloc[-1]))) else 0.0
@@ -644,13 +643,13 @@ def _assess_directional(ctx: _Context, ind: dict, region: str, series: pd.DataFr
     if row["_hold"] is not None and met_now:  # at the bound and staying there: the best there is
         row["progress_category"] = PROGRESS_CATEGORIES[0]
     final = _value_at(series, ty)
-    if not _missing(final):
+    if not is_missing(final):
         return _observed_final(row, ind, bool(met_now), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
         return _finish(row, S.INSUFFICIENT_DATA, "no_projection", ind)
     p = p_meet(proj[0], op, threshold, ty)
-    row[P_MEET] = float(min(max(p, 0.0), 1.0)) if not _missing(p) else float(_compare(row[PROJECTED], op, threshold))
+    row[P_MEET] = float(min(max(p, 0.0), 1.0)) if not is_missing(p) else float(_compare(row[PROJECTED], op, threshold))
     status = _status(row[P_MEET], met_now, cfg)
     if declines:
         status = S.OFF_TRACK if len(declines) >= cfg.declines_off_track else _worst(status, S.AT_RISK)
@@ -717,7 +716,7 @@ def _assess_relative(ctx: _Context, ind: dict, region: str, series: pd.DataFrame
     row[REQUIRED] = _required(row, target.is_met(row["base_value"], _value_at(ref, row["base_year"])))
     _two_point(row, met_now, sign=1.0, config=cfg)
     final = _value_at(series, ty)
-    if not _missing(final):
+    if not is_missing(final):
         return _observed_final(row, ind, bool(target.is_met(final, ref_mean)), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
@@ -730,7 +729,7 @@ def _assess_relative(ctx: _Context, ind: dict, region: str, series: pd.DataFrame
 def _reference_at(ctx: _Context, ref_id: str, region: str, ref: pd.DataFrame, year: int) -> tuple[float, float]:
     """Mean and standard deviation of the reference series in ``year``."""
     observed = _value_at(ref, year)
-    if not _missing(observed):
+    if not is_missing(observed):
         return observed, 0.0
     proj = ctx.projection(ref_id, region, year) if len(ref) >= ctx.config.min_points else None
     at = None if proj is None else proj[proj[S.YEAR] == year]
@@ -789,10 +788,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     floats = {c: float for c in (P_MEET, LATEST_VALUE, PROJECTED, PROJ_LO, PROJ_HI, REQUIRED, OBSERVED,
                                  "base_value", "goal_value", "progress_ratio")}
     return frame.astype({**ints, **floats, BINDING_COL: bool, "demo": bool}).reset_index(drop=True)
-
-
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
 
 
 # --- explanations -----------------------------------------------------------------------------------
@@ -880,7 +875,7 @@ def _model_phrase(row: dict, lang: str) -> str:
         parts.append(_say("model_level", lang))
     elif choice.get("kind") == "trend":
         gain = choice.get("trend_gain")
-        if not _missing(gain):
+        if not is_missing(gain):
             parts.append(_say("model_trend", lang, gain=f"{gain:.0%}"))
         if method == "damped_trend":
             parts.append(_say("model_damped", lang))
@@ -895,10 +890,10 @@ def _steady_phrase(row: dict, lang: str) -> str:
 def _rates_phrase(row: dict, lang: str) -> str:
     parts = []
     required, observed = row[REQUIRED], row[OBSERVED]
-    if not _missing(required):
+    if not is_missing(required):
         key = "required_none" if required == 0 else "required_up" if required > 0 else "required_down"
         parts.append(_say(key, lang, r=f"{abs(required):.1f}%"))
-    if not _missing(observed):
+    if not is_missing(observed):
         key = "observed_flat" if abs(observed) < 0.05 else "observed_up" if observed > 0 else "observed_down"
         parts.append(_say(key, lang, r=f"{abs(observed):.1f}%", base_year=_int(row["base_year"])))
     return ("，" if lang == "zh" else ", ").join(parts)
@@ -913,51 +908,7 @@ def _declines_phrase(row: dict, lang: str) -> str:
 
 
 def _int(x: object) -> str:
-    return "" if _missing(x) else str(int(x))
-
-
-def format_number(x: float) -> str:
-    """A number as a reader wants it: 1 decimal from 10 up, 2 below, 3 below 0.1; no trailing zeros.
-
-    Examples:
-        >>> format_number(6.1), format_number(95.0), format_number(0.085), format_number(12345.6)
-        ('6.1', '95', '0.085', '12,346')
-    """
-    if _missing(x):
-        return "–"
-    x = float(x)
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    digits = 1 if abs(x) >= 10 else 2 if abs(x) >= 0.1 else 3
-    text = f"{x:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def format_value(x: float, unit: str, lang: str = "zh") -> str:
-    """A number with its unit, e.g. ``6.1‰``, ``82.3岁`` / ``82.3 years``.
-
-    Examples:
-        >>> format_value(6.1, "‰"), format_value(82.3, "岁", "en"), format_value(7.5, "1/10万")
-        ('6.1‰', '82.3 years', '7.5/10万')
-    """
-    from .i18n import UNIT_DISPLAY
-
-    shown = UNIT_DISPLAY.get(unit, {}).get(lang, unit if lang == "zh" else f" {unit}")
-    return format_number(x) + ("" if _missing(x) else shown)
-
-
-def format_probability(p: float) -> str:
-    """A probability as a whole percentage; "<1%" and ">99%" at the extremes.
-
-    Examples:
-        >>> format_probability(0.354), format_probability(0.001), format_probability(1.0)
-        ('35%', '<1%', '>99%')
-    """
-    if _missing(p):
-        return "–"
-    if p < 0.005:
-        return "<1%"
-    return ">99%" if p > 0.995 else f"{p * 100:.0f}%"
+    return "" if is_missing(x) else str(int(x))
 
 
 # --- summaries and output ---------------------------------------------------------------------------
@@ -1046,14 +997,14 @@ def for_display(result: pd.DataFrame, catalog: pd.DataFrame, lang: str = "zh") -
 
 def _cells(rec: dict, unit: str, lang: str) -> dict[str, str]:
     """The formatted cells of one assessment row (shared by the table and :func:`for_display`)."""
-    latest = "" if _missing(rec[LATEST_VALUE]) else (
+    latest = "" if is_missing(rec[LATEST_VALUE]) else (
         f"{format_value(rec[LATEST_VALUE], unit, lang)} ({_int(rec[LATEST_YEAR])})")
-    projected = "" if _missing(rec[PROJECTED]) else (
+    projected = "" if is_missing(rec[PROJECTED]) else (
         f"{format_value(rec[PROJECTED], unit, lang)} ({format_number(rec[PROJ_LO])}–{format_number(rec[PROJ_HI])})")
     return {"latest": latest, "projected": projected,
             "attribute": ATTRIBUTE_LABELS[S.BINDING if rec[BINDING_COL] else S.EXPECTED][lang],
             "status": status_label(rec[STATUS], lang),
-            "p": "" if _missing(rec[P_MEET]) else format_probability(rec[P_MEET])}
+            "p": "" if is_missing(rec[P_MEET]) else format_probability(rec[P_MEET])}
 
 
 def format_assessment(result: pd.DataFrame, fmt: str = "table", lang: str = "zh",
@@ -1115,7 +1066,7 @@ def _lookup(info: pd.DataFrame, ident: str, column: str) -> str:
     if column not in info.columns or ident not in info.index:
         return ""
     value = info.at[ident, column]
-    return "" if _missing(value) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _name(info: pd.DataFrame, rec: dict, lang: str) -> str:

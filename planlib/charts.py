@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import i18n
 from . import schema as S
+from .formats import is_missing
 from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY, ROOT
 from .render import CJK_FONT_DIRS, json_safe, register_cjk_fonts, render  # noqa: F401 (public here too)
 from .targets import Target
@@ -289,13 +290,9 @@ def _inline(frame: pd.DataFrame) -> dict:
         >>> _inline(pd.DataFrame({"year": [2020, 2021], "value": [1.5, float("nan")]}))
         {'values': [{'year': 2020, 'value': 1.5}, {'year': 2021, 'value': None}]}
     """
-    columns = [[None if _missing(v) else v for v in frame[c].tolist()] for c in frame.columns]
+    columns = [[None if is_missing(v) else v for v in frame[c].tolist()] for c in frame.columns]
     names = [str(c) for c in frame.columns]
     return {"values": [dict(zip(names, row)) for row in zip(*columns)]}
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _q(channel, field: str, **kwargs):

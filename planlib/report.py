@@ -42,7 +42,7 @@ import pandas as pd
 from . import report_tables as T
 from . import schema as S
 from .catalog import indicators_of_unit, units_of
-from .config import db_path
+from .config import COUNTY, db_path
 from .errors import PlanlibError, Problem
 from .files import process_alive, swap_folder
 from .report_data import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
@@ -149,8 +149,9 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
     """Each indicator's county series projected to its target year, as the assessment does it.
 
     Each series goes through :func:`planlib.assessment.project_series` (method ``auto``, natural bounds
-    and rate multiplier of the unit); an indicator with fewer than two values or a qualitative
-    target (保持合理比例) gets an empty frame.
+    and rate multiplier of the unit) on :func:`planlib.series.assessed_series`, cut at the
+    indicator's own target year; an indicator with fewer than ``AssessConfig.min_points`` values
+    or a qualitative target (保持合理比例) gets an empty frame.
 
     Examples:
         >>> cat = pd.DataFrame({"indicator_id": ["A"], "unit": ["%"], "target_text": ["≥ 60"],
@@ -161,18 +162,20 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
         >>> int(frame["year"].max()), bool((frame["upper_95"] <= 100).all())
         (2030, True)
     """
-    from .assessment import known_as_of, project_series
+    from .assessment import AssessConfig, project_series
+    from .series import assessed_series, projectable
     from .targets import parse_target
 
-    obs = T.county_rows(known_as_of(observations, as_of)).dropna(subset=[S.VALUE])
-    groups = {k: g.sort_values(S.YEAR) for k, g in obs.groupby(S.INDICATOR_ID)}
+    min_points = AssessConfig().min_points
+    obs = T.county_rows(observations).assign(**{S.REGION: COUNTY})
     out = {}
     for ind in catalog.to_dict("records"):
-        iid, series = ind[S.INDICATOR_ID], groups.get(ind[S.INDICATOR_ID])
-        if series is None or len(series) < 2 or parse_target(ind[S.TARGET_TEXT]).kind == "qualitative":
+        iid, target_year = ind[S.INDICATOR_ID], int(ind[S.TARGET_YEAR])
+        series = assessed_series(obs, iid, COUNTY, target_year, as_of)
+        if not projectable(series, min_points) or parse_target(ind[S.TARGET_TEXT]).kind == "qualitative":
             out[iid] = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
             continue
-        out[iid] = project_series(series, ind[S.UNIT], int(ind[S.TARGET_YEAR]))
+        out[iid] = project_series(series, ind[S.UNIT], target_year)
     return out
 
 

@@ -6,45 +6,14 @@ The HTML and Word writers show the same text tables, built here from the frames 
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
 from . import i18n
 from . import report_tables as T
 from . import schema as S
+from .formats import MISSING, format_number, is_missing
 
-MISSING = "—"
-
-
-def fmt_number(value: object, digits: int | None = 2) -> str:
-    """A number rounded to ``digits`` decimals, trailing zeros dropped; "—" when missing.
-
-    The one number format of reports and apps. ``digits=None`` (the apps) keeps two decimals,
-    three below 1, so that small rates keep a significant digit.
-
-    Examples:
-        >>> fmt_number(96.50), fmt_number(1234567.0), fmt_number(None), fmt_number(-0.001)
-        ('96.5', '1,234,567', '—', '0')
-        >>> fmt_number(91.5, None), fmt_number(0.0351, None), fmt_number(102345.0, None)
-        ('91.5', '0.035', '102,345')
-    """
-    if _missing(value):
-        return MISSING
-    if digits is None:
-        digits = 3 if abs(float(value)) < 1 else 2
-    text = f"{round(float(value), digits):,.{digits}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("-0", "") else text
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def fmt_change(value: object, unit: str, lang: str = "zh") -> str:
@@ -54,9 +23,9 @@ def fmt_change(value: object, unit: str, lang: str = "zh") -> str:
         >>> fmt_change(2.14, "%"), fmt_change(-1.5, "‰", "en"), fmt_change(float("nan"), "%")
         ('+2.14个百分点', '-1.5', '—')
     """
-    if _missing(value):
+    if is_missing(value):
         return MISSING
-    text = fmt_number(value)
+    text = format_number(value)
     signed = text if text.startswith("-") or text == "0" else f"+{text}"
     if unit != "%":
         return signed
@@ -70,9 +39,9 @@ def fmt_interval(lower: object, upper: object) -> str:
         >>> fmt_interval(1.234, 5.0), fmt_interval(None, 2)
         ('1.23–5', '—')
     """
-    if _missing(lower) or _missing(upper):
+    if is_missing(lower) or is_missing(upper):
         return MISSING
-    return f"{fmt_number(lower)}–{fmt_number(upper)}"
+    return f"{format_number(lower)}–{format_number(upper)}"
 
 
 def fmt_year(value: object) -> str:
@@ -82,7 +51,7 @@ def fmt_year(value: object) -> str:
         >>> fmt_year(2024.0), fmt_year(pd.NA)
         ('2024', '—')
     """
-    return MISSING if _missing(value) else str(int(float(value)))
+    return MISSING if is_missing(value) else str(int(float(value)))
 
 
 def fmt_yes_no(value: object, lang: str = "zh") -> str:
@@ -92,7 +61,7 @@ def fmt_yes_no(value: object, lang: str = "zh") -> str:
         >>> fmt_yes_no(True), fmt_yes_no(None, "en")
         ('是', 'Cannot tell')
     """
-    if value is None or _missing(value):
+    if value is None or is_missing(value):
         return T.label("unknown", lang)
     return T.label("yes" if bool(value) else "no", lang)
 
@@ -169,9 +138,9 @@ def indicator_rows(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         ['W03', '孕产妇死亡率（1/10万）', '< 8', '9.5（2024）', '8.2（5–12）', '⚠ 存在风险']
     """
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-    latest = [MISSING if _missing(v) else f"{fmt_number(v)}{open_}{fmt_year(y)}{close}"
+    latest = [MISSING if is_missing(v) else f"{format_number(v)}{open_}{fmt_year(y)}{close}"
               for v, y in zip(table[T.LATEST_VALUE], table[T.LATEST_YEAR])]
-    projected = [MISSING if _missing(v) else f"{fmt_number(v)}{open_}{fmt_interval(lo, hi)}{close}"
+    projected = [MISSING if is_missing(v) else f"{format_number(v)}{open_}{fmt_interval(lo, hi)}{close}"
                  for v, lo, hi in zip(table[T.PROJECTED], table[T.LOWER_95], table[T.UPPER_95])]
     return pd.DataFrame({
         heading("indicator_id", lang): table[S.INDICATOR_ID].astype(str).to_numpy(),
@@ -216,8 +185,8 @@ def revised_frame(revised: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         heading("name", lang): revised[T.NAME].astype(str).to_numpy(),
         heading("region", lang): revised[S.REGION].astype(str).to_numpy(),
         heading("year", lang): [fmt_year(y) for y in revised[S.YEAR]],
-        heading("old_value", lang): [fmt_number(v) for v in revised["old_value"]],
-        heading("new_value", lang): [fmt_number(v) for v in revised["new_value"]],
+        heading("old_value", lang): [format_number(v) for v in revised["old_value"]],
+        heading("new_value", lang): [format_number(v) for v in revised["new_value"]],
         heading("changed_at", lang): [str(v)[:16].replace("T", " ") for v in revised["changed_at"]],
         heading("reason", lang): revised["reason"].fillna("").astype(str).to_numpy(),
     })
@@ -254,8 +223,8 @@ def evaluation_frame(evaluation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame
         heading("indicator_id", lang): evaluation[S.INDICATOR_ID].astype(str).to_numpy(),
         heading("name", lang): evaluation[T.NAME].astype(str).to_numpy(),
         heading("target", lang): evaluation[T.TARGET].astype(str).to_numpy(),
-        heading("baseline", lang): [fmt_number(v) for v in evaluation[T.BASELINE]],
-        heading("latest_value", lang): [fmt_number(v) for v in evaluation[T.LATEST_VALUE]],
+        heading("baseline", lang): [format_number(v) for v in evaluation[T.BASELINE]],
+        heading("latest_value", lang): [format_number(v) for v in evaluation[T.LATEST_VALUE]],
         heading("latest_year", lang): [fmt_year(v) for v in evaluation[T.LATEST_YEAR]],
         heading("change", lang): [fmt_change(v, "", lang) for v in evaluation[T.CHANGE]],
         heading("met", lang): [fmt_yes_no(v, lang) for v in evaluation["met"]],
@@ -277,7 +246,7 @@ def earlier_frame(evaluation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     out = pd.DataFrame({
         heading("indicator_id", lang): evaluation[S.INDICATOR_ID].astype(str).to_numpy(),
         heading("name", lang): evaluation[T.NAME].astype(str).to_numpy(),
-        heading("actual", lang): [fmt_number(v) for v in evaluation[T.LATEST_VALUE]],
+        heading("actual", lang): [format_number(v) for v in evaluation[T.LATEST_VALUE]],
         heading("actual_year", lang): [fmt_year(v) for v in evaluation[T.LATEST_YEAR]],
     })
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
@@ -285,7 +254,7 @@ def earlier_frame(evaluation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         out[T.label("col_status_at", lang, as_of=year)] = [
             status_text(s, lang) for s in evaluation[f"status_{year}"]]
         out[T.label("col_projected_at", lang, as_of=year)] = [
-            MISSING if _missing(v) else f"{fmt_number(v)}{open_}{fmt_interval(lo, hi)}{close}"
+            MISSING if is_missing(v) else f"{format_number(v)}{open_}{fmt_interval(lo, hi)}{close}"
             for v, lo, hi in zip(evaluation[f"projected_{year}"], evaluation[f"lower_{year}"],
                                  evaluation[f"upper_{year}"])]
         out[T.label("col_within_at", lang, as_of=year)] = [
@@ -318,17 +287,17 @@ def indicator_text(row: dict, lang: str = "zh") -> tuple[str, str]:
 
 
 def _value_clauses(row: dict, lang: str) -> list[str]:
-    if _missing(row[T.LATEST_VALUE]):
+    if is_missing(row[T.LATEST_VALUE]):
         return [T.label("no_data_clause", lang)]
-    clauses = [T.label("latest_clause", lang, latest=fmt_number(row[T.LATEST_VALUE]),
+    clauses = [T.label("latest_clause", lang, latest=format_number(row[T.LATEST_VALUE]),
                        latest_year=fmt_year(row[T.LATEST_YEAR]))]
-    if not _missing(row[T.CHANGE]):
+    if not is_missing(row[T.CHANGE]):
         change = fmt_change(row[T.CHANGE], row[S.UNIT], lang)
         clauses.append(T.label("change_clause", lang, change=change))
-    if not _missing(row[T.PROJECTED]):
+    if not is_missing(row[T.PROJECTED]):
         clauses.append(T.label("projection_clause", lang, target_year=int(row[S.TARGET_YEAR]),
-                               projected=fmt_number(row[T.PROJECTED]),
-                               lower=fmt_number(row[T.LOWER_95]), upper=fmt_number(row[T.UPPER_95])))
+                               projected=format_number(row[T.PROJECTED]),
+                               lower=format_number(row[T.LOWER_95]), upper=format_number(row[T.UPPER_95])))
     return clauses
 
 

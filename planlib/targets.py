@@ -47,13 +47,13 @@ Phrasings of other plans, read on top of these:
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .errors import PlanlibError, Problem
+from .formats import is_missing
 from .schema import TARGET_TEXT
 
 KINDS = ("threshold", "approx", "directional", "relative", "balance", "qualitative")
@@ -230,13 +230,13 @@ class Target:
             >>> parse_target("每年降低0.5到1个百分点").is_met(18.0, base_value=20.0, years=4)
             True
         """
-        if _missing(value):
+        if is_missing(value):
             return None
         if self.change is not None:
             return self._change_met(float(value), base_value, years)
         if self.kind in ("threshold", "approx", "balance"):
             return _compare(float(value), self.op or "~", self.value, self.tolerance, self.config)
-        if self.kind == "relative" and not _missing(reference_value):
+        if self.kind == "relative" and not is_missing(reference_value):
             ref = float(reference_value)
             tol = self.config.approx_tolerance(ref) if self.op == "~" else None
             return _compare(float(value), self.op, ref, tol, self.config)
@@ -253,7 +253,7 @@ class Target:
             >>> round(parse_target("年均下降2%").goal(100.0, years=2), 2)
             96.04
         """
-        if self.change is None or _missing(base_value) or (self.per_year and _missing(years)):
+        if self.change is None or is_missing(base_value) or (self.per_year and is_missing(years)):
             return None
         n = float(years) if self.per_year else 1.0
         sign = 1.0 if self.direction == "up" else -1.0
@@ -263,14 +263,10 @@ class Target:
         return float(base_value) + sign * step * n
 
     def _change_met(self, value: float, base_value: float | None, years: float | None) -> bool | None:
-        goal = self.goal(base_value, years) if not _missing(base_value) else None
+        goal = self.goal(base_value, years) if not is_missing(base_value) else None
         if goal is None:
             return None
         return _compare(value, ">=" if self.direction == "up" else "<=", goal, None, self.config)
-
-
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _compare(x: float, op: str, y: float, tol: float | None, config: TargetConfig) -> bool:

@@ -12,16 +12,16 @@ This module imports pandas and Altair; it runs where the build runs, never in a 
 
 from __future__ import annotations
 
-import functools
 import html
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import charts, i18n, report_format
+from .. import charts, i18n
 from .. import schema as S
 from ..config import COUNTY, NATIONAL
 from ..errors import PlanlibError
+from ..formats import format_number, is_missing
 from ..targets import parse_target
 from .table import (DEMO, DOMAIN, LATEST_VALUE, LATEST_YEAR, ORDER, PROJ_HI, PROJ_LO, PROJECTED,
                     KEY, SORT_KEYS, TABLE_COLUMNS)
@@ -130,7 +130,6 @@ def binding_alerts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: A value as a reader sees it: at most two decimals (three below 1), thousands separated, "—" if missing.
-fmt_number = functools.partial(report_format.fmt_number, digits=None)
 
 
 def fmt_latest(value: object, year: object, lang: str = "zh") -> str:
@@ -140,10 +139,10 @@ def fmt_latest(value: object, year: object, lang: str = "zh") -> str:
         >>> fmt_latest(91.5, 2023), fmt_latest(91.5, 2023, "en"), fmt_latest(None, None)
         ('91.5（2023年）', '91.5 (2023)', '—')
     """
-    if fmt_number(value) == "—":
+    if is_missing(value):
         return "—"
     year = int(year)
-    return f"{fmt_number(value)}（{year}年）" if lang == "zh" else f"{fmt_number(value)} ({year})"
+    return f"{format_number(value)}（{year}年）" if lang == "zh" else f"{format_number(value)} ({year})"
 
 
 def fmt_interval(value: object, lower: object, upper: object) -> str:
@@ -153,11 +152,11 @@ def fmt_interval(value: object, lower: object, upper: object) -> str:
         >>> fmt_interval(93.14, 90.2, 95.81), fmt_interval(None, None, None)
         ('93.14 (90.2–95.81)', '—')
     """
-    if fmt_number(value) == "—":
+    if is_missing(value):
         return "—"
-    if fmt_number(lower) == "—":
-        return fmt_number(value)
-    return f"{fmt_number(value)} ({fmt_number(lower)}–{fmt_number(upper)})"
+    if is_missing(lower):
+        return format_number(value)
+    return f"{format_number(value)} ({format_number(lower)}–{format_number(upper)})"
 
 
 def unit_names(cell: object, lang: str = "zh") -> str:
@@ -342,16 +341,16 @@ def info_html(indicator: dict, row: dict | None, lang: str = "zh") -> str:
 
 def _number_lines(row: dict, lang: str) -> list[str]:
     lines = []
-    if fmt_number(row.get(LATEST_VALUE)) != "—":
-        lines.append(_label("latest", lang, value=fmt_number(row[LATEST_VALUE]), year=int(row[LATEST_YEAR])))
+    if not is_missing(row.get(LATEST_VALUE)):
+        lines.append(_label("latest", lang, value=format_number(row[LATEST_VALUE]), year=int(row[LATEST_YEAR])))
     else:
         lines.append(_label("no_latest", lang))
-    if fmt_number(row.get(PROJECTED)) != "—":
-        lines.append(_label("projected", lang, year=int(row[S.TARGET_YEAR]), value=fmt_number(row[PROJECTED]),
-                            lower=fmt_number(row.get(PROJ_LO)), upper=fmt_number(row.get(PROJ_HI))))
-    if fmt_number(row.get("p_meet")) != "—":
+    if not is_missing(row.get(PROJECTED)):
+        lines.append(_label("projected", lang, year=int(row[S.TARGET_YEAR]), value=format_number(row[PROJECTED]),
+                            lower=format_number(row.get(PROJ_LO)), upper=format_number(row.get(PROJ_HI))))
+    if not is_missing(row.get("p_meet")):
         lines.append(_label("p_meet", lang, p=f"{float(row['p_meet']):.0%}"))
-    if fmt_number(row.get("required_annual_change")) != "—":
+    if not is_missing(row.get("required_annual_change")):
         lines.append(_label("required_change", lang, req=_percent(row["required_annual_change"]),
                             obs=_percent(row.get("observed_annual_change"))))
     if row.get(S.METHOD):
@@ -360,7 +359,7 @@ def _number_lines(row: dict, lang: str) -> list[str]:
 
 
 def _percent(x: object) -> str:
-    text = fmt_number(x)
+    text = format_number(x)
     return text if text == "—" else f"{text}%"
 
 

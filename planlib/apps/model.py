@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import schema as S
 from ..config import COUNTY
+from ..series import PROJECTED_COLUMNS, assessed_series, projectable
 from ..targets import parse_target
 
 
@@ -132,13 +133,8 @@ def indicator_series(observations: pd.DataFrame, indicator_id: str, as_of: int |
         >>> indicator_series(obs, "A", 2022, 2030)[["year", "value"]].values.tolist()
         [[2021.0, 1.0], [2022.0, 2.0]]
     """
-    rows = observations[(observations[S.INDICATOR_ID] == indicator_id)
-                        & (observations[S.REGION] == COUNTY)].dropna(subset=[S.VALUE])
-    if as_of is not None:
-        rows = rows[rows[S.YEAR] <= as_of]
-    rows = rows[rows[S.YEAR] <= target_year].sort_values(S.YEAR, kind="stable")
-    rows = rows.drop_duplicates(S.YEAR, keep="last")
-    cols = [S.YEAR, S.VALUE, S.NUMERATOR, S.DENOMINATOR]
+    rows = assessed_series(observations, indicator_id, COUNTY, target_year, as_of)
+    cols = PROJECTED_COLUMNS
     return rows.reindex(columns=cols).reset_index(drop=True)
 
 
@@ -156,6 +152,6 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
         return empty
     target_year = int(indicator[S.TARGET_YEAR])
     series = indicator_series(observations, indicator[S.INDICATOR_ID], as_of, target_year)
-    if len(series) < 2:
+    if not projectable(series):
         return empty
     return project_series(series, indicator[S.UNIT], target_year, method)
