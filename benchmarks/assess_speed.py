@@ -81,7 +81,7 @@ def slowest_series(top: int = 5) -> list[tuple[float, str, str, int, str]]:
         start = time.perf_counter()
         frame = forecast.project(part[["year", "value", "numerator", "denominator"]], target_year=2030,
                                  bounds=A.bounds_for_unit(units.get(ident, "")))
-        found.append((time.perf_counter() - start, ident, region, len(part), frame["method"].iloc[-1]))
+        found.append((time.perf_counter() - start, ident, region, len(part), frame.method))
     return sorted(found, reverse=True)[:top]
 
 

@@ -1,8 +1,9 @@
 """Target-risk assessment: for every indicator and region, will the target be met?
 
 ``assess(catalog, observations)`` projects each series to its target year with
-:func:`planlib.forecast.project` and reads the projection frame (``loc``/``scale``/``transform``)
-through :func:`planlib.forecast.p_meet` to give ``p_meet``, the probability that the value in the
+:func:`planlib.forecast.project` (or takes a ready-made :class:`planlib.forecast.Projection`,
+``assess(..., projections={(id, region): projection})``) and reads only that projection, through
+:meth:`Projection.p_meet <planlib.forecast.Projection.p_meet>`, to give ``p_meet``, the probability that the value in the
 target year meets the target. There is one row per indicator and region with data up to ``as_of``
 (later rows are dropped before anything else, so nothing later can leak in), and a row for every
 indicator in the home region (the county; else the most frequent region), ``insufficient_data``
@@ -23,7 +24,7 @@ Statuses follow from ``p_meet`` and :class:`AssessConfig`:
 
 How each kind of target gives ``p_meet``:
 
-* threshold (``< 8``, ``≥ 92``, ``100``): ``p_meet(frame, op, value, target_year)``. A target at a
+* threshold (``< 8``, ``≥ 92``, ``100``): ``projection.p_meet(op, value, target_year)``. A target at a
   natural bound (``≥ 100`` for a percentage) cannot be reached by a continuous projection, so it
   counts as met within ``bound_margin`` (0.5 units, i.e. 99.5 %) of the bound.
 * approx (``45左右``): the probability of lying inside the tolerance band of the target grammar.
@@ -69,7 +70,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -82,6 +85,9 @@ from .formats import format_number, format_probability, format_value, is_missing
 from .i18n import ATTRIBUTE_LABELS, STATUS_ORDER, status_label
 from .safecells import neutralise_frame, printable
 from .targets import Target, parse_target
+
+if TYPE_CHECKING:
+    from .forecast import Projection
 
 STATUS, P_MEET = "status", "p_meet"
 LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
@@ -164,10 +170,42 @@ class AssessConfig:
         return S.AT_RISK if p >= self.at_risk else S.OFF_TRACK
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What an explanation needs besides a row's public columns, gathered while assessing it.
+
+    Attributes:
+        unit: the indicator's unit (for formatting values).
+        target: the parsed target.
+        min_points: ``AssessConfig.min_points`` (named when a series is too short).
+        choice: why the projection used its method (:attr:`planlib.forecast.Projection.choice`).
+        binomial: the births pooled by a ``binomial`` projection (``Projection.binomial``).
+        steady_since: first year of a run that met the target every year (then achieved).
+        decline_years: years a 逐年 target moved the wrong way.
+        hold: a directional target whose base is on its natural bound: stay within this value.
+        ref_id, ref_value: a relative target's reference indicator and its target-year value.
+    """
+
+    unit: str
+    target: Target
+    min_points: int = assessed.MIN_POINTS
+    choice: Mapping = field(default_factory=dict)
+    binomial: Mapping | None = None
+    steady_since: int | None = None
+    decline_years: tuple[int, ...] = ()
+    hold: float | None = None
+    ref_id: str = ""
+    ref_value: float = math.nan
+
+
+#: What :func:`assess` accepts as ready-made projections: (indicator id, region) -> Projection.
+Projections = Mapping[tuple[str, str], "Projection"]
+
+
 # --- public API -----------------------------------------------------------------------------------
 
 def assess(catalog: pd.DataFrame, observations: pd.DataFrame, as_of: int | None = None,
-           config: AssessConfig | None = None) -> pd.DataFrame:
+           config: AssessConfig | None = None, projections: Projections | None = None) -> pd.DataFrame:
     """Assess every indicator of a catalogue, for every region of the observations.
 
     Args:
@@ -177,6 +215,10 @@ def assess(catalog: pd.DataFrame, observations: pd.DataFrame, as_of: int | None 
             defaults to the county; ``numerator``/``denominator`` feed count models).
         as_of: use only observations of this year or earlier (what was knowable then).
         config: cut-offs; defaults to :class:`AssessConfig`.
+        projections: ready-made projections, ``{(indicator_id, region): Projection}``, used
+            instead of fitting a model for those series (a hand-written
+            ``Projection.from_frame(...)`` tests the rules without fitting anything). A series
+            still needs ``min_points`` years, and an observed target year still decides.
 
     Returns:
         A new frame with exactly ``schema.ASSESSMENT_COLUMNS``: one row per indicator and region
@@ -192,11 +234,13 @@ def assess(catalog: pd.DataFrame, observations: pd.DataFrame, as_of: int | None 
         >>> assess(cat, obs)[["indicator_id", "region", "status"]].values.tolist()
         [['X1', '石柱县', 'not_assessable']]
     """
-    return assess_detail(catalog, observations, as_of=as_of, config=config)[S.ASSESSMENT_COLUMNS]
+    return assess_detail(catalog, observations, as_of=as_of, config=config,
+                         projections=projections)[S.ASSESSMENT_COLUMNS]
 
 
 def assess_detail(catalog: pd.DataFrame, observations: pd.DataFrame, as_of: int | None = None,
-                  config: AssessConfig | None = None) -> pd.DataFrame:
+                  config: AssessConfig | None = None,
+                  projections: Projections | None = None) -> pd.DataFrame:
     """Like :func:`assess`, with the working shown: ``DETAIL_COLUMNS``.
 
     The extra columns are the target's kind and text, the base year and value, the goal value,
@@ -215,7 +259,7 @@ def assess_detail(catalog: pd.DataFrame, observations: pd.DataFrame, as_of: int 
     config = config or AssessConfig()
     cat = _checked_catalog(catalog)
     obs = known_as_of(checked_observations(observations), as_of)
-    ctx = _Context(obs, cat, config)
+    ctx = _Context(obs, cat, config, projections)
     rows = [_assess_row(ctx, ind, region) for ind, region in _pairs(cat, obs, ctx.home)]
     return _typed(pd.DataFrame(rows, columns=DETAIL_COLUMNS))
 
@@ -382,18 +426,22 @@ def _checked_catalog(catalog: pd.DataFrame) -> pd.DataFrame:
 class _Context:
     """Series by (indicator, region), projections computed once, and what rows need to share."""
 
-    def __init__(self, obs: pd.DataFrame, cat: pd.DataFrame, config: AssessConfig):
+    def __init__(self, obs: pd.DataFrame, cat: pd.DataFrame, config: AssessConfig,
+                 given: Projections | None = None):
         self.config = config
+        self.given = dict(given or {})
         self.home = config.home_region or home_region(obs[S.REGION])
         self.series = assessed.by_indicator_region(obs)
         self.units = dict(zip(cat[S.INDICATOR_ID], cat[S.UNIT]))
         self.empty = obs.iloc[:0].reset_index(drop=True)
-        self._projections: dict[tuple, pd.DataFrame | None] = {}
+        self._projections: dict[tuple, Projection | None] = {}
 
     def get_series(self, ident: str, region: str) -> pd.DataFrame:
         return self.series.get((ident, region), self.empty)
 
-    def projection(self, ident: str, region: str, target_year: int) -> pd.DataFrame | None:
+    def projection(self, ident: str, region: str, target_year: int) -> Projection | None:
+        if (ident, region) in self.given:
+            return self.given[(ident, region)]
         key = (ident, region, target_year)
         if key not in self._projections:
             series = assessed.cut(self.get_series(ident, region), target_year)
@@ -426,13 +474,13 @@ def _pairs(cat: pd.DataFrame, obs: pd.DataFrame, home: str) -> list[tuple[dict, 
     return pairs
 
 
-def _project(series: pd.DataFrame, unit: str, target_year: int, config: AssessConfig) -> pd.DataFrame | None:
+def _project(series: pd.DataFrame, unit: str, target_year: int, config: AssessConfig) -> Projection | None:
     if not assessed.projectable(series, config.min_points):
         return None
     return project_series(series, unit, target_year, config.method)
 
 
-def project_series(series: pd.DataFrame, unit: str, target_year: int, method: str = "auto") -> pd.DataFrame:
+def project_series(series: pd.DataFrame, unit: str, target_year: int, method: str = "auto") -> Projection:
     """Project one indicator's series the way the assessment does; the one place that decides it.
 
     The unit gives the natural bounds (percentages stay within 0-100) and, for rates with
@@ -442,7 +490,7 @@ def project_series(series: pd.DataFrame, unit: str, target_year: int, method: st
 
     Examples:
         >>> s = pd.DataFrame({"year": [2020, 2021, 2022], "value": [90.0, 92.0, 94.0]})
-        >>> frame = project_series(s, "%", 2030)
+        >>> frame = project_series(s, "%", 2030).summary_frame()
         >>> int(frame["year"].iloc[-1]), bool(frame["upper_95"].max() <= 100)
         (2030, True)
     """
@@ -460,15 +508,16 @@ def _assess_row(ctx: _Context, ind: dict, region: str) -> dict:
     target: Target = ind["_target"]
     series = ctx.get_series(ind[S.INDICATOR_ID], region)
     row = _base_facts(ind, region, series, ctx.config)
+    facts = Facts(unit=ind[S.UNIT], target=target, min_points=ctx.config.min_points)
     if target.kind == "qualitative":
-        return _finish(row, S.NOT_ASSESSABLE, "qualitative", ind)
+        return _finish(row, S.NOT_ASSESSABLE, "qualitative", facts)
     if not assessed.projectable(series, ctx.config.min_points):
-        return _finish(row, S.INSUFFICIENT_DATA, "no_data" if series.empty else "few_points", ind)
+        return _finish(row, S.INSUFFICIENT_DATA, "no_data" if series.empty else "few_points", facts)
     if target.kind == "relative":
-        return _assess_relative(ctx, ind, region, series, row)
+        return _assess_relative(ctx, ind, region, series, row, facts)
     if target.kind == "directional":
-        return _assess_directional(ctx, ind, region, series, row)
-    return _assess_level(ctx, ind, region, series, row)
+        return _assess_directional(ctx, ind, region, series, row, facts)
+    return _assess_level(ctx, ind, region, series, row, facts)
 
 
 def _base_facts(ind: dict, region: str, series: pd.DataFrame, config: AssessConfig) -> dict:
@@ -476,8 +525,7 @@ def _base_facts(ind: dict, region: str, series: pd.DataFrame, config: AssessConf
     row.update({S.INDICATOR_ID: ind[S.INDICATOR_ID], S.REGION: region, S.TARGET_YEAR: int(ind[S.TARGET_YEAR]),
                 S.METHOD: "", BINDING_COL: ind[S.ATTRIBUTE] == S.BINDING, S.TARGET_TEXT: ind[S.TARGET_TEXT],
                 "target_kind": ind["_target"].kind, "n_points": len(series), "declines": 0,
-                "demo": bool((series[S.SOURCE] == S.DEMO_SOURCE).any()), "progress_category": None,
-                "_unit": ind[S.UNIT], "_target": ind["_target"], "_min_points": config.min_points})
+                "demo": bool((series[S.SOURCE] == S.DEMO_SOURCE).any()), "progress_category": None})
     if not series.empty:
         row[LATEST_YEAR], row[LATEST_VALUE] = int(series[S.YEAR].iloc[-1]), float(series[S.VALUE].iloc[-1])
         row["base_year"], row["base_value"] = base_point(series, config)
@@ -499,7 +547,7 @@ def base_point(series: pd.DataFrame, config: AssessConfig | None = None) -> tupl
     return int(years[i]), float(values[i])
 
 
-def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict) -> dict:
+def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict, facts: Facts) -> dict:
     """Threshold, approx (左右) and balance (趋于平衡) targets."""
     target, ty, cfg = ind["_target"], row[S.TARGET_YEAR], ctx.config
     met_now = bool(target.is_met(row[LATEST_VALUE]))
@@ -508,28 +556,29 @@ def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, r
     _two_point(row, met_now, sign=1.0, config=cfg)
     final = _value_at(series, ty)
     if not is_missing(final):
-        return _observed_final(row, ind, bool(target.is_met(final)), final)
+        return _observed_final(row, facts, bool(target.is_met(final)), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
-        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", ind)
+        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", facts)
+    facts = replace(facts, choice=proj[0].choice or {}, binomial=proj[0].binomial)
     p = _p_level(proj[0], target, ty, bounds_for_unit(ind[S.UNIT]), cfg)
     status = _status(p, met_now, cfg)
     if target.kind == "balance" and status == S.OFF_TRACK and _toward_band(target.band, row):
         status = S.AT_RISK
     steady = _met_every_year(series, proj[0], target, row)
     if steady is not None and status != S.ACHIEVED:
-        status, row["_steady_since"] = S.ACHIEVED, steady
+        status, facts = S.ACHIEVED, replace(facts, steady_since=steady)
     row[P_MEET] = p
-    return _finish(row, status, "projected", ind)
+    return _finish(row, status, "projected", facts)
 
 
-def _met_every_year(series: pd.DataFrame, proj: pd.DataFrame, target: Target, row: dict) -> int | None:
+def _met_every_year(series: pd.DataFrame, proj: Projection, target: Target, row: dict) -> int | None:
     """The first year of a run of ``min_steady_points`` or more years (since any step) that all
     met the target, with no trend carried forward and the projection meeting it too; else None.
 
     Such a series is not flagged: its probability reflects year-to-year noise, not a trend away.
     """
-    step = proj.attrs.get("step_year")
+    step = proj.step_year
     seen = series[series[S.YEAR] >= step] if step else series
     values = seen[S.VALUE].to_numpy(dtype=float)
     if len(values) < MIN_STEADY_POINTS or row[S.METHOD] not in LEVEL_METHODS:
@@ -564,32 +613,29 @@ def _two_point(row: dict, met_now: bool | None, sign: float, config: AssessConfi
     row["progress_ratio"], row["progress_category"] = progress_category(observed, row[REQUIRED], met_now, config)
 
 
-def _observed_final(row: dict, ind: dict, met: bool, final: float) -> dict:
+def _observed_final(row: dict, facts: Facts, met: bool, final: float) -> dict:
     row.update({P_MEET: 1.0 if met else 0.0, S.METHOD: "observed", PROJECTED: final, PROJ_LO: final,
                 PROJ_HI: final})
-    return _finish(row, S.ACHIEVED if met else S.OFF_TRACK, "observed", ind)
+    return _finish(row, S.ACHIEVED if met else S.OFF_TRACK, "observed", facts)
 
 
-def _projection_at(ctx: _Context, ind: dict, region: str, row: dict) -> tuple[pd.DataFrame, pd.Series] | None:
-    """The projection frame and its target-year row, copied into ``row``; None without one."""
+def _projection_at(ctx: _Context, ind: dict, region: str, row: dict) -> tuple[Projection, pd.Series] | None:
+    """The projection and its target-year row, copied into ``row``; None without one."""
     proj = ctx.projection(ind[S.INDICATOR_ID], region, row[S.TARGET_YEAR])
-    if proj is None or proj.empty:
+    if proj is None or proj.frame.empty:
         return None
-    hit = np.flatnonzero(proj[S.YEAR].to_numpy() == row[S.TARGET_YEAR])
+    hit = np.flatnonzero(proj.frame[S.YEAR].to_numpy() == row[S.TARGET_YEAR])
     if not len(hit):
         return None
-    at = proj.iloc[hit[-1]]
+    at = proj.frame.iloc[hit[-1]]
     if is_missing(float(at[S.MEAN])) or at[S.METHOD] == S.INSUFFICIENT_DATA:
         return None
     row.update({PROJECTED: float(at[S.MEAN]), PROJ_LO: float(at[S.LOWER_95]),
                 PROJ_HI: float(at[S.UPPER_95]), S.METHOD: str(at[S.METHOD])})
-    row["_choice"] = dict(proj.attrs.get("choice") or {}, binomial=proj.attrs.get("binomial"))
     return proj, at
 
 
-def _p_level(proj: pd.DataFrame, target: Target, year: int, bounds, config: AssessConfig) -> float:
-    from .forecast import p_meet
-
+def _p_level(proj: Projection, target: Target, year: int, bounds, config: AssessConfig) -> float:
     if target.kind == "threshold":
         op, value = target.op, float(target.value)
         low, high = (bounds or (None, None))
@@ -597,18 +643,18 @@ def _p_level(proj: pd.DataFrame, target: Target, year: int, bounds, config: Asse
             op, value = ">=", high - config.bound_margin
         elif op in ("<=", "<") and low is not None and value <= low:
             op, value = "<=", low + config.bound_margin
-        p = p_meet(proj, op, value, year)
+        p = proj.p_meet(op, value, year)
     else:  # a band: judged on the underlying value (the ratio births are drawn from), not one year's draw
         lo, hi = target.band
-        p = p_meet(proj, ">=", lo, year, noise=False) - p_meet(proj, ">", hi, year, noise=False)
+        p = proj.p_meet(">=", lo, year, noise=False) - proj.p_meet(">", hi, year, noise=False)
     return _fallback(p, proj, target, year)
 
 
-def _fallback(p: float, proj: pd.DataFrame, target: Target, year: int) -> float:
+def _fallback(p: float, proj: Projection, target: Target, year: int) -> float:
     """A degenerate projection (no spread) gives NaN: decide on its mean instead."""
     if not is_missing(p):
         return float(min(max(p, 0.0), 1.0))
-    mean = proj.loc[proj[S.YEAR] == year, S.MEAN]
+    mean = proj.frame.loc[proj.frame[S.YEAR] == year, S.MEAN]
     return 1.0 if (not mean.empty and target.is_met(float(mean.iloc[-1]))) else 0.0
 
 
@@ -627,33 +673,34 @@ def _toward_band(band: tuple[float, float], row: dict) -> bool:
     return distance(row[PROJECTED]) < distance(row[LATEST_VALUE])
 
 
-def _assess_directional(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict) -> dict:
+def _assess_directional(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict,
+                        facts: Facts) -> dict:
     """提高 / 降低 / 逐年提高: better than the base, every year for 逐年."""
-    from .forecast import p_meet
-
     target, ty, cfg = ind["_target"], row[S.TARGET_YEAR], ctx.config
     up = target.direction == "up"
     declines = declines_of(series, up, cfg.plan_start, ty) if target.every_year else []
-    row["declines"], row["_decline_years"] = len(declines), declines
+    row["declines"] = len(declines)
     op, threshold = better_than_base(row["base_value"], up, bounds_for_unit(ind[S.UNIT]), cfg)
-    row["_hold"] = threshold if op in (">=", "<=") else None
-    met_now = (row[LATEST_YEAR] > row["base_year"] or row["_hold"] is not None) and not declines
+    hold = threshold if op in (">=", "<=") else None
+    facts = replace(facts, decline_years=tuple(declines), hold=hold)
+    met_now = (row[LATEST_YEAR] > row["base_year"] or hold is not None) and not declines
     met_now = met_now and _compare(row[LATEST_VALUE], op, threshold)
     _two_point(row, met_now, sign=1.0 if up else -1.0, config=cfg)
-    if row["_hold"] is not None and met_now:  # at the bound and staying there: the best there is
+    if hold is not None and met_now:  # at the bound and staying there: the best there is
         row["progress_category"] = PROGRESS_CATEGORIES[0]
     final = _value_at(series, ty)
     if not is_missing(final):
-        return _observed_final(row, ind, bool(met_now), final)
+        return _observed_final(row, facts, bool(met_now), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
-        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", ind)
-    p = p_meet(proj[0], op, threshold, ty)
+        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", facts)
+    facts = replace(facts, choice=proj[0].choice or {}, binomial=proj[0].binomial)
+    p = proj[0].p_meet(op, threshold, ty)
     row[P_MEET] = float(min(max(p, 0.0), 1.0)) if not is_missing(p) else float(_compare(row[PROJECTED], op, threshold))
     status = _status(row[P_MEET], met_now, cfg)
     if declines:
         status = S.OFF_TRACK if len(declines) >= cfg.declines_off_track else _worst(status, S.AT_RISK)
-    return _finish(row, status, "projected", ind)
+    return _finish(row, status, "projected", facts)
 
 
 def better_than_base(base: float, up: bool, bounds, config: AssessConfig | None = None) -> tuple[str, float]:
@@ -702,28 +749,31 @@ def declines_of(series: pd.DataFrame, up: bool, plan_start: int, target_year: in
     return [int(y) for y in years[1:][worse & inside]]
 
 
-def _assess_relative(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict) -> dict:
+def _assess_relative(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, row: dict,
+                     facts: Facts) -> dict:
     """Relative targets (≥ 参照比例): compare with the reference indicator's series."""
     target, ty, cfg, ref_id = ind["_target"], row[S.TARGET_YEAR], ctx.config, ind[S.REFERENCE_INDICATOR]
     if not ref_id:
-        return _finish(row, S.INSUFFICIENT_DATA, "no_reference", ind)
+        return _finish(row, S.INSUFFICIENT_DATA, "no_reference", facts)
     ref = ctx.get_series(ref_id, region)
     if ref.empty:
-        return _finish(row, S.INSUFFICIENT_DATA, "reference_no_data", ind)
+        return _finish(row, S.INSUFFICIENT_DATA, "reference_no_data", facts)
     ref_mean, ref_sd = _reference_at(ctx, ref_id, region, ref, ty)
-    row.update({"goal_value": ref_mean, "_ref_id": ref_id, "_ref_value": ref_mean})
+    row["goal_value"] = ref_mean
+    facts = replace(facts, ref_id=ref_id, ref_value=ref_mean)
     met_now = target.is_met(row[LATEST_VALUE], _value_at_or_before(ref, row[LATEST_YEAR]))
     row[REQUIRED] = _required(row, target.is_met(row["base_value"], _value_at(ref, row["base_year"])))
     _two_point(row, met_now, sign=1.0, config=cfg)
     final = _value_at(series, ty)
     if not is_missing(final):
-        return _observed_final(row, ind, bool(target.is_met(final, ref_mean)), final)
+        return _observed_final(row, facts, bool(target.is_met(final, ref_mean)), final)
     proj = _projection_at(ctx, ind, region, row)
     if proj is None:
-        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", ind)
+        return _finish(row, S.INSUFFICIENT_DATA, "no_projection", facts)
+    facts = replace(facts, choice=proj[0].choice or {}, binomial=proj[0].binomial)
     tol = target.config.approx_tolerance(ref_mean) if target.op == "~" else 0.0
     row[P_MEET] = p_difference(row[PROJECTED] - ref_mean, math.hypot(_sd95(proj[1]), ref_sd), target.op, tol)
-    return _finish(row, _status(row[P_MEET], met_now, cfg), "projected", ind)
+    return _finish(row, _status(row[P_MEET], met_now, cfg), "projected", facts)
 
 
 def _reference_at(ctx: _Context, ref_id: str, region: str, ref: pd.DataFrame, year: int) -> tuple[float, float]:
@@ -732,7 +782,7 @@ def _reference_at(ctx: _Context, ref_id: str, region: str, ref: pd.DataFrame, ye
     if not is_missing(observed):
         return observed, 0.0
     proj = ctx.projection(ref_id, region, year) if len(ref) >= ctx.config.min_points else None
-    at = None if proj is None else proj[proj[S.YEAR] == year]
+    at = None if proj is None else proj.frame[proj.frame[S.YEAR] == year]
     if at is None or at.empty:
         return float(ref[S.VALUE].iloc[-1]), 0.0
     return float(at[S.MEAN].iloc[-1]), _sd95(at.iloc[-1])
@@ -777,9 +827,9 @@ def p_difference(mean: float, sd: float, op: str, tolerance: float = 0.0) -> flo
     return above if op in (">=", ">") else 1.0 - above
 
 
-def _finish(row: dict, status: str, reason: str, ind: dict) -> dict:
+def _finish(row: dict, status: str, reason: str, facts: Facts) -> dict:
     row[STATUS], row["reason"] = status, reason
-    row[EXPL_ZH], row[EXPL_EN] = explain(row, "zh"), explain(row, "en")
+    row[EXPL_ZH], row[EXPL_EN] = explain(row, facts, "zh"), explain(row, facts, "en")
     return row
 
 
@@ -792,28 +842,28 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- explanations -----------------------------------------------------------------------------------
 
-def explain(row: dict, lang: str = "zh") -> str:
+def explain(row: dict, facts: Facts, lang: str = "zh") -> str:
     """One sentence saying why a row has its status, with units, in Chinese or English.
 
-    ``row`` is a row of :func:`assess_detail` plus the private keys the assessment keeps while
-    working (``_unit``, ``_target``, ``_decline_years``, ``_ref_id``); see :func:`assess` for use.
+    ``row`` is a row of :func:`assess_detail`, ``facts`` what the assessment gathered while
+    working (:class:`Facts`: unit, target, declines, reference); see :func:`assess` for use.
     """
     reason = row["reason"]
-    unit, text = row.get("_unit", ""), row[S.TARGET_TEXT]
+    unit, text = facts.unit, row[S.TARGET_TEXT]
     if reason in ("no_data", "qualitative", "no_reference", "reference_no_data"):
-        return _say(reason, lang, target=text, ref=row.get("_ref_id", ""))
+        return _say(reason, lang, target=text, ref=facts.ref_id)
     if reason == "no_projection":
         return _say("no_projection", lang, n=row["n_points"])
     if reason == "few_points":
         return _say("few_points", lang, n=row["n_points"], year=_int(row[LATEST_YEAR]),
-                    value=format_value(row[LATEST_VALUE], unit, lang), min=row["_min_points"])
+                    value=format_value(row[LATEST_VALUE], unit, lang), min=facts.min_points)
     if reason == "observed":
         key = "observed_met" if row[STATUS] == S.ACHIEVED else "observed_missed"
         first = _say(key, lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang), target=text)
     else:
-        first = _lead(row, lang) + _projection_phrase(row, lang)
-    rest = [r for r in (_model_phrase(row, lang), _steady_phrase(row, lang), _rates_phrase(row, lang),
-                        _declines_phrase(row, lang)) if r]
+        first = _lead(row, facts, lang) + _projection_phrase(row, facts, lang)
+    rest = [r for r in (_model_phrase(row, facts, lang), _steady_phrase(facts, lang),
+                        _rates_phrase(row, lang), _declines_phrase(facts, lang)) if r]
     sentence = first + ("；" if lang == "zh" else "; ").join([""] + rest) if rest else first
     sentence = sentence[0].upper() + sentence[1:]
     return sentence + ("。" if lang == "zh" else ".")
@@ -825,18 +875,18 @@ def _say(key: str, lang: str, **values) -> str:
     return ASSESS_LABELS[key][lang].format(**values)
 
 
-def _lead(row: dict, lang: str) -> str:
+def _lead(row: dict, facts: Facts, lang: str) -> str:
     if row[STATUS] != S.ACHIEVED:
         return ""
-    value = format_value(row[LATEST_VALUE], row["_unit"], lang)
-    if row["target_kind"] == "directional" and row.get("_hold") is None:
-        better = _say("higher" if row["_target"].direction == "up" else "lower", lang)
+    value = format_value(row[LATEST_VALUE], facts.unit, lang)
+    if row["target_kind"] == "directional" and facts.hold is None:
+        better = _say("higher" if facts.target.direction == "up" else "lower", lang)
         return _say("met_now_dir", lang, year=_int(row[LATEST_YEAR]), value=value, better=better)
     return _say("met_now", lang, year=_int(row[LATEST_YEAR]), value=value)
 
 
-def _projection_phrase(row: dict, lang: str) -> str:
-    unit, target = row["_unit"], row["_target"]
+def _projection_phrase(row: dict, facts: Facts, lang: str) -> str:
+    unit, target = facts.unit, facts.target
     key = "projection_level" if row[S.METHOD] in LEVEL_METHODS else "projection"
     out = _say(key, lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang),
                lo=format_number(row[PROJ_LO]), hi=format_number(row[PROJ_HI]))
@@ -847,24 +897,24 @@ def _projection_phrase(row: dict, lang: str) -> str:
         lo, hi = target.band
         return out + _say("p_band", lang, lo=format_number(lo), hi=format_number(hi), p=p)
     if target.kind == "relative":
-        return out + _say("p_relative", lang, target=row[S.TARGET_TEXT], ref=row["_ref_id"], p=p,
-                          ref_value=format_value(row["_ref_value"], unit, lang))
-    if row.get("_hold") is not None:
+        return out + _say("p_relative", lang, target=row[S.TARGET_TEXT], ref=facts.ref_id, p=p,
+                          ref_value=format_value(facts.ref_value, unit, lang))
+    if facts.hold is not None:
         key = "p_hold_up" if target.direction == "up" else "p_hold_down"
-        return out + _say(key, lang, value=format_value(row["_hold"], unit, lang), p=p)
+        return out + _say(key, lang, value=format_value(facts.hold, unit, lang), p=p)
     better = _say("higher" if target.direction == "up" else "lower", lang)
     return out + _say("p_better", lang, better=better, base_year=_int(row["base_year"]), p=p,
                       base=format_value(row["base_value"], unit, lang))
 
 
-def _model_phrase(row: dict, lang: str) -> str:
-    """Which model the projection used and why, from the projection's ``attrs["choice"]``."""
-    choice, method = row.get("_choice") or {}, row[S.METHOD]
+def _model_phrase(row: dict, facts: Facts, lang: str) -> str:
+    """Which model the projection used and why, from the projection's ``choice``."""
+    choice, method = facts.choice, row[S.METHOD]
     parts = []
     if choice.get("step_year"):
         parts.append(_say("model_step", lang, year=choice["step_year"]))
-    if method == "binomial" and choice.get("binomial"):
-        info, (lo, hi) = choice["binomial"], row["_target"].band or (math.nan, math.nan)
+    if method == "binomial" and facts.binomial:
+        info, (lo, hi) = facts.binomial, facts.target.band or (math.nan, math.nan)
         parts.append(_say("model_binomial", lang, births=f"{info['births']:,.0f}", first=info["first_year"],
                           last=info["last_year"], lo=format_number(lo), hi=format_number(hi)))
     elif method == "poisson":
@@ -882,8 +932,8 @@ def _model_phrase(row: dict, lang: str) -> str:
     return ("，" if lang == "zh" else ", ").join(parts)
 
 
-def _steady_phrase(row: dict, lang: str) -> str:
-    since = row.get("_steady_since")
+def _steady_phrase(facts: Facts, lang: str) -> str:
+    since = facts.steady_since
     return "" if since is None else _say("steady", lang, year=since)
 
 
@@ -899,12 +949,12 @@ def _rates_phrase(row: dict, lang: str) -> str:
     return ("，" if lang == "zh" else ", ").join(parts)
 
 
-def _declines_phrase(row: dict, lang: str) -> str:
-    years = row.get("_decline_years") or []
+def _declines_phrase(facts: Facts, lang: str) -> str:
+    years = facts.decline_years
     if not years:
         return ""
     joined = ("、" if lang == "zh" else ", ").join(str(y) for y in years)
-    return _say("declines_up" if row["_target"].direction == "up" else "declines_down", lang, years=joined)
+    return _say("declines_up" if facts.target.direction == "up" else "declines_down", lang, years=joined)
 
 
 def _int(x: object) -> str:

@@ -150,7 +150,7 @@ def holdout_forecasts(panel: pd.DataFrame, window: Window, methods=(AUTO, *METHO
         for method in methods:
             proj = project(fit, target_year=window.eval_year, method=method, bounds=window.bounds,
                            config=forecast_config)
-            last = proj.iloc[-1]
+            last = proj.at()
             if method != AUTO and last[schema.METHOD] != method:
                 continue  # the series cannot support this method; project fell back to auto
             rows.append((name, method, last[schema.METHOD], truth, last[schema.MEAN],
@@ -492,7 +492,7 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
     now, later = _assess_cases(cases, family.unit, False), _assess_cases(cases, family.unit, True)
     rows = []
     for i, case in enumerate(cases):
-        proj = project_series(case.series, family.unit, GOAL_YEAR).iloc[-1]
+        proj = project_series(case.series, family.unit, GOAL_YEAR).at()
         rows.append({"method": AUTO, "p_meet": now["p_meet"].iloc[i], "status": now["status"].iloc[i],
                      "status_next": later["status"].iloc[i], "used": now[schema.METHOD].iloc[i],
                      **{c: proj[c] for c in (schema.LOWER_80, schema.UPPER_80, schema.LOWER_95,

@@ -1,8 +1,11 @@
 """Trend projection to a target year, with honest uncertainty.
 
 :func:`project` takes one tidy series (``year``, ``value`` and, for rates built from counts,
-``numerator`` and ``denominator``) and returns one row per observed year (the fitted values) and
-per projected year up to the target year, in the columns of :data:`schema.PROJECTION_COLUMNS`.
+``numerator`` and ``denominator``) and returns a :class:`Projection` results object (as a
+statsmodels fit returns its results): its ``summary_frame()`` has one row per observed year (the
+fitted values) and per projected year up to the target year, in the columns of
+:data:`schema.PROJECTION_COLUMNS`; ``method``, ``transform`` and ``p_meet(op, threshold, year)``
+say how it was made and how likely a target is met.
 
 Methods (:data:`METHODS`):
 
@@ -33,17 +36,17 @@ Methods (:data:`METHODS`):
   born): the pooled share of the first group, no trend, quasi-binomial; ``loc`` is the log of
   the ratio (boys per 100 girls).  The frame's intervals include one year's binomial noise;
   ``p_meet(..., noise=False)`` asks about the underlying ratio instead
-  (``attrs["binomial"]``).
+  (``Projection.binomial``).
 - ``naive_wide``: for 2-3 points: half the average annual change since the first point is carried
   forward, with a wide interval (see :class:`ForecastConfig`, ``naive_*``).
 - ``insufficient_data``: 0-1 point; every number is NaN.
 
 How ``auto`` avoids reading a trend into noise: first a step change of the level (a new
 institution, a rate switched from 0 to 100) is looked for (:func:`find_step`) and the series is
-projected from the step on (``attrs["step_year"]``).  Then every candidate, ``level`` among
+projected from the step on (``Projection.step_year``).  Then every candidate, ``level`` among
 them, is backtested on the series itself; trend candidates whose slope is within
 ``trend_min_t`` standard errors of zero are dropped, and a trend wins only if its backtest error
-is at least ``trend_margin`` below the best level's.  ``attrs["choice"]`` records the kind of
+is at least ``trend_margin`` below the best level's.  ``Projection.choice`` records the kind of
 choice (``level``, ``trend``, ``rule``), the trend's gain over the level and the step year, for
 the explanations.
 
@@ -68,10 +71,10 @@ truth about 70% of the time instead of 95%.
 
 ``loc``/``scale``/``transform`` give the predictive distribution of the value in a year as
 ``g^{-1}(Normal(loc, scale))``; the bounds used by the transform are in
-``frame.attrs["bounds"]`` (``log`` is of ``value - lo`` with ``lo = 0`` when no lower bound is
+``Projection.bounds`` (``log`` is of ``value - lo`` with ``lo = 0`` when no lower bound is
 given).  ``mean`` is the point projection ``g^{-1}(loc)`` (the median for ``log``/``logit``).
 For ``poisson`` rows ``loc``/``scale`` describe the log of the expected rate; the Poisson noise is added from
-``frame.attrs["poisson"]`` (exposure per year and rate multiplier), which :func:`p_meet` uses.
+``Projection.poisson`` (exposure per year and rate multiplier), which :meth:`Projection.p_meet` uses.
 """
 
 from __future__ import annotations
@@ -669,7 +672,7 @@ def find_step(series: pd.DataFrame, config: ForecastConfig | None = None) -> int
     """The first year after a step change of the series' level (a new institution, a policy
     that switched a rate from 0 to 100), or None.
 
-    ``auto`` projects from that year on (``project(...).attrs["step_year"]``).
+    ``auto`` projects from that year on (``project(...).step_year``).
 
     Examples:
         >>> s = pd.DataFrame({"year": range(2015, 2025), "value": [0.0] * 4 + [100.0] * 6})
@@ -1100,6 +1103,127 @@ def _poisson_quantiles(fit: _Fit, probs) -> np.ndarray:
     return hi * fit.multiplier / fit.exposure[:, None]
 
 
+# --- the projection: a results object ----------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """What :func:`project` returns: the projection of one series, as a results object.
+
+    ``frame`` holds one row per year in the columns of :data:`schema.PROJECTION_COLUMNS`
+    (``loc``/``scale`` on the ``transform`` scale: the predictive distribution of the value is
+    ``g^{-1}(Normal(loc, scale))``); read it through :meth:`summary_frame`, which gives a copy.
+    The other fields are what :meth:`p_meet` and the explanations need besides the frame.
+
+    Attributes:
+        frame: the projection table (do not change it; :meth:`summary_frame` gives a copy).
+        bounds: ``(lo, hi)`` natural bounds the transform used; either may be ``None``.
+        bound_eps: how close to a bound the ``log``/``logit`` transform goes.
+        fit_points: how many of the most recent observations the model was fitted to.
+        choice: why the method was used: ``kind`` (``requested``, ``level``, ``trend``,
+            ``rule``), ``trend_gain`` and ``step_year`` (``auto``); None when not projected.
+        binomial: for ``binomial``: the scale of the underlying ratio per year, the births
+            pooled and the years pooled (``births``, ``first_year``, ``last_year``).
+        poisson: for ``poisson``: ``rate_multiplier`` and ``exposure`` per year.
+
+    A projection can be written by hand (tests of the assessment need no model): see
+    :meth:`from_frame`.
+    """
+
+    frame: pd.DataFrame
+    bounds: tuple[float | None, float | None] = (None, None)
+    bound_eps: float = 0.0
+    fit_points: int | None = None
+    choice: dict | None = None
+    binomial: dict | None = None
+    poisson: dict | None = None
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, bounds=None, method: str = LINEAR) -> Projection:
+        """A projection written by hand: ``year``, ``mean``, ``lower_95``/``upper_95`` at least.
+
+        Missing columns are filled in on the natural scale: ``loc`` is the mean, ``scale`` half
+        the 95% interval over 1.96, the 80% interval follows from them, ``method`` is ``method``,
+        ``transform`` identity, and every row is a projected year.
+
+        Examples:
+            >>> p = Projection.from_frame(pd.DataFrame({"year": [2030], "mean": [10.0],
+            ...                                         "lower_95": [8.04], "upper_95": [11.96]}))
+            >>> round(p.p_meet(">=", 10.0), 3), round(p.p_meet("<", 8.04), 3), p.method
+            (0.5, 0.025, 'linear')
+        """
+        out = frame.reset_index(drop=True).copy()
+        if schema.LOC not in out:
+            out[schema.LOC] = out[schema.MEAN]
+        if schema.SCALE not in out:
+            out[schema.SCALE] = (out[schema.UPPER_95] - out[schema.LOWER_95]) / (2 * _Z95)
+        for col, z in ((schema.LOWER_80, -_Z80), (schema.UPPER_80, _Z80)):
+            if col not in out:
+                out[col] = out[schema.LOC] + z * out[schema.SCALE]
+        defaults = {schema.METHOD: method, schema.TRANSFORM: "identity", schema.IS_PROJECTION: True}
+        for col, value in defaults.items():
+            if col not in out:
+                out[col] = value
+        return cls(out[schema.PROJECTION_COLUMNS], bounds=_norm_bounds(bounds),
+                   choice={"kind": "requested"})
+
+    @property
+    def method(self) -> str:
+        """The method used (``insufficient_data`` when nothing could be projected)."""
+        return str(self.frame[schema.METHOD].iloc[-1]) if len(self.frame) else INSUFFICIENT_DATA
+
+    @property
+    def transform(self) -> str:
+        """The scale of ``loc``/``scale``: ``identity``, ``log`` or ``logit``."""
+        return str(self.frame[schema.TRANSFORM].iloc[-1]) if len(self.frame) else "identity"
+
+    @property
+    def step_year(self) -> int | None:
+        """The year of a step change the projection starts from (``auto``), else None."""
+        return (self.choice or {}).get("step_year")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per year: ``year``, ``mean``, the 80% and 95% limits, ``method``, ``loc``,
+        ``scale``, ``transform``, ``is_projection`` (:data:`schema.PROJECTION_COLUMNS`); a copy."""
+        return self.frame.copy()
+
+    def at(self, year: int | None = None) -> pd.Series | None:
+        """The row of ``year`` (default: the last row, the target year); None if there is none."""
+        return _row(self.frame, year)
+
+    def p_meet(self, op: str, threshold: float, year: int | None = None, *, noise: bool = True) -> float:
+        """Probability that the value in ``year`` (default: the last row) satisfies ``op threshold``.
+
+        Args:
+            op: one of ``>=``, ``>``, ``<=``, ``<``.
+            threshold: the target value, in the units of the series.
+            year: the year asked about; ``None`` means the last row (the target year).
+            noise: include the year's sampling noise.  ``False`` asks about the underlying value
+                instead (for ``binomial``: the ratio the births are drawn from, which is what
+                趋于平衡 is judged on); other methods have no separate underlying value.
+
+        Returns:
+            A probability in [0, 1], from ``loc``/``scale``/``transform``; NaN when the year is
+            missing or the projection has no distribution (``insufficient_data``).
+        """
+        if op not in _OPS:
+            raise PlanlibError(Problem(
+                message_zh=f"未知的比较符：{op}。", message_en=f"Unknown comparison: {op}.",
+                fix_zh="请用 >=、>、<=、< 之一。", fix_en="Use one of >=, >, <=, <.", value=op))
+        row = _row(self.frame, year)
+        if row is None or not (np.isfinite(row[schema.LOC]) and np.isfinite(row[schema.SCALE])):
+            return np.nan
+        if not noise and self.binomial and row[schema.METHOD] == BINOMIAL:
+            row = row.copy()
+            row[schema.SCALE] = self.binomial["underlying_scale"].get(int(row[schema.YEAR]), row[schema.SCALE])
+        strict = op in ("<", ">=")  # P(value < t) is needed for "<" and for ">=" = 1 - P(< t)
+        if self.poisson and row[schema.METHOD] == POISSON:
+            below = _p_below_poisson(row, float(threshold), self.poisson, strict)
+        else:
+            below = _p_below_continuous(row, float(threshold), self.bounds, strict, self.bound_eps)
+        return below if op in ("<", "<=") else 1.0 - below
+
+
 # --- the projection frame -----------------------------------------------------------------------
 
 
@@ -1108,7 +1232,7 @@ def _clip(values: np.ndarray, bounds) -> np.ndarray:
     return np.clip(values, -np.inf if lo is None else lo, np.inf if hi is None else hi)
 
 
-def _frame(years: np.ndarray, n_obs: int, fit: _Fit, method: str, bounds) -> pd.DataFrame:
+def _projection(years: np.ndarray, n_obs: int, fit: _Fit, method: str, bounds, choice: dict) -> Projection:
     scale = fit.scale
     if fit.exposure is not None:
         q = _poisson_quantiles(fit, [0.10, 0.90, 0.025, 0.975])
@@ -1116,24 +1240,22 @@ def _frame(years: np.ndarray, n_obs: int, fit: _Fit, method: str, bounds) -> pd.
         q = np.column_stack([fit.tf.back(fit.loc + z * scale) for z in (-_Z80, _Z80, -_Z95, _Z95)])
     mean = _clip(fit.tf.back(fit.loc), bounds)
     q = _clip(q, bounds)
-    out = pd.DataFrame({
+    frame = pd.DataFrame({
         schema.YEAR: years.astype(int), schema.MEAN: mean,
         schema.LOWER_80: q[:, 0], schema.UPPER_80: q[:, 1],
         schema.LOWER_95: q[:, 2], schema.UPPER_95: q[:, 3],
         schema.METHOD: method, schema.LOC: fit.loc, schema.SCALE: scale,
         schema.TRANSFORM: fit.tf.kind, schema.IS_PROJECTION: np.arange(len(years)) >= n_obs,
     })
-    out.attrs["bounds"] = bounds
-    out.attrs["bound_eps"] = fit.tf.eps
-    out.attrs["fit_points"] = fit.fit_points or n_obs
+    binomial = poisson = None
     if fit.under is not None:
-        out.attrs["binomial"] = {"underlying_scale": dict(zip(years.astype(int).tolist(),
-                                                              fit.under.tolist())), **(fit.info or {})}
+        binomial = {"underlying_scale": dict(zip(years.astype(int).tolist(), fit.under.tolist())),
+                    **(fit.info or {})}
     if fit.exposure is not None:
-        out.attrs["poisson"] = {"rate_multiplier": fit.multiplier,
-                                "exposure": dict(zip(years.astype(int).tolist(),
-                                                     fit.exposure.tolist()))}
-    return out
+        poisson = {"rate_multiplier": fit.multiplier,
+                   "exposure": dict(zip(years.astype(int).tolist(), fit.exposure.tolist()))}
+    return Projection(frame, bounds=bounds, bound_eps=fit.tf.eps, fit_points=fit.fit_points or n_obs,
+                      choice=choice, binomial=binomial, poisson=poisson)
 
 
 def _floored(fit: _Fit, cfg: ForecastConfig) -> _Fit:
@@ -1144,16 +1266,15 @@ def _floored(fit: _Fit, cfg: ForecastConfig) -> _Fit:
     return _Fit(fit.loc, scale, fit.tf, fit.exposure, fit.multiplier, fit.fit_points, under, fit.info)
 
 
-def _insufficient_frame(obs: _Obs, years: np.ndarray, bounds) -> pd.DataFrame:
+def _insufficient(obs: _Obs, years: np.ndarray, bounds) -> Projection:
     n = len(years)
-    out = pd.DataFrame({
+    frame = pd.DataFrame({
         schema.YEAR: years.astype(int), **{c: np.full(n, np.nan) for c in (
             schema.MEAN, schema.LOWER_80, schema.UPPER_80, schema.LOWER_95, schema.UPPER_95)},
         schema.METHOD: INSUFFICIENT_DATA, schema.LOC: np.nan, schema.SCALE: np.nan,
         schema.TRANSFORM: "identity", schema.IS_PROJECTION: np.arange(n) >= len(obs),
     })
-    out.attrs["bounds"] = bounds
-    return out
+    return Projection(frame, bounds=bounds)
 
 
 def _years(obs: _Obs, target_year: int) -> np.ndarray:
@@ -1164,7 +1285,7 @@ def _years(obs: _Obs, target_year: int) -> np.ndarray:
 
 def project(series: pd.DataFrame, *, target_year: int, method: str = AUTO,
             bounds: tuple[float | None, float | None] | None = None,
-            config: ForecastConfig | None = None) -> pd.DataFrame:
+            config: ForecastConfig | None = None) -> Projection:
     """Project one series to ``target_year`` with 80% and 95% prediction intervals.
 
     Args:
@@ -1179,19 +1300,20 @@ def project(series: pd.DataFrame, *, target_year: int, method: str = AUTO,
         config: options; defaults to :class:`ForecastConfig`.
 
     Returns:
-        Columns :data:`schema.PROJECTION_COLUMNS`: one row per observed year (fitted,
-        ``is_projection`` False) and per year after the last observation up to ``target_year``.
-        ``attrs["bounds"]`` holds the bounds, ``attrs["fit_points"]`` how many of the most
-        recent observations the trend was fitted to; ``attrs["poisson"]`` the exposure per
-        year and the rate multiplier of a ``poisson`` projection.
+        A :class:`Projection`: its :meth:`~Projection.summary_frame` has the columns
+        :data:`schema.PROJECTION_COLUMNS`, one row per observed year (fitted, ``is_projection``
+        False) and per year after the last observation up to ``target_year``; it also holds the
+        bounds, how many of the most recent observations the trend was fitted to
+        (``fit_points``), why the method was chosen (``choice``, ``step_year``) and, for a
+        ``poisson`` projection, the exposure per year and the rate multiplier.
 
     Examples:
         >>> s = pd.DataFrame({"year": [2018, 2019, 2020, 2021], "value": [10.0, 12.0, 14.0, 16.0]})
         >>> out = project(s, target_year=2023, method="linear")
-        >>> out[["year", "mean", "is_projection"]].round(6).to_numpy().tolist()[-2:]
+        >>> out.summary_frame()[["year", "mean", "is_projection"]].round(6).to_numpy().tolist()[-2:]
         [[2022, 18.0, True], [2023, 20.0, True]]
-        >>> round(p_meet(out, ">=", 20.0), 2)
-        0.5
+        >>> out.method, round(out.p_meet(">=", 20.0), 2)
+        ('linear', 0.5)
     """
     cfg, bounds, obs = config or ForecastConfig(), _norm_bounds(bounds), _clean(series)
     if method != AUTO and method not in METHODS:
@@ -1207,12 +1329,9 @@ def project(series: pd.DataFrame, *, target_year: int, method: str = AUTO,
                   "trend_gain": trend_gain(scores), "step_year": step}
     years = _years(obs, target_year)
     if used == INSUFFICIENT_DATA:
-        return _insufficient_frame(obs, years, bounds)
+        return _insufficient(obs, years, bounds)
     fit = _floored(_fit(used, obs, years, bounds, cfg, window), cfg)
-    out = _frame(years, len(obs), fit, used, bounds)
-    out.attrs["choice"] = choice
-    out.attrs["step_year"] = choice.get("step_year")
-    return out
+    return _projection(years, len(obs), fit, used, bounds, choice)
 
 
 # --- probability of meeting a threshold ---------------------------------------------------------
@@ -1251,22 +1370,12 @@ def _p_below_poisson(row, threshold: float, info: dict, strict: bool) -> float:
     return float(_poisson_cdf(np.array([[kmax]]), lam)[0, 0])
 
 
-def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = None, *,
+def p_meet(projection: Projection, op: str, threshold: float, year: int | None = None, *,
            noise: bool = True) -> float:
     """Probability that the value in ``year`` (default: the last row) satisfies ``op threshold``.
 
-    Args:
-        frame: a frame returned by :func:`project`.
-        op: one of ``>=``, ``>``, ``<=``, ``<``.
-        threshold: the target value, in the units of the series.
-        year: the year asked about; ``None`` means the last row (the target year).
-        noise: include the year's sampling noise.  ``False`` asks about the underlying value
-            instead (for ``binomial``: the ratio the births are drawn from, which is what
-            趋于平衡 is judged on); other methods have no separate underlying value.
-
-    Returns:
-        A probability in [0, 1], from ``loc``/``scale``/``transform`` (and ``attrs``); NaN when
-        the year is missing or the projection has no distribution (``insufficient_data``).
+    The same as ``projection.p_meet(op, threshold, year, noise=noise)``
+    (:meth:`Projection.p_meet`).
 
     Examples:
         >>> s = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "value": [50.0, 52, 54, 56]})
@@ -1274,25 +1383,7 @@ def p_meet(frame: pd.DataFrame, op: str, threshold: float, year: int | None = No
         >>> round(p_meet(out, "<=", 100.0), 3), round(p_meet(out, ">", 100.0), 3)
         (1.0, 0.0)
     """
-    if op not in _OPS:
-        raise PlanlibError(Problem(
-            message_zh=f"未知的比较符：{op}。", message_en=f"Unknown comparison: {op}.",
-            fix_zh="请用 >=、>、<=、< 之一。", fix_en="Use one of >=, >, <=, <.", value=op))
-    row = _row(frame, year)
-    if row is None or not (np.isfinite(row[schema.LOC]) and np.isfinite(row[schema.SCALE])):
-        return np.nan
-    binomial = frame.attrs.get("binomial")
-    if not noise and binomial and row[schema.METHOD] == BINOMIAL:
-        row = row.copy()
-        row[schema.SCALE] = binomial["underlying_scale"].get(int(row[schema.YEAR]), row[schema.SCALE])
-    strict = op in ("<", ">=")  # P(value < t) is needed for "<" and for ">=" = 1 - P(< t)
-    info = frame.attrs.get("poisson")
-    if info and row[schema.METHOD] == POISSON:
-        below = _p_below_poisson(row, float(threshold), info, strict)
-    else:
-        below = _p_below_continuous(row, float(threshold), frame.attrs.get("bounds", (None, None)),
-                                    strict, frame.attrs.get("bound_eps", 0.0))
-    return below if op in ("<", "<=") else 1.0 - below
+    return projection.p_meet(op, threshold, year, noise=noise)
 
 
 def compare_methods(series: pd.DataFrame, target_year: int, bounds=None,
@@ -1308,7 +1399,7 @@ def compare_methods(series: pd.DataFrame, target_year: int, bounds=None,
         target: ``(op, threshold)``, e.g. ``("<", 5.0)``: adds ``p_meet`` for every row.
 
     Returns:
-        The frames of :func:`project` stacked, with a column ``requested`` (the method asked
+        The summary frames of :func:`project` stacked, with a column ``requested`` (the method asked
         for, or ``"auto"``); methods the series cannot support are left out.
 
     Examples:
@@ -1322,11 +1413,12 @@ def compare_methods(series: pd.DataFrame, target_year: int, bounds=None,
     """
     frames = []
     for requested in (AUTO, *METHODS):
-        out = project(series, target_year=target_year, method=requested, bounds=bounds,
-                      config=config)
-        if requested != AUTO and not (out[schema.METHOD] == requested).all():
+        proj = project(series, target_year=target_year, method=requested, bounds=bounds,
+                       config=config)
+        if requested != AUTO and proj.method != requested:
             continue
+        out = proj.summary_frame()
         if target is not None:
-            out["p_meet"] = [p_meet(out, target[0], target[1], y) for y in out[schema.YEAR]]
+            out["p_meet"] = [proj.p_meet(target[0], target[1], y) for y in out[schema.YEAR]]
         frames.append(out.assign(requested=requested))
     return pd.concat(frames, ignore_index=True)

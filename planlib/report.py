@@ -175,7 +175,7 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
         if not projectable(series, min_points) or parse_target(ind[S.TARGET_TEXT]).kind == "qualitative":
             out[iid] = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
             continue
-        out[iid] = project_series(series, ind[S.UNIT], target_year)
+        out[iid] = project_series(series, ind[S.UNIT], target_year).summary_frame()
     return out
 
 

@@ -107,7 +107,7 @@ def test_approx_inside_the_band_is_achieved_outside_off_track():
     cat = catalog(("H", "%", "45左右"), ("I", "%", "45左右"))
     out = A.assess(cat, pd.concat([series("H", [45 + w for w in WIGGLE]), series("I", [30 + w for w in WIGGLE])]))
     assert out.set_index("indicator_id").status.to_dict() == {"H": "achieved", "I": "off_track"}
-    assert "落在目标区间（42.8–47.2）的概率" in out.explanation_zh[0]
+    assert "落在目标区间（42.75–47.25）的概率" in out.explanation_zh[0]
 
 
 def test_balance_moving_into_the_band():
@@ -172,7 +172,7 @@ def test_relative_uses_the_reference_series():
     row = one(cat, below, "J")
     assert row.status == "off_track"
     assert row.goal_value == pytest.approx(30.01, abs=0.05)  # K, flat: its level in 2030
-    assert "参照指标K预计为30%" in row.explanation_zh
+    assert "参照指标K预计为30.01%" in row.explanation_zh
 
 
 def test_relative_without_reference_or_its_data_is_insufficient_data():

@@ -31,22 +31,22 @@ def noisy_line(seed: int = 1) -> pd.DataFrame:
 
 def test_frame_has_the_contract_columns_and_one_row_per_year():
     out = fc.project(series([2019, 2020, 2021, 2022], [5.0, 6, 7, 8]), target_year=2030)
-    assert list(out.columns) == schema.PROJECTION_COLUMNS
-    assert out["year"].tolist() == list(range(2019, 2031))
-    assert out["is_projection"].tolist() == [False] * 4 + [True] * 8
-    assert out.attrs["bounds"] == (None, None)
+    assert list(out.summary_frame().columns) == schema.PROJECTION_COLUMNS
+    assert out.summary_frame()["year"].tolist() == list(range(2019, 2031))
+    assert out.summary_frame()["is_projection"].tolist() == [False] * 4 + [True] * 8
+    assert out.bounds == (None, None)
 
 
 def test_exact_line_is_projected_exactly_with_a_collapsed_interval():
     s = series(range(2015, 2023), [3.0 + 0.5 * i for i in range(8)])
     out = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING)
-    last = out.iloc[-1]
+    last = out.at()
     assert last["mean"] == pytest.approx(3.0 + 0.5 * 15, abs=1e-9)
     assert 0 < last["upper_95"] - last["lower_95"] < 1e-5
-    assert out["method"].unique().tolist() == ["linear"]
+    assert out.summary_frame()["method"].unique().tolist() == ["linear"]
     # by default only the trend-change allowance remains: sd = trend_change * slope * horizon
     # (an exact line shows no evidence either way, so the full allowance is kept)
-    default = fc.project(s, target_year=2030, method="linear").iloc[-1]
+    default = fc.project(s, target_year=2030, method="linear").at()
     assert default["mean"] == pytest.approx(last["mean"])
     assert default["scale"] == pytest.approx(1.0 * 0.5 * 8, rel=1e-6)
 
@@ -59,20 +59,21 @@ def test_linear_interval_is_statsmodels_obs_ci():
     out = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING)
     exog = sm.add_constant(s["year"].to_numpy(float))
     res = sm.OLS(s["value"].to_numpy(float), exog).fit()
-    ref = res.get_prediction(sm.add_constant(out["year"].to_numpy(float))).summary_frame(alpha=0.05)
-    np.testing.assert_allclose(out["mean"], ref["mean"], rtol=1e-10)
-    np.testing.assert_allclose(out["lower_95"], ref["obs_ci_lower"], rtol=1e-10)
-    np.testing.assert_allclose(out["upper_95"], ref["obs_ci_upper"], rtol=1e-10)
+    years = out.summary_frame()["year"].to_numpy(float)
+    ref = res.get_prediction(sm.add_constant(years)).summary_frame(alpha=0.05)
+    np.testing.assert_allclose(out.summary_frame()["mean"], ref["mean"], rtol=1e-10)
+    np.testing.assert_allclose(out.summary_frame()["lower_95"], ref["obs_ci_lower"], rtol=1e-10)
+    np.testing.assert_allclose(out.summary_frame()["upper_95"], ref["obs_ci_upper"], rtol=1e-10)
 
 
 def test_projected_intervals_widen_with_the_backtest_and_the_trend():
     s = noisy_line()
-    plain = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING).iloc[-1]
-    honest = fc.project(s, target_year=2030, method="linear").iloc[-1]
+    plain = fc.project(s, target_year=2030, method="linear", config=NO_WIDENING).at()
+    honest = fc.project(s, target_year=2030, method="linear").at()
     assert honest["mean"] == pytest.approx(plain["mean"])
     slope_change = 1.0 * 1.5 * 6  # trend_change * |slope| * horizon, as an sd
     full = fc.project(s, target_year=2030, method="linear",
-                      config=fc.ForecastConfig(trend_change_evidence=False)).iloc[-1]
+                      config=fc.ForecastConfig(trend_change_evidence=False)).at()
     assert full["scale"] >= math.hypot(plain["scale"], slope_change * 0.9)
     # by default the allowance is scaled by the evidence that the trend has been changing,
     # never below a third of it: white noise around a line keeps a smaller one
@@ -83,8 +84,8 @@ def test_constant_annual_rate_is_recovered_by_log_linear():
     years = range(2016, 2025)
     out = fc.project(series(years, [30.0 * 0.94 ** i for i in range(9)]), target_year=2030,
                      method="log_linear")
-    assert out.iloc[-1]["mean"] == pytest.approx(30.0 * 0.94 ** 14, rel=1e-9)
-    assert out.iloc[-1]["transform"] == "log"
+    assert out.at()["mean"] == pytest.approx(30.0 * 0.94 ** 14, rel=1e-9)
+    assert out.at()["transform"] == "log"
     sure = fc.project(series(years, [30.0 * 0.94 ** i for i in range(9)]), target_year=2030,
                       method="log_linear", config=NO_WIDENING)
     assert fc.p_meet(sure, "<", 30.0 * 0.94 ** 14 * 1.01) > 0.99
@@ -94,17 +95,17 @@ def test_logit_projection_and_interval_stay_within_0_100_for_a_steep_trend():
     s = series(range(2018, 2025), [60.0, 70, 79, 86, 91, 95, 97.5])
     for method in ("auto", "logit_linear", "naive_wide"):
         out = fc.project(s, target_year=2035, method=method, bounds=(0, 100))
-        values = out[["mean", "lower_80", "upper_80", "lower_95", "upper_95"]].to_numpy()
+        values = out.summary_frame()[["mean", "lower_80", "upper_80", "lower_95", "upper_95"]].to_numpy()
         assert values.min() >= 0 and values.max() <= 100, method
     out = fc.project(s, target_year=2035, method="logit_linear", bounds=(0, 100))
-    assert out.iloc[-1]["mean"] > 99
+    assert out.at()["mean"] > 99
     assert fc.p_meet(out, ">", 100.0) == 0.0 and fc.p_meet(out, "<=", 100.0) == 1.0
 
 
 def test_declining_linear_trend_is_clipped_at_the_lower_bound():
     s = series(range(2018, 2025), [12.0, 10, 8.1, 6, 4.1, 2, 1.5])
     out = fc.project(s, target_year=2035, method="linear", bounds=(0, None))
-    assert out["lower_95"].min() == 0.0 and out["mean"].min() >= 0.0
+    assert out.summary_frame()["lower_95"].min() == 0.0 and out.summary_frame()["mean"].min() >= 0.0
     chosen, table = fc.choose_method(s, (0, None), target_year=2035)
     assert chosen == "log_linear"
     assert table.loc[table["method"] == "linear", "reason"].str.contains("leaves the bounds").all()
@@ -113,19 +114,19 @@ def test_declining_linear_trend_is_clipped_at_the_lower_bound():
 def test_gaps_and_five_year_steps():
     s = series([2000, 2005, 2010, 2015, 2020], [10.0, 12, 14, 16, 18])
     out = fc.project(s, target_year=2030, method="linear")
-    assert out["year"].tolist() == [2000, 2005, 2010, 2015, 2020, *range(2021, 2031)]
-    assert out.iloc[-1]["mean"] == pytest.approx(22.0)
+    assert out.summary_frame()["year"].tolist() == [2000, 2005, 2010, 2015, 2020, *range(2021, 2031)]
+    assert out.at()["mean"] == pytest.approx(22.0)
     auto = fc.project(series([2000, 2005, 2010, 2017, 2020], [10.0, 12.5, 14, 16.2, 18]),
                       target_year=2030)
-    assert auto.iloc[-1]["method"] in ("linear", "log_linear")
-    assert fc.project(s, target_year=2030, method="ets_damped")["method"].iloc[0] != "ets_damped"
+    assert auto.at()["method"] in ("linear", "log_linear")
+    assert fc.project(s, target_year=2030, method="ets_damped").method != "ets_damped"
 
 
 def test_nan_values_are_dropped_and_target_before_last_year_gives_no_projection():
     s = series([2019, 2020, 2021, 2022, 2023], [1.0, np.nan, 3, 4, 5])
     out = fc.project(s, target_year=2022, method="linear")
-    assert out["year"].tolist() == [2019, 2021, 2022, 2023]
-    assert not out["is_projection"].any()
+    assert out.summary_frame()["year"].tolist() == [2019, 2021, 2022, 2023]
+    assert not out.summary_frame()["is_projection"].any()
 
 
 # --- auto ---------------------------------------------------------------------------------------
@@ -144,8 +145,8 @@ def test_auto_picks_log_linear_for_a_constant_rate_of_decline():
     years = np.arange(2010, 2025)
     values = 20 * 0.85 ** (years - 2010) * np.exp(rng.normal(0, 0.01, len(years)))
     out = fc.project(series(years, values), target_year=2030, bounds=(0, None))
-    assert out.iloc[-1]["method"] == "log_linear"
-    assert out.iloc[-1]["mean"] == pytest.approx(20 * 0.85 ** 20, rel=0.1)
+    assert out.at()["method"] == "log_linear"
+    assert out.at()["mean"] == pytest.approx(20 * 0.85 ** 20, rel=0.1)
 
 
 def test_auto_rule_for_counts_short_series_and_no_data():
@@ -172,12 +173,12 @@ def test_ets_damped_gives_its_own_widening_intervals_without_warnings():
         out = fc.project(noisy_line(), target_year=2030, method="ets_damped")
         flat = fc.project(series(range(2010, 2022), [5.0] * 12), target_year=2025,
                           method="ets_damped")
-    proj = out[out["is_projection"]]
+    proj = out.summary_frame()[out.summary_frame()["is_projection"]]
     assert proj["method"].unique().tolist() == ["ets_damped"]
     width = (proj["upper_95"] - proj["lower_95"]).to_numpy()
     assert np.all(np.diff(width) > 0)
-    assert flat.iloc[-1]["mean"] == pytest.approx(5.0, abs=1e-3)
-    assert flat.iloc[-1]["upper_95"] > flat.iloc[-1]["lower_95"]
+    assert flat.at()["mean"] == pytest.approx(5.0, abs=1e-3)
+    assert flat.at()["upper_95"] > flat.at()["lower_95"]
 
 
 # --- short and degenerate series ----------------------------------------------------------------
@@ -185,16 +186,16 @@ def test_ets_damped_gives_its_own_widening_intervals_without_warnings():
 
 def test_insufficient_data_rows_are_nan():
     one = fc.project(series([2021], [7.0]), target_year=2023)
-    assert one["year"].tolist() == [2021, 2022, 2023]
-    assert (one["method"] == "insufficient_data").all() and one["mean"].isna().all()
+    assert one.summary_frame()["year"].tolist() == [2021, 2022, 2023]
+    assert (one.summary_frame()["method"] == "insufficient_data").all() and one.summary_frame()["mean"].isna().all()
     assert math.isnan(fc.p_meet(one, ">=", 5))
     none = fc.project(series([], []), target_year=2030)
-    assert none["year"].tolist() == [2030] and none["is_projection"].all()
+    assert none.summary_frame()["year"].tolist() == [2030] and none.summary_frame()["is_projection"].all()
 
 
 def test_naive_wide_carries_half_the_change_with_a_documented_width():
     out = fc.project(series([2020, 2022], [10.0, 11.0]), target_year=2030)
-    last = out.iloc[-1]
+    last = out.at()
     drift = math.log(11 / 10) / 2  # on the log scale (positive values)
     assert last["method"] == "naive_wide" and last["transform"] == "log"
     assert last["mean"] == pytest.approx(11 * math.exp(0.5 * drift * 8))
@@ -207,9 +208,9 @@ def test_constant_series_gets_a_narrow_positive_interval():
         warnings.simplefilter("error")
         out = fc.project(series(range(2018, 2025), [100.0] * 7), target_year=2030,
                          bounds=(0, 100))
-    last = out.iloc[-1]
+    last = out.at()
     assert last["mean"] == pytest.approx(100.0, abs=0.01)
-    assert last["scale"] > 0 and np.isfinite(out["loc"]).all()
+    assert last["scale"] > 0 and np.isfinite(out.summary_frame()["loc"]).all()
     assert fc.p_meet(out, ">=", 99.0) > 0.99
 
 
@@ -219,7 +220,7 @@ def test_constant_series_gets_a_narrow_positive_interval():
 def test_poisson_with_all_zero_counts_gives_a_finite_rate_and_a_probability():
     s = series(range(2018, 2025), [0.0] * 7, numerator=[0] * 7, denominator=[4000] * 7)
     out = fc.project(s, target_year=2030, config=fc.ForecastConfig(rate_multiplier=1e5))
-    last = out.iloc[-1]
+    last = out.at()
     assert last["method"] == "poisson"
     # half a pseudo-event over 7 x 4000 births: 1.8 per 100,000, no trend
     assert last["mean"] == pytest.approx(0.5 / 28000 * 1e5, rel=1e-6)
@@ -234,12 +235,12 @@ def test_poisson_with_occasional_deaths_smooths_the_zig_zag():
     value = [d / b * 1e5 for d, b in zip(deaths, births)]
     out = fc.project(series(range(2018, 2025), value, numerator=deaths, denominator=births),
                      target_year=2030)
-    last = out.iloc[-1]
+    last = out.at()
     assert 5 < last["mean"] < 15  # 2 deaths in 27,700 births is 7.2 per 100,000
     assert last["upper_95"] > 25
     assert 0.3 < fc.p_meet(out, "<", 15) < 0.99
-    assert out.attrs["poisson"]["rate_multiplier"] == 1e5
-    assert out.attrs["poisson"]["exposure"][2030] == 3700
+    assert out.poisson["rate_multiplier"] == 1e5
+    assert out.poisson["exposure"][2030] == 3700
 
 
 @pytest.mark.slow  # imports statsmodels
@@ -263,11 +264,11 @@ def test_poisson_uses_the_points_with_counts():
     values = [3.33, 2.73, 1.5, 2.28, 1.89]  # 2020: a published rate without counts
     s = series([2016, 2017, 2020, 2021, 2022], values, numerator=deaths, denominator=births)
     out = fc.project(s, target_year=2030)
-    assert out["method"].unique().tolist() == ["poisson"]
-    assert out.attrs["poisson"]["exposure"][2020] == pytest.approx(np.mean([4200, 4400, 3950, 3700]))
-    assert out.attrs["poisson"]["rate_multiplier"] == 1000
+    assert out.summary_frame()["method"].unique().tolist() == ["poisson"]
+    assert out.poisson["exposure"][2020] == pytest.approx(np.mean([4200, 4400, 3950, 3700]))
+    assert out.poisson["rate_multiplier"] == 1000
     latest_missing = s.assign(numerator=[14.0, 12, 10, 9, np.nan])
-    assert fc.project(latest_missing, target_year=2030)["method"].iloc[-1] != "poisson"
+    assert fc.project(latest_missing, target_year=2030).method != "poisson"
 
 
 def test_poisson_zero_counts_need_a_rate_multiplier():
@@ -283,7 +284,7 @@ def test_poisson_zero_counts_need_a_rate_multiplier():
 def test_p_meet_is_one_half_at_the_projected_median(method):
     s = series([2019, 2020, 2021, 2022, 2023], [41.0, 44, 44.5, 48, 50])
     out = fc.project(s, target_year=2030, method=method, bounds=(0, 100))
-    median = out.iloc[-1]["mean"]
+    median = out.at()["mean"]
     assert fc.p_meet(out, ">=", median) == pytest.approx(0.5, abs=1e-9)
     below = fc.p_meet(out, "<", median - 1)
     assert 0 < below < 0.5
@@ -313,7 +314,7 @@ def test_bad_input_raises_for_people():
 def test_a_method_the_series_cannot_support_falls_back_to_auto():
     s = series([2019, 2020, 2021, 2022], [-1.0, 0.5, 2, 3.4])
     out = fc.project(s, target_year=2030, method="log_linear")
-    assert out.iloc[-1]["method"] == "linear"
+    assert out.at()["method"] == "linear"
 
 
 def test_compare_methods_and_backtest_errors():
@@ -332,7 +333,7 @@ def test_series_near_the_upper_bound_keeps_a_sane_interval():
     """Values of 97.5-100 with one reported 100: the logit must not blow the interval up to 0-100."""
     values = [97.5, 98.0, 98.7, 98.6, 99.2, 100.0, 99.7, 99.6, 99.9, 99.2]
     out = fc.project(series(range(2015, 2025), values), target_year=2030, bounds=(0, 100))
-    last = out.iloc[-1]
+    last = out.at()
     assert 97.0 < last["mean"] <= 100.0
     assert last["lower_95"] > 70.0 and last["upper_95"] <= 100.0
 
@@ -347,8 +348,8 @@ def flat_noise(seed: int = 3, level: float = 40.0, sd: float = 2.0) -> pd.DataFr
 
 def test_auto_judges_a_flat_noisy_share_on_its_level():
     out = fc.project(flat_noise(), target_year=2030, bounds=(0, 100))
-    last = out.iloc[-1]
-    assert last["method"] == "level" and out.attrs["choice"]["kind"] == "level"
+    last = out.at()
+    assert last["method"] == "level" and out.choice["kind"] == "level"
     values = flat_noise()["value"]
     assert last["mean"] == pytest.approx(values.mean(), abs=0.3)  # the mean on the logit scale
     assert last["lower_95"] > 30 and last["upper_95"] < 50
@@ -356,8 +357,8 @@ def test_auto_judges_a_flat_noisy_share_on_its_level():
 
 def test_auto_keeps_a_clear_trend_and_says_by_how_much_it_beats_the_level():
     out = fc.project(noisy_line(), target_year=2030, bounds=(0, None))
-    assert out.iloc[-1]["method"] in ("linear", "log_linear")
-    assert out.attrs["choice"]["kind"] == "trend" and out.attrs["choice"]["trend_gain"] > 0.5
+    assert out.at()["method"] in ("linear", "log_linear")
+    assert out.choice["kind"] == "trend" and out.choice["trend_gain"] > 0.5
 
 
 def test_a_trend_needs_a_margin_over_the_level():
@@ -380,8 +381,8 @@ def test_step_from_0_to_100_is_found_and_projected_from():
     s = series(range(2015, 2025), [0.0] * 4 + [100.0] * 6)
     assert fc.find_step(s) == 2019
     out = fc.project(s, target_year=2030, bounds=(0, 100))
-    assert out.attrs["step_year"] == 2019 and out["year"].iloc[0] == 2019
-    assert out.iloc[-1]["mean"] == 100.0 and out.iloc[-1]["lower_95"] > 99.9
+    assert out.step_year == 2019 and out.summary_frame()["year"].iloc[0] == 2019
+    assert out.at()["mean"] == 100.0 and out.at()["lower_95"] > 99.9
     assert fc.p_meet(out, ">=", 99.5) > 0.999
 
 
@@ -393,7 +394,7 @@ def test_a_steady_trend_and_noise_are_not_steps():
 
 def test_rate_steady_near_100_keeps_a_lower_bound_near_its_range():
     values = [99.1, 99.4, 98.8, 99.6, 99.2, 98.9, 99.5, 99.3, 99.0, 99.4]
-    last = fc.project(series(range(2015, 2025), values), target_year=2030, bounds=(0, 100)).iloc[-1]
+    last = fc.project(series(range(2015, 2025), values), target_year=2030, bounds=(0, 100)).at()
     assert last["method"] == "level"
     assert 97.0 < last["lower_95"] and last["upper_95"] <= 100.0
 
@@ -410,19 +411,47 @@ def test_sex_ratio_is_a_binomial_share_of_boys_judged_on_its_underlying_value():
     s = sex_ratio(boys, births - boys)
     cfg = fc.ForecastConfig(counts="ratio", rate_multiplier=100.0)
     out = fc.project(s, target_year=2030, bounds=(0, None), config=cfg)
-    last = out.iloc[-1]
+    last = out.at()
     assert last["method"] == "binomial"
-    pooled = 100 * boys[-out.attrs["fit_points"]:].sum() / (births - boys)[-out.attrs["fit_points"]:].sum()
+    pooled = 100 * boys[-out.fit_points:].sum() / (births - boys)[-out.fit_points:].sum()
     assert last["mean"] == pytest.approx(pooled, rel=2e-3)
     # one year's ratio swings by about +-3 with 3,600 births; the underlying ratio is known better
     annual = fc.p_meet(out, ">=", 103) - fc.p_meet(out, ">", 107)
     underlying = fc.p_meet(out, ">=", 103, noise=False) - fc.p_meet(out, ">", 107, noise=False)
     assert annual < 0.6 < underlying
     assert last["upper_95"] - last["lower_95"] > 8
-    assert out.attrs["binomial"]["births"] == pytest.approx(births[-out.attrs["fit_points"]:].sum())
+    assert out.binomial["births"] == pytest.approx(births[-out.fit_points:].sum())
 
 
 def test_counts_default_to_poisson_rates():
     s = sex_ratio([1900, 1950, 1880, 1920], [1800, 1850, 1790, 1810])
     assert fc.choose_method(s)[0] == "poisson"
     assert fc.choose_method(s, config=fc.ForecastConfig(counts="ratio"))[0] == "binomial"
+
+
+# --- the results object -------------------------------------------------------------------------
+
+
+def test_projection_is_a_results_object_with_no_state_in_the_frame():
+    out = fc.project(series([2019, 2020, 2021, 2022], [50.0, 52, 54, 56]), target_year=2030,
+                     method="logit_linear", bounds=(0, 100))
+    assert isinstance(out, fc.Projection)
+    assert (out.method, out.transform, out.bounds) == ("logit_linear", "logit", (0.0, 100.0))
+    frame = out.summary_frame()
+    assert frame.attrs == {}
+    frame.loc[:, "mean"] = -1.0  # a copy: changing it leaves the projection alone
+    assert out.at()["mean"] > 56
+    assert out.p_meet(">=", 56.0) == fc.p_meet(out, ">=", 56.0) > 0.5
+    with pytest.raises(AttributeError):
+        out.method = "linear"
+
+
+def test_a_hand_written_projection_gives_normal_probabilities():
+    hand = fc.Projection.from_frame(pd.DataFrame({"year": [2029, 2030], "mean": [9.0, 10.0],
+                                                  "lower_95": [7.0, 6.08], "upper_95": [11.0, 13.92]}))
+    assert hand.method == "linear" and hand.transform == "identity"
+    assert hand.p_meet(">=", 10.0) == pytest.approx(0.5)
+    assert hand.p_meet("<", 6.08) == pytest.approx(0.025, abs=1e-4)
+    assert hand.p_meet(">", 9.0, year=2029) == pytest.approx(0.5)
+    assert hand.at()["upper_80"] == pytest.approx(10.0 + 1.2816 * 2.0, abs=1e-3)
+    assert list(hand.summary_frame().columns) == schema.PROJECTION_COLUMNS

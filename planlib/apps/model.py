@@ -154,4 +154,4 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
     series = indicator_series(observations, indicator[S.INDICATOR_ID], as_of, target_year)
     if not projectable(series):
         return empty
-    return project_series(series, indicator[S.UNIT], target_year, method)
+    return project_series(series, indicator[S.UNIT], target_year, method).summary_frame()
