@@ -89,11 +89,12 @@ from .targets import Target, parse_target
 if TYPE_CHECKING:
     from .forecast import Projection
 
-STATUS, P_MEET = "status", "p_meet"
-LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
-PROJECTED, PROJ_LO, PROJ_HI = "projected_value", "projected_lower_95", "projected_upper_95"
-REQUIRED, OBSERVED = "required_annual_change", "observed_annual_change"
-BINDING_COL, EXPL_ZH, EXPL_EN = "binding", "explanation_zh", "explanation_en"
+# The assessment's columns, named once in planlib.schema (short local names for this module).
+STATUS, P_MEET = S.ASSESSMENT_STATUS, S.P_MEET
+LATEST_YEAR, LATEST_VALUE = S.LATEST_YEAR, S.LATEST_VALUE
+PROJECTED, PROJ_LO, PROJ_HI = S.PROJECTED, S.PROJECTED_LOWER_95, S.PROJECTED_UPPER_95
+REQUIRED, OBSERVED = S.REQUIRED_CHANGE, S.OBSERVED_CHANGE
+BINDING_COL, EXPL_ZH, EXPL_EN = S.BINDING_FLAG, S.EXPLANATION_ZH, S.EXPLANATION_EN
 #: Extra columns of :func:`assess_detail`, after ``schema.ASSESSMENT_COLUMNS``.
 DETAIL_EXTRA = ["target_kind", S.TARGET_TEXT, "base_year", "base_value", "goal_value",
                 "progress_ratio", "progress_category", "declines", "n_points", "demo", "reason"]

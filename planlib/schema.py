@@ -58,6 +58,18 @@ PROJECTION_COLUMNS = [YEAR, MEAN, LOWER_80, UPPER_80, LOWER_95, UPPER_95, METHOD
                       TRANSFORM, IS_PROJECTION]
 
 # --- assessment (planlib.assessment) -----------------------------------------------------------------
+# The assessment's status of a target (achieved ... not_assessable) is not an observation's
+# ``STATUS`` (reported | provisional | estimated), though both columns are called "status".
+ASSESSMENT_STATUS = "status"
+P_MEET = "p_meet"  # probability that the target-year value meets the target
+LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
+PROJECTED = "projected_value"
+PROJECTED_LOWER_95, PROJECTED_UPPER_95 = "projected_lower_95", "projected_upper_95"
+REQUIRED_CHANGE = "required_annual_change"  # % per year needed from the base to the goal
+OBSERVED_CHANGE = "observed_annual_change"  # % per year observed from the base to the latest
+BINDING_FLAG = "binding"  # True for a binding (约束性) target
+EXPLANATION_ZH, EXPLANATION_EN = "explanation_zh", "explanation_en"
+
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -67,8 +79,7 @@ NOT_ASSESSABLE = "not_assessable"
 STATUS_CODES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, INSUFFICIENT_DATA, NOT_ASSESSABLE)
 
 ASSESSMENT_COLUMNS = [
-    INDICATOR_ID, REGION, "status", "p_meet", TARGET_YEAR, "latest_year", "latest_value",
-    "projected_value", "projected_lower_95", "projected_upper_95", METHOD,
-    "required_annual_change", "observed_annual_change", "binding",
-    "explanation_zh", "explanation_en",
+    INDICATOR_ID, REGION, ASSESSMENT_STATUS, P_MEET, TARGET_YEAR, LATEST_YEAR, LATEST_VALUE,
+    PROJECTED, PROJECTED_LOWER_95, PROJECTED_UPPER_95, METHOD, REQUIRED_CHANGE, OBSERVED_CHANGE,
+    BINDING_FLAG, EXPLANATION_ZH, EXPLANATION_EN,
 ]
