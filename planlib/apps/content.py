@@ -64,7 +64,7 @@ def overview_table(catalog: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFr
         DOMAIN: table[S.DOMAIN_ZH].map(i18n.short_domain),
         ORDER: range(len(table)),
         DEMO: table[DEMO].fillna(False).astype(bool),
-        "status": table["status"].fillna(S.INSUFFICIENT_DATA),
+        S.ASSESSMENT_STATUS: table[S.ASSESSMENT_STATUS].fillna(S.INSUFFICIENT_DATA),
     })
 
 
@@ -78,8 +78,8 @@ def sort_table(table: pd.DataFrame, key: str = "id", descending: bool = False) -
         ([1, 2, 0], [2, 0, 1])
     """
     column = SORT_KEYS.get(key, ORDER)
-    if column == "status":
-        rank = table["status"].map(i18n.STATUS_ORDER.index)
+    if column == S.ASSESSMENT_STATUS:
+        rank = table[S.ASSESSMENT_STATUS].map(i18n.STATUS_ORDER.index)
         return table.assign(_rank=rank).sort_values(["_rank", ORDER], ascending=[not descending, True],
                                                      kind="stable").drop(columns="_rank")
     return table.sort_values([column, ORDER], ascending=[not descending, True], na_position="last",
@@ -96,8 +96,8 @@ def status_counts(table: pd.DataFrame) -> pd.DataFrame:
         >>> c[(c.plan == "women") & (c.status == "at_risk")]["n"].item(), len(c)
         (2, 12)
     """
-    grid = pd.MultiIndex.from_product([["women", "children"], TILE_ORDER], names=[S.PLAN, "status"])
-    counts = table.groupby([S.PLAN, "status"]).size().reindex(grid, fill_value=0)
+    grid = pd.MultiIndex.from_product([["women", "children"], TILE_ORDER], names=[S.PLAN, S.ASSESSMENT_STATUS])
+    counts = table.groupby([S.PLAN, S.ASSESSMENT_STATUS]).size().reindex(grid, fill_value=0)
     return counts.rename("n").reset_index()
 
 
@@ -111,8 +111,8 @@ def domain_status_counts(table: pd.DataFrame) -> pd.DataFrame:
         [['women', '健康', 'at_risk', 2], ['women', '教育', 'achieved', 1]]
     """
     first = table.groupby([S.PLAN, DOMAIN])[ORDER].transform("min")
-    counts = (table.assign(_first=first).groupby([S.PLAN, DOMAIN, "status", "_first"]).size()
-              .rename("n").reset_index().sort_values(["_first", "status"], kind="stable"))
+    counts = (table.assign(_first=first).groupby([S.PLAN, DOMAIN, S.ASSESSMENT_STATUS, "_first"]).size()
+              .rename("n").reset_index().sort_values(["_first", S.ASSESSMENT_STATUS], kind="stable"))
     return counts.drop(columns="_first").reset_index(drop=True)
 
 
@@ -125,7 +125,7 @@ def binding_alerts(table: pd.DataFrame) -> pd.DataFrame:
         >>> binding_alerts(t)["indicator_id"].tolist()
         ['C', 'A']
     """
-    hit = table[(table[S.ATTRIBUTE] == S.BINDING) & table["status"].isin(ALERT_STATUSES)]
+    hit = table[(table[S.ATTRIBUTE] == S.BINDING) & table[S.ASSESSMENT_STATUS].isin(ALERT_STATUSES)]
     return sort_table(hit, "status")
 
 
@@ -191,8 +191,8 @@ def display_rows(table: pd.DataFrame, lang: str = "zh") -> list[dict]:
         "attribute": i18n.ATTRIBUTE_LABELS[r[S.ATTRIBUTE]][lang],
         "latest": fmt_latest(r[LATEST_VALUE], r[LATEST_YEAR], lang),
         "projected": fmt_interval(r[PROJECTED], r[PROJ_LO], r[PROJ_HI]),
-        "status": r["status"], "status_label": i18n.status_label(r["status"], lang),
-        "status_color": i18n.STATUS_COLORS[r["status"]],
+        S.ASSESSMENT_STATUS: r[S.ASSESSMENT_STATUS], "status_label": i18n.status_label(r[S.ASSESSMENT_STATUS], lang),
+        "status_color": i18n.STATUS_COLORS[r[S.ASSESSMENT_STATUS]],
         "units": unit_names(r[S.RESPONSIBLE_UNITS], lang),
         KEY: row_key(r),
     } for r in table.to_dict("records")]
@@ -258,7 +258,7 @@ def export_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         "col_latest_value": table[LATEST_VALUE], "col_latest_year": table[LATEST_YEAR],
         "col_projected_value": table[PROJECTED], "col_lower_95": table[PROJ_LO],
         "col_upper_95": table[PROJ_HI], "col_p_meet": table["p_meet"],
-        "col_status": table["status"].map(lambda c: i18n.status_label(c, lang, icon=False)),
+        "col_status": table[S.ASSESSMENT_STATUS].map(lambda c: i18n.status_label(c, lang, icon=False)),
         "col_method": table[S.METHOD].map(lambda m: _method_label(m, lang)),
         "col_explanation": table[f"explanation_{lang}"],
         "col_units": table[S.RESPONSIBLE_UNITS].map(lambda u: unit_names(u, lang)),
@@ -310,7 +310,7 @@ def alerts_html(alerts: pd.DataFrame, lang: str = "zh") -> str:
         name = S.NAME_ZH if lang == "zh" else S.NAME_EN
         body = "<ul>" + "".join(
             f'<li data-id="{r[S.INDICATOR_ID]}"><span class="planlib-status" style="border-color:'
-            f'{i18n.STATUS_COLORS[r["status"]]}">{html.escape(i18n.status_label(r["status"], lang))}</span> '
+            f'{i18n.STATUS_COLORS[r[S.ASSESSMENT_STATUS]]}">{html.escape(i18n.status_label(r[S.ASSESSMENT_STATUS], lang))}</span> '
             f'{r[S.INDICATOR_ID]} {html.escape(str(r[name]))}</li>'
             for r in alerts.to_dict("records")) + "</ul>"
     return f'<section class="planlib-alerts" aria-label="{title}"><h2>{title}</h2>{body}</section>'
@@ -324,7 +324,7 @@ def info_html(indicator: dict, row: dict | None, lang: str = "zh") -> str:
         row: its county assessment row (``assess_detail``), or None.
         lang: "zh" or "en".
     """
-    status = (row or {}).get("status") or S.INSUFFICIENT_DATA
+    status = (row or {}).get(S.ASSESSMENT_STATUS) or S.INSUFFICIENT_DATA
     parts = [f'<p class="planlib-info-status"><span class="planlib-status" style="border-color:'
              f'{i18n.STATUS_COLORS[status]}">{html.escape(i18n.status_label(status, lang))}</span></p>']
     lines = [_label("attribute", lang, attribute=i18n.ATTRIBUTE_LABELS[indicator[S.ATTRIBUTE]][lang]),
@@ -524,7 +524,7 @@ def filter_options(catalog: pd.DataFrame, lang: str = "zh") -> dict[str, list[li
         "plan": every + [[i18n.PLAN_LABELS[p][lang], p] for p in ("women", "children")],
         "domain": every + [[d if lang == "zh" else i18n.DOMAIN_LABELS.get(d, d), d] for d in domains],
         "unit": every + [[unit_names(u, lang), u] for u in units_of(catalog)],
-        "status": every + [[i18n.status_label(c, lang), c] for c in TILE_ORDER],
+        S.ASSESSMENT_STATUS: every + [[i18n.status_label(c, lang), c] for c in TILE_ORDER],
     }
 
 

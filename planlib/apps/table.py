@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from .. import i18n
 from .. import schema as S
 
-LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
-PROJECTED, PROJ_LO, PROJ_HI = "projected_value", "projected_lower_95", "projected_upper_95"
+# The assessment's columns are named in planlib.schema; short names for the apps.
+LATEST_YEAR, LATEST_VALUE = S.LATEST_YEAR, S.LATEST_VALUE
+PROJECTED, PROJ_LO, PROJ_HI = S.PROJECTED, S.PROJECTED_LOWER_95, S.PROJECTED_UPPER_95
 ORDER, DOMAIN, DEMO = "order", "domain", "demo"
 #: The table's columns, in order.
 TABLE_COLUMNS = ("id", "name", "target", "attribute", "latest", "projected", "status", "units")
 #: The table's sortable columns and the raw value each sorts on.
 SORT_KEYS = {"id": ORDER, "name": S.NAME_ZH, "target": S.TARGET_TEXT, "attribute": S.ATTRIBUTE,
-             "latest": LATEST_VALUE, "projected": PROJECTED, "status": "status",
+             "latest": LATEST_VALUE, "projected": PROJECTED, "status": S.ASSESSMENT_STATUS,
              "units": S.RESPONSIBLE_UNITS}
 #: Where a row keeps the raw values it is filtered and sorted on.
 KEY = "key"
@@ -58,7 +59,7 @@ def filter_rows(rows: list[dict], filters: TableFilters) -> list[dict]:
         >>> [r["id"] for r in filter_rows(rows, TableFilters(binding_only=True, unit="县卫生健康委"))]
         ['W01']
     """
-    wanted = {S.PLAN: filters.plan, DOMAIN: filters.domain, "status": filters.status}
+    wanted = {S.PLAN: filters.plan, DOMAIN: filters.domain, S.ASSESSMENT_STATUS: filters.status}
 
     def keep(row: dict) -> bool:
         key = row[KEY]
@@ -87,7 +88,7 @@ def sort_rows(rows: list[dict], key: str = "id", descending: bool = False) -> li
 
     def value(row: dict):
         raw = row[KEY].get(column)
-        return i18n.STATUS_ORDER.index(raw) if column == "status" else raw
+        return i18n.STATUS_ORDER.index(raw) if column == S.ASSESSMENT_STATUS else raw
 
     present = [r for r in by_order if value(r) is not None]
     blank = [r for r in by_order if value(r) is None]
