@@ -323,9 +323,15 @@ def test_compare_methods_and_backtest_errors():
     assert set(both["requested"]) == {"auto", "level", "linear", "log_linear", "damped_trend",
                                       "naive_wide"}
     assert len(both) == 6 * len(range(2016, 2031))
-    errs = fc.backtest_errors(s, "linear", window=4)
-    assert errs["origin_year"].min() == 2018 and errs["horizon"].max() == 2
-    assert (errs["abs_error"] == (errs["value"] - errs["forecast"]).abs()).all()
+    errs = fc.backtest_errors(s, "linear", window=4).set_index(["origin_year", "year"])
+    assert errs.index[0] == (2018, 2019) and errs["horizon"].max() == 2 and len(errs) == 9
+    # origin 2018, the line through 9.0, 8.4, 7.7: slope -0.65, 8.3667 in 2017 -> 7.0667 in 2019
+    assert errs.loc[(2018, 2019), "forecast"] == pytest.approx(8.3 + 0.2 / 3 - 1.3)
+    assert errs.loc[(2018, 2019), "abs_error"] == pytest.approx(7.3 - 7.0667, abs=1e-4)
+    # origin 2021, the last 4 points 7.7, 7.3, 6.6, 6.2 (window): slope -0.52, 6.95 in 2019.5
+    assert errs.loc[(2021, 2022), "forecast"] == pytest.approx(6.95 - 0.52 * 2.5)  # 5.65
+    assert errs.loc[(2021, 2023), "forecast"] == pytest.approx(6.95 - 0.52 * 3.5)  # 5.13
+    assert errs.loc[(2021, 2023), "abs_error"] == pytest.approx(0.17)
 
 
 @pytest.mark.slow
