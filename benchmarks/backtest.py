@@ -27,7 +27,7 @@ from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from planlib import backtest as bt  # noqa: E402
+from planlib.forecast import backtest as bt  # noqa: E402
 from planlib import config, schema  # noqa: E402
 from planlib import forecast as fc  # noqa: E402
 from planlib.files import atomic_write_bytes  # noqa: E402

@@ -2,7 +2,7 @@
 
 Two parts:
 
-* *Simulated series whose truth is known by construction* (``planlib.backtest.FAMILIES``):
+* *Simulated series whose truth is known by construction* (``planlib.forecast.backtest.FAMILIES``):
   county-like series for 2015-2024 (steady near-bound rates, steps, flat noisy shares, steady
   trends, rare events among births, noisy sex ratios, drifting shares), one more ordinary year
   (2025) and the 2030 value drawn from the same process.  Every draw is assessed exactly as
@@ -33,7 +33,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from planlib import backtest as bt  # noqa: E402
+from planlib.forecast import backtest as bt  # noqa: E402
 from planlib import config, schema  # noqa: E402
 from planlib.files import atomic_write_bytes  # noqa: E402
 

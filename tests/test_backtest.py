@@ -1,4 +1,4 @@
-"""Hold-out evaluation and baselines (planlib.backtest)."""
+"""Hold-out evaluation and baselines (planlib.forecast.backtest)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planlib import backtest as bt
+from planlib.forecast import backtest as bt
 
 PANEL = pd.DataFrame({
     "region": ["A"] * 6 + ["B"] * 6 + ["C"] * 5,

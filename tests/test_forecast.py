@@ -250,7 +250,7 @@ def test_poisson_without_priors_equals_statsmodels_glm():
     t = np.arange(2010, 2020, dtype=float)
     y = np.array([120, 111, 104, 99, 95, 86, 80, 77, 70, 66], dtype=float)
     d = np.full(10, 15000.0)
-    beta, cov = fc._poisson_coef(t, y, d, fc.ForecastConfig(poisson_prior_events=1e-9,
+    beta, cov = fc.methods._poisson_coef(t, y, d, fc.ForecastConfig(poisson_prior_events=1e-9,
                                                             poisson_slope_prior_sd=1e6))
     exog = sm.add_constant(t - t.mean())
     res = sm.GLM(y, exog, family=sm.families.Poisson(), exposure=d).fit()

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import config, schema
-from .forecast import AUTO, METHODS, ForecastConfig, p_meet, project
+from .. import config, schema
+from . import AUTO, METHODS, ForecastConfig, p_meet, project
 
 BASELINES = ("last_value", "drift", "growth_rate")
 
@@ -462,7 +462,7 @@ def draw_cases(family: Family, n: int, seed: int = 0) -> list[Case]:
 
 def _assess_cases(cases: list[Case], unit: str, extra: bool) -> pd.DataFrame:
     """``assess_detail`` of every case at once (one catalogue row per case)."""
-    from .assessment import assess_detail
+    from ..assessment import assess_detail
 
     ids = [f"S{i:04d}" for i in range(len(cases))]
     catalog = pd.DataFrame({schema.INDICATOR_ID: ids, schema.NAME_ZH: ids, schema.UNIT: unit,
@@ -486,8 +486,8 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
         ``p_true``, ``truth``; for ``auto`` also ``status``, ``status_next`` (with 2025 added),
         the 80% and 95% limits.
     """
-    from .assessment import project_series
-    from .targets import parse_target
+    from ..assessment import project_series
+    from ..targets import parse_target
 
     now, later = _assess_cases(cases, family.unit, False), _assess_cases(cases, family.unit, True)
     rows = []
@@ -551,7 +551,7 @@ def status_of(p: float, met_now: bool) -> str:
         >>> status_of(0.8, True), status_of(0.8, False), status_of(0.3, True)
         ('achieved', 'on_track', 'at_risk')
     """
-    from .assessment import AssessConfig
+    from ..assessment import AssessConfig
 
     config = AssessConfig()
     if met_now and p >= config.on_track:
