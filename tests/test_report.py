@@ -17,13 +17,16 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from planlib import charts, report, report_charts, report_docx, report_tables
+from planlib import charts, report
+from planlib.report import charts as report_charts
+from planlib.report import docx as report_docx
+from planlib.report import tables as report_tables
 from planlib import schema as S
 from planlib.catalog import indicators_of_unit, load_catalog, units_of
 from planlib.cli import main
 from planlib.errors import PlanlibError
 from planlib.report import History, ReportOptions, prepare
-from planlib.report_charts import ChartOptions
+from planlib.report.charts import ChartOptions
 
 DEMO = S.DEMO_LABEL_ZH
 PLAN_SOURCE = "石柱县儿童发展规划（2021—2030年）·发展基础"

@@ -19,12 +19,12 @@ import re
 import pandas as pd
 from openpyxl.styles import Font
 
-from . import i18n
-from . import report_format as F
-from . import report_tables as T
-from . import schema as S
-from .report_data import ReportData
-from .safecells import values_only
+from .. import i18n
+from . import format as F
+from . import tables as T
+from .. import schema as S
+from .content import ReportData
+from ..safecells import values_only
 
 FIRST_YEAR = 2015
 _PLAN_SHEETS_EN = {"women": "Women", "children": "Children"}
@@ -52,7 +52,7 @@ def indicator_sheet(data: ReportData, table: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         data: the report (observations, year, language).
-        table: rows of its :func:`planlib.report_tables.indicator_table`.
+        table: rows of its :func:`planlib.report.tables.indicator_table`.
     """
     lang = data.options.lang
     h = lambda key: F.heading(key, lang)  # noqa: E731

@@ -1,7 +1,7 @@
 """The report's tables as people read them: localised headings, formatted numbers, status labels.
 
 The HTML and Word writers show the same text tables, built here from the frames of
-:mod:`planlib.report_tables`; every cell is a string. (The Excel writer keeps numbers as numbers.)
+:mod:`planlib.report.tables`; every cell is a string. (The Excel writer keeps numbers as numbers.)
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n
-from . import report_tables as T
-from . import schema as S
-from .formats import MISSING, format_number, is_missing
+from .. import i18n
+from . import tables as T
+from .. import schema as S
+from ..formats import MISSING, format_number, is_missing
 
 
 
@@ -109,7 +109,7 @@ def id_list(ids: list[str], lang: str = "zh") -> str:
 
 
 def counts_frame(counts: pd.DataFrame, by: list[str], lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.status_counts` with plan names and status labels as headings.
+    """:func:`planlib.report.tables.status_counts` with plan names and status labels as headings.
 
     Examples:
         >>> c = pd.DataFrame({"plan": ["women"], "off_track": [1], "at_risk": [0], "on_track": [2],
@@ -153,7 +153,7 @@ def indicator_rows(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def changes_frame(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.status_changes` for reading.
+    """:func:`planlib.report.tables.status_changes` for reading.
 
     Examples:
         >>> c = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "previous_status": ["on_track"],
@@ -171,7 +171,7 @@ def changes_frame(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def revised_frame(revised: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.revised_values` for reading (time shown to the minute, UTC).
+    """:func:`planlib.report.tables.revised_values` for reading (time shown to the minute, UTC).
 
     Examples:
         >>> r = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "region": ["石柱县"],
@@ -210,7 +210,7 @@ def missing_frame(overview: pd.DataFrame, year: int, lang: str = "zh") -> pd.Dat
 
 
 def evaluation_frame(evaluation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.evaluation_table`: progress, target met, status.
+    """:func:`planlib.report.tables.evaluation_table`: progress, target met, status.
 
     Examples:
         >>> e = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "target": ["≥ 90"],

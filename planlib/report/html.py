@@ -19,11 +19,11 @@ import os
 
 import pandas as pd
 
-from . import i18n
-from . import report_format as F
-from . import report_tables as T
-from . import schema as S
-from .report_data import ReportData, sections, title
+from .. import i18n
+from . import format as F
+from . import tables as T
+from .. import schema as S
+from .content import ReportData, sections, title
 
 _CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d9d9d9; }
@@ -82,7 +82,7 @@ def vega_bundle() -> str:
     """
     import vl_convert
 
-    from .charts import RENDER_CACHE
+    from ..charts import RENDER_CACHE
 
     path = RENDER_CACHE / f"vega-bundle-{vl_convert.__version__}.js"
     try:
@@ -104,7 +104,7 @@ def render_html(data: ReportData, specs: dict[str, dict]) -> str:
     """The whole report as one HTML document.
 
     Args:
-        data: the report's content (:func:`planlib.report.prepare`).
+        data: the report's content (:func:`planlib.report.build.prepare`).
         specs: indicator id -> the Vega-Lite specification of its chart.
 
     Returns:
