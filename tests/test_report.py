@@ -239,7 +239,7 @@ def test_small_report_in_english(catalog):
     data = prepare(ReportOptions(2025, "midterm", lang="en"), catalog, observations())
     files = report.render(data, ChartOptions(workers=1))
     html = files[report.HTML_NAME].decode("utf-8")
-    assert "1. Summary" in html and "Women&#x27;s Development Plan" in html and "总体情况" not in html
+    assert "1. Summary" in html and "Women&#39;s Development Plan" in html and "总体情况" not in html
     assert "Mid-term evaluation: progress since the 2020 baseline" in html
     doc = docx.Document(io.BytesIO(files[report.DOCX_NAME]))
     assert [s.header.paragraphs[0].text for s in doc.sections] == [S.DEMO_LABEL_EN]

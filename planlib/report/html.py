@@ -6,6 +6,11 @@ Vega-Lite specification with its data. The page loads nothing from any other hos
 offline from a file share or an e-mail attachment. Charts are drawn as SVG, a few at a time after
 the page has loaded, so that a long report stays responsive.
 
+The page is made from the Jinja2 templates in ``planlib/report/templates`` with autoescaping on:
+every name, note, unit and number from the catalogue or the observations is escaped, wherever
+it comes from. Only the two scripts made here (the Vega bundle and the chart specifications as
+JSON) are passed as :class:`markupsafe.Markup`.
+
 When the report holds illustrative data, a fixed banner 示例数据（非官方统计） stays at the top of
 the window and of every printed page.
 """
@@ -13,65 +18,18 @@ the window and of every printed page.
 from __future__ import annotations
 
 import functools
-import html
 import json
 import os
 
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from .. import i18n
 from . import format as F
 from . import tables as T
 from .. import schema as S
 from .content import ReportData, sections, title
-
-_CSS = """
-:root { --ink: #1a1a1a; --muted: #555; --rule: #d9d9d9; }
-* { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "WenQuanYi Micro Hei", sans-serif; color: var(--ink); margin: 0; line-height: 1.6; }
-main { max-width: 1080px; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
-body.demo main { padding-top: 3.5rem; }
-.demo-banner { position: fixed; top: 0; left: 0; right: 0; z-index: 10; text-align: center;
-  background: #fff3cd; color: #7a4b00; border-bottom: 2px solid #E69F00; padding: .45rem;
-  font-weight: 700; letter-spacing: .05em; }
-h1 { font-size: 1.6rem; line-height: 1.35; }
-h2 { font-size: 1.35rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem;
-     margin-top: 2.5rem; }
-h3 { font-size: 1.15rem; margin-top: 1.8rem; }
-h4 { font-size: 1rem; margin: 0 0 .3rem; }
-.meta, .note { color: var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .9rem; }
-th, td { border: 1px solid var(--rule); padding: .3rem .45rem; text-align: left;
-         vertical-align: top; }
-th { background: #f2f2f2; }
-td.num { text-align: right; white-space: nowrap; }
-.indicator { border-left: 6px solid var(--status, #999); padding: .5rem .9rem; margin: 1rem 0;
-  background: #fafafa; page-break-inside: avoid; }
-.badge { display: inline-block; border: 1px solid var(--status, #999); border-radius: 3px;
-  padding: 0 .4rem; margin-left: .5rem; font-size: .85rem; background: #fff; }
-.chart { min-height: 200px; overflow-x: auto; }
-nav ol { columns: 2; }
-@media print { .demo-banner { position: fixed; } nav { display: none; }
-               h2 { page-break-before: always; } }
-"""
-
-_RENDER_JS = """
-(function () {
-  var specs = JSON.parse(document.getElementById("chart-specs").textContent);
-  var ids = Object.keys(specs);
-  function next() {
-    var batch = ids.splice(0, 4);
-    batch.forEach(function (id) {
-      var el = document.getElementById("chart-" + id);
-      if (el) { vegaEmbed(el, specs[id], {actions: false, renderer: "svg", mode: "vega-lite"}); }
-    });
-    if (ids.length) { setTimeout(next, 0); }
-  }
-  next();
-})();
-"""
-
 
 @functools.lru_cache(maxsize=1)
 def vega_bundle() -> str:
@@ -100,6 +58,14 @@ def vega_bundle() -> str:
     return bundle
 
 
+@functools.lru_cache(maxsize=1)
+def _env() -> Environment:
+    """The templates of ``planlib/report/templates``, every value escaped (autoescape on)."""
+    return Environment(loader=PackageLoader("planlib", "report/templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
+
+
 def render_html(data: ReportData, specs: dict[str, dict]) -> str:
     """The whole report as one HTML document.
 
@@ -110,25 +76,30 @@ def render_html(data: ReportData, specs: dict[str, dict]) -> str:
     Returns:
         The page as text (UTF-8 when written).
     """
-    lang = data.options.lang
-    body = [_header(data), _toc(data)]
-    for key, heading in sections(data):
-        body.append(f'<section id="{_anchor(key)}"><h2>{_e(heading)}</h2>{_section(data, key)}</section>')
-    banner = f'<div class="demo-banner" role="note">{_e(data.demo_label())}</div>' if data.demo else ""
+    options = data.options
+    meta = [data.label("unit_scope", unit=options.unit)] if options.unit else []
+    meta.append(data.label("generated", date=data.generated, year=options.year))
     charts = {k: _clean_spec(v) for k, v in specs.items()}
-    payload = json.dumps(charts, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title(data))}</title><style>{_CSS}</style></head>"
-        f'<body class="{"demo" if data.demo else ""}">{banner}<main>{"".join(body)}</main>'
-        f"<script>{_script_safe(vega_bundle())}</script>"
-        f'<script type="application/json" id="chart-specs">{payload}</script>'
-        f"<script>{_RENDER_JS}</script></body></html>\n")
+    return _env().get_template("report.html.j2").render(
+        html_lang="zh-CN" if options.lang == "zh" else "en", title=title(data),
+        demo_label=data.demo_label() if data.demo else "", meta=meta, note=data.label("draft_note"),
+        sections=[{"anchor": _anchor(key), "heading": heading, "blocks": _section(data, key)}
+                  for key, heading in sections(data)],
+        # Trusted: made here, not from any input. The bundle is vl-convert's own script; the
+        # specifications are JSON in which every "<", ">" and "&" is written \\u003c, \\u003e,
+        # \\u0026, so no text inside them (an indicator's name, say) can end the <script>.
+        vega_bundle=Markup(_script_safe(vega_bundle())), chart_specs=Markup(script_json(charts)))
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def script_json(value) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&``.
+
+    Examples:
+        >>> script_json({"name": "</script><b>&"})
+        '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _script_safe(code: str) -> str:
@@ -144,19 +115,24 @@ def _clean_spec(spec: dict) -> dict:
     return {k: v for k, v in spec.items() if k != "$schema"}
 
 
-def _header(data: ReportData) -> str:
-    parts = [f"<h1>{_e(title(data))}</h1>"]
-    if data.options.unit:
-        parts.append(f'<p class="meta">{_e(data.label("unit_scope", unit=data.options.unit))}</p>')
-    generated = data.label("generated", date=data.generated, year=data.options.year)
-    parts.append(f'<p class="meta">{_e(generated)}</p>')
-    parts.append(f'<p class="note">{_e(data.label("draft_note"))}</p>')
-    return "<header>" + "".join(parts) + "</header>"
+# --- the blocks a section is made of (rendered by templates/blocks.html.j2) --------------------
+
+def _h3(text: str) -> dict:
+    return {"kind": "h3", "text": text}
 
 
-def _toc(data: ReportData) -> str:
-    items = "".join(f'<li><a href="#{_anchor(k)}">{_e(h)}</a></li>' for k, h in sections(data))
-    return f"<nav><ol>{items}</ol></nav>"
+def _h4(text: str) -> dict:
+    return {"kind": "h4", "text": text}
+
+
+def _p(text: str, cls: str = "") -> dict:
+    return {"kind": "p", "text": text, "cls": cls}
+
+
+def _table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> dict:
+    columns = [str(c) for c in frame.columns]
+    rows = [list(zip(columns, (str(v) for v in values))) for values in frame.itertuples(index=False)]
+    return {"kind": "table", "columns": columns, "rows": rows, "numeric": [str(c) for c in numeric]}
 
 
 def table_html(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
@@ -166,16 +142,12 @@ def table_html(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
         >>> table_html(pd.DataFrame({"指标": ["<a>"], "值": ["1"]}), numeric=("值",))[-72:]
         '<tbody><tr><td>&lt;a&gt;</td><td class="num">1</td></tr></tbody></table>'
     """
-    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = "".join(f'<td class="num">{_e(v)}</td>' if c in numeric else f"<td>{_e(v)}</td>"
-                        for c, v in zip(frame.columns, values))
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    block = _table(frame, numeric)
+    return _env().get_template("table.html.j2").render(
+        columns=block["columns"], rows=block["rows"], numeric=block["numeric"]).strip()
 
 
-def _section(data: ReportData, key: str) -> str:
+def _section(data: ReportData, key: str) -> list[dict]:
     if key == "summary":
         return _summary(data)
     if key == "evaluation":
@@ -185,91 +157,77 @@ def _section(data: ReportData, key: str) -> str:
     return _units(data) if key == "units" else _quality(data)
 
 
-def _p(text: str, cls: str = "") -> str:
-    return f'<p class="{cls}">{_e(text)}</p>' if cls else f"<p>{_e(text)}</p>"
-
-
-def _summary(data: ReportData) -> str:
+def _summary(data: ReportData) -> list[dict]:
     lang, table = data.options.lang, data.table
     counts = F.counts_frame(T.status_counts(table, [S.PLAN]), [S.PLAN], lang)
     domains = F.counts_frame(T.status_counts(table, [S.PLAN, T.DOMAIN]), [S.PLAN, T.DOMAIN], lang)
     risky = T.binding_at_risk(table)
-    parts = [f"<h3>{_e(data.label('binding_risk'))}</h3>",
-             table_html(F.indicator_rows(risky, lang)) if len(risky) else _p(data.label("binding_none")),
-             f"<h3>{_e(data.label('counts_plan'))}</h3>", table_html(counts),
-             f"<h3>{_e(data.label('counts_domain'))}</h3>", table_html(domains),
-             f"<h3>{_e(data.label('changes'))}</h3>", _changes(data)]
-    return "".join(parts)
+    return [_h3(data.label("binding_risk")),
+            _table(F.indicator_rows(risky, lang)) if len(risky) else _p(data.label("binding_none")),
+            _h3(data.label("counts_plan")), _table(counts),
+            _h3(data.label("counts_domain")), _table(domains),
+            _h3(data.label("changes")), *_changes(data)]
 
 
-def _changes(data: ReportData) -> str:
+def _changes(data: ReportData) -> list[dict]:
     lang, opts = data.options.lang, data.options
     key = "changes_basis" if data.vintage_used else "changes_no_vintage"
-    parts = [_p(data.label(key, date=opts.previous_date, year=opts.year - 1), "note"),
-             f"<h4>{_e(data.label('status_changes'))}</h4>"]
     changes = T.status_changes(data.table, data.previous)
-    parts.append(table_html(F.changes_frame(changes, lang)) if len(changes)
-                 else _p(data.label("no_status_changes")))
-    parts.append(f"<h4>{_e(data.label('revised'))}</h4>")
-    parts.append(table_html(F.revised_frame(data.revised, lang)) if len(data.revised)
-                 else _p(data.label("no_revised")))
-    return "".join(parts)
+    return [_p(data.label(key, date=opts.previous_date, year=opts.year - 1), "note"),
+            _h4(data.label("status_changes")),
+            _table(F.changes_frame(changes, lang)) if len(changes) else _p(data.label("no_status_changes")),
+            _h4(data.label("revised")),
+            _table(F.revised_frame(data.revised, lang)) if len(data.revised) else _p(data.label("no_revised"))]
 
 
-def _plan(data: ReportData, plan: str) -> str:
+def _plan(data: ReportData, plan: str) -> list[dict]:
     rows = data.table[data.table[S.PLAN] == plan]
-    parts = []
+    blocks = []
     for domain, group in rows.groupby(T.DOMAIN, sort=False):
-        parts.append(f"<h3>{_e(domain)}</h3>")
-        parts.extend(_indicator(data, row) for row in group.to_dict("records"))
-    return "".join(parts)
+        blocks.append(_h3(domain))
+        blocks.extend(_indicator(data, row) for row in group.to_dict("records"))
+    return blocks
 
 
-def _indicator(data: ReportData, row: dict) -> str:
-    lang, iid = data.options.lang, row[S.INDICATOR_ID]
+def _indicator(data: ReportData, row: dict) -> dict:
+    lang = data.options.lang
     facts, status = F.indicator_text(row, lang)
-    colour = i18n.STATUS_COLORS.get(row[T.STATUS], "#999999")
-    badge = f'<span class="badge">{_e(F.status_text(row[T.STATUS], lang))}</span>'
-    return (f'<article class="indicator" id="{_e(iid)}" style="--status: {colour}">'
-            f"<h4>{_e(iid)} {_e(row[T.NAME])}{badge}</h4>{_p(facts)}{_p(status)}"
-            f'<div class="chart" id="chart-{_e(iid)}"></div></article>')
+    return {"kind": "indicator", "id": row[S.INDICATOR_ID], "name": row[T.NAME],
+            "colour": i18n.STATUS_COLORS.get(row[T.STATUS], "#999999"),
+            "status": F.status_text(row[T.STATUS], lang), "facts": facts, "status_text": status}
 
 
-def _units(data: ReportData) -> str:
-    lang, parts = data.options.lang, []
+def _units(data: ReportData) -> list[dict]:
+    lang, blocks = data.options.lang, []
     for unit in T.unit_overview(data.table, data.catalog, data.units).to_dict("records"):
-        parts += [f"<h3>{_e(unit['unit'])}</h3>",
-                  table_html(F.indicator_rows(data.rows_of_unit(unit["unit"]), lang)),
-                  _p(data.label("unit_behind") + F.id_list(unit["behind"], lang)),
-                  _p(data.label("unit_no_data", year=data.options.year) + F.id_list(unit["no_data"], lang))]
-    return "".join(parts)
+        blocks += [_h3(unit["unit"]),
+                   _table(F.indicator_rows(data.rows_of_unit(unit["unit"]), lang)),
+                   _p(data.label("unit_behind") + F.id_list(unit["behind"], lang)),
+                   _p(data.label("unit_no_data", year=data.options.year) + F.id_list(unit["no_data"], lang))]
+    return blocks
 
 
-def _quality(data: ReportData) -> str:
+def _quality(data: ReportData) -> list[dict]:
     lang, year = data.options.lang, data.options.year
     missing_units = T.missing_submissions(data.units, data.submissions, year)
     overview = T.unit_overview(data.table, data.catalog, data.units)
     missing = F.missing_frame(overview, year, lang)
     demo = T.demo_values(data.observations, data.table, year)
-    parts = [f"<h3>{_e(data.label('missing_submissions', year=year))}</h3>",
-             _p(data.label("no_submission_units", year=year) + F.id_list(missing_units, lang)),
-             f"<h4>{_e(data.label('missing_values', year=year))}</h4>",
-             table_html(missing) if len(missing) else _p(data.label("no_missing_values", year=year)),
-             f"<h3>{_e(data.label('revised_quality'))}</h3>",
-             table_html(F.revised_frame(data.revised, lang)) if len(data.revised)
-             else _p(data.label("no_revised")),
-             f"<h3>{_e(data.label('demo_values'))}</h3>",
-             _p(data.label("demo_count", n=int(demo["n_demo"].sum()), k=len(demo)) if len(demo)
-                else data.label("no_demo"))]
-    return "".join(parts)
+    return [_h3(data.label("missing_submissions", year=year)),
+            _p(data.label("no_submission_units", year=year) + F.id_list(missing_units, lang)),
+            _h4(data.label("missing_values", year=year)),
+            _table(missing) if len(missing) else _p(data.label("no_missing_values", year=year)),
+            _h3(data.label("revised_quality")),
+            _table(F.revised_frame(data.revised, lang)) if len(data.revised) else _p(data.label("no_revised")),
+            _h3(data.label("demo_values")),
+            _p(data.label("demo_count", n=int(demo["n_demo"].sum()), k=len(demo)) if len(demo)
+               else data.label("no_demo"))]
 
 
-def _evaluation(data: ReportData) -> str:
+def _evaluation(data: ReportData) -> list[dict]:
     lang, evaluation = data.options.lang, data.evaluation
     years = "、".join(str(y) for y in data.options.as_of_years) if lang == "zh" else \
         ", ".join(str(y) for y in data.options.as_of_years)
-    return "".join([f"<h3>{_e(data.label('progress'))}</h3>",
-                    table_html(F.evaluation_frame(evaluation, lang)),
-                    f"<h3>{_e(data.label('earlier'))}</h3>",
-                    _p(data.label("earlier_note", years=years), "note"),
-                    table_html(F.earlier_frame(evaluation, lang))])
+    return [_h3(data.label("progress")), _table(F.evaluation_frame(evaluation, lang)),
+            _h3(data.label("earlier")), _p(data.label("earlier_note", years=years), "note"),
+            _table(F.earlier_frame(evaluation, lang))]
