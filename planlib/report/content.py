@@ -185,5 +185,4 @@ _NUMERALS = "一二三四五六七八九十"
 def title(data: ReportData) -> str:
     """The report's title, e.g. 石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告."""
     kind = data.label(f"kind_{data.options.kind}", year=data.options.year)
-    plans = data.label("plans")
-    return f"{plans}{kind}" if data.options.lang == "zh" else f"{plans}: {kind}"
+    return data.label("title", plans=data.label("plans"), kind=kind)

@@ -286,9 +286,8 @@ def _quality(doc, data: ReportData) -> None:
 
 def _evaluation(doc, data: ReportData) -> None:
     lang = data.options.lang
-    sep = "、" if lang == "zh" else ", "
     doc.add_heading(data.label("progress"), level=2)
     add_table(doc, F.evaluation_frame(data.evaluation, lang))
     doc.add_heading(data.label("earlier"), level=2)
-    doc.add_paragraph(data.label("earlier_note", years=sep.join(map(str, data.options.as_of_years))))
+    doc.add_paragraph(data.label("earlier_note", years=F.year_list(data.options.as_of_years, lang)))
     add_table(doc, F.earlier_frame(data.evaluation, lang))

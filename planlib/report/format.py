@@ -105,7 +105,17 @@ def id_list(ids: list[str], lang: str = "zh") -> str:
     """
     if not ids:
         return T.label("none", lang)
-    return ("、" if lang == "zh" else ", ").join(ids)
+    return T.label("list_sep", lang).join(ids)
+
+
+def year_list(years: tuple[int, ...], lang: str = "zh") -> str:
+    """Years as a list in running text.
+
+    Examples:
+        >>> year_list((2022, 2023)), year_list((2022, 2025), "en")
+        ('2022、2023', '2022, 2025')
+    """
+    return T.label("list_sep", lang).join(str(y) for y in years)
 
 
 def counts_frame(counts: pd.DataFrame, by: list[str], lang: str = "zh") -> pd.DataFrame:
@@ -302,4 +312,4 @@ def _value_clauses(row: dict, lang: str) -> list[str]:
 
 
 def _join_clauses(clauses: list[str], lang: str) -> str:
-    return "；".join(clauses) + "。" if lang == "zh" else "; ".join(clauses) + "."
+    return T.label("clause_sep", lang).join(clauses) + T.label("sentence_end", lang)

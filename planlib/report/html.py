@@ -226,8 +226,7 @@ def _quality(data: ReportData) -> list[dict]:
 
 def _evaluation(data: ReportData) -> list[dict]:
     lang, evaluation = data.options.lang, data.evaluation
-    years = "、".join(str(y) for y in data.options.as_of_years) if lang == "zh" else \
-        ", ".join(str(y) for y in data.options.as_of_years)
+    years = F.year_list(data.options.as_of_years, lang)
     return [_h3(data.label("progress")), _table(F.evaluation_frame(evaluation, lang)),
             _h3(data.label("earlier")), _p(data.label("earlier_note", years=years), "note"),
             _table(F.earlier_frame(evaluation, lang))]

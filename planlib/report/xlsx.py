@@ -27,7 +27,6 @@ from .content import ReportData
 from ..safecells import values_only
 
 FIRST_YEAR = 2015
-_PLAN_SHEETS_EN = {"women": "Women", "children": "Children"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -123,7 +122,7 @@ def _sheets(data: ReportData):
 
 
 def _plan_sheet_name(plan: str, lang: str) -> str:
-    return i18n.PLAN_LABELS[plan]["zh"] if lang == "zh" else _PLAN_SHEETS_EN[plan]
+    return T.label(f"sheet_{plan}", lang)
 
 
 def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, data: ReportData) -> None:
