@@ -58,10 +58,10 @@ def time_cli(year: int, env: dict) -> tuple[float, float, dict[str, int]]:
 def time_stages(year: int, db: str) -> list[tuple[str, float, float]]:
     """Seconds (wall, CPU) of each stage of one in-process report."""
     from planlib import report
-    from planlib.report_charts import ChartJob, ChartOptions
-    from planlib.report_docx import render_docx
-    from planlib.report_html import render_html, vega_bundle
-    from planlib.report_xlsx import render_xlsx
+    from planlib.report.charts import ChartJob, ChartOptions
+    from planlib.report.docx import render_docx
+    from planlib.report.html import render_html, vega_bundle
+    from planlib.report.xlsx import render_xlsx
 
     stages = []
 

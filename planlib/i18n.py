@@ -247,7 +247,15 @@ REPORT_LABELS = {
     "sheet_quality": {"zh": "数据质量", "en": "Data quality"},
     "sheet_revised": {"zh": "修订记录", "en": "Revisions"},
     "sheet_evaluation": {"zh": "评估", "en": "Evaluation"},
+    # the plans' sheets: the plan's full name in Chinese, a short one in English
+    "sheet_women": {"zh": PLAN_LABELS["women"]["zh"], "en": "Women"},
+    "sheet_children": {"zh": PLAN_LABELS["children"]["zh"], "en": "Children"},
     "percentage_points": {"zh": "个百分点", "en": "percentage points"},
+    # how the report's text is put together
+    "title": {"zh": "{plans}{kind}", "en": "{plans}: {kind}"},
+    "list_sep": {"zh": "、", "en": ", "},
+    "clause_sep": {"zh": "；", "en": "; "},
+    "sentence_end": {"zh": "。", "en": "."},
 }
 
 

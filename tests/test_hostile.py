@@ -23,7 +23,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planlib import cli, intake, report, report_xlsx, store
+from planlib import cli, intake, store
+from planlib.report import build as report
+from planlib.report import xlsx as report_xlsx
 from planlib import schema as S
 from planlib.assessment import assess, format_assessment
 from planlib.catalog import load_catalog

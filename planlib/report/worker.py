@@ -16,5 +16,5 @@ SKIPPED = ("rfc3987_syntax",)
 for _name in SKIPPED:
     sys.modules.setdefault(_name, None)  # type: ignore[arg-type]
 
-from . import charts  # noqa: E402,F401  (Altair and the theme, imported once for all workers)
-from . import report_charts  # noqa: E402,F401
+from .. import charts  # noqa: E402,F401  (Altair and the theme, imported once for all workers)
+from . import charts as report_charts  # noqa: E402,F401

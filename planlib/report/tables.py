@@ -18,11 +18,11 @@ import math
 
 import pandas as pd
 
-from . import i18n
-from . import schema as S
-from .catalog import indicators_of_unit
-from .config import BASE_YEAR, COUNTY
-from .targets import parse_target
+from .. import i18n
+from .. import schema as S
+from ..catalog import indicators_of_unit
+from ..config import BASE_YEAR, COUNTY
+from ..targets import parse_target
 
 # --- columns of the report tables ---------------------------------------------------------------
 DOMAIN = "domain"  # the printed 类别 (zh) or its English

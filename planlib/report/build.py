@@ -39,13 +39,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import report_tables as T
-from . import schema as S
-from .catalog import indicators_of_unit, units_of
-from .config import COUNTY, db_path
-from .errors import PlanlibError, Problem
-from .files import process_alive, swap_folder
-from .report_data import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
+from . import tables as T
+from .. import schema as S
+from ..catalog import indicators_of_unit, units_of
+from ..config import COUNTY, db_path
+from ..errors import PlanlibError, Problem
+from ..files import process_alive, swap_folder
+from .content import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
                           sections, title)
 
 HTML_NAME, DOCX_NAME, XLSX_NAME = "report.html", "report.docx", "data.xlsx"
@@ -83,7 +83,7 @@ def prepare_current(options: ReportOptions, catalog: pd.DataFrame, observations:
 
     ``previous`` is empty and ``evaluation`` None until :func:`add_comparisons`.
     """
-    from .assessment import assess
+    from ..assessment import assess
 
     history = history or History()
     catalog = _narrow(catalog, options.unit)
@@ -126,7 +126,7 @@ def _narrow(catalog: pd.DataFrame, unit: str | None) -> pd.DataFrame:
 
 def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: History,
                          options: ReportOptions) -> tuple[pd.DataFrame, bool]:
-    from .assessment import assess
+    from ..assessment import assess
 
     vintage = history.vintage
     used = vintage is not None and not vintage.empty
@@ -136,7 +136,7 @@ def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: Hist
 
 def _evaluation(catalog: pd.DataFrame, obs: pd.DataFrame, table: pd.DataFrame,
                 years: tuple[int, ...]) -> pd.DataFrame:
-    from .assessment import assess
+    from ..assessment import assess
 
     parts = [T.earlier_projections(table, assess(catalog, obs, as_of=year),
                                    projections(catalog, obs, as_of=year), year) for year in years]
@@ -162,9 +162,9 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
         >>> int(frame["year"].max()), bool((frame["upper_95"] <= 100).all())
         (2030, True)
     """
-    from .assessment import AssessConfig, project_series
-    from .series import assessed_series, projectable
-    from .targets import parse_target
+    from ..assessment import AssessConfig, project_series
+    from ..series import assessed_series, projectable
+    from ..targets import parse_target
 
     min_points = AssessConfig().min_points
     obs = T.county_rows(observations).assign(**{S.REGION: COUNTY})
@@ -186,7 +186,7 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
 
     Without a store (the shipped data are used), the history is empty.
     """
-    from . import store
+    from .. import store
 
     path = db_path(db)
     if not path.exists():
@@ -201,8 +201,8 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
 def load_inputs(options: ReportOptions, db: str | os.PathLike | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame, History]:
     """The catalogue, the observations (the store, else the shipped data) and the history."""
-    from .catalog import load_catalog
-    from .observations import load_observations
+    from ..catalog import load_catalog
+    from ..observations import load_observations
 
     catalog = load_catalog()
     return catalog, load_observations(catalog=catalog, db=db), load_history(options, db)
@@ -218,14 +218,14 @@ def render(data: ReportData, charts=None) -> dict[str, bytes]:
 
     Args:
         data: the report's content (:func:`prepare`).
-        charts: a :class:`planlib.report_charts.ChartJob` already started on ``data`` (or on
-            its :func:`prepare_current` part), or :class:`planlib.report_charts.ChartOptions`
+        charts: a :class:`planlib.report.charts.ChartJob` already started on ``data`` (or on
+            its :func:`prepare_current` part), or :class:`planlib.report.charts.ChartOptions`
             for a new one (default: PNGs, drawn in worker processes).
     """
-    from .report_charts import ChartJob
-    from .report_docx import render_docx
-    from .report_html import render_html, vega_bundle
-    from .report_xlsx import render_xlsx
+    from .charts import ChartJob
+    from .docx import render_docx
+    from .html import render_html, vega_bundle
+    from .xlsx import render_xlsx
 
     job = charts if isinstance(charts, ChartJob) else ChartJob(data, charts)
     try:
@@ -245,7 +245,7 @@ def build_report_bytes(year: int, kind: str = "annual", unit: str | None = None,
     Same arguments as :func:`build_report`, without the directory. The charts are drawn in
     worker processes while last year's report is re-assessed here.
     """
-    from .report_charts import ChartJob
+    from .charts import ChartJob
 
     options = ReportOptions(year, kind, unit, lang)
     catalog, observations, history = load_inputs(options, db)

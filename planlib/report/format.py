@@ -1,7 +1,7 @@
 """The report's tables as people read them: localised headings, formatted numbers, status labels.
 
 The HTML and Word writers show the same text tables, built here from the frames of
-:mod:`planlib.report_tables`; every cell is a string. (The Excel writer keeps numbers as numbers.)
+:mod:`planlib.report.tables`; every cell is a string. (The Excel writer keeps numbers as numbers.)
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n
-from . import report_tables as T
-from . import schema as S
-from .formats import MISSING, format_number, is_missing
+from .. import i18n
+from . import tables as T
+from .. import schema as S
+from ..formats import MISSING, format_number, is_missing
 
 
 
@@ -105,11 +105,21 @@ def id_list(ids: list[str], lang: str = "zh") -> str:
     """
     if not ids:
         return T.label("none", lang)
-    return ("、" if lang == "zh" else ", ").join(ids)
+    return T.label("list_sep", lang).join(ids)
+
+
+def year_list(years: tuple[int, ...], lang: str = "zh") -> str:
+    """Years as a list in running text.
+
+    Examples:
+        >>> year_list((2022, 2023)), year_list((2022, 2025), "en")
+        ('2022、2023', '2022, 2025')
+    """
+    return T.label("list_sep", lang).join(str(y) for y in years)
 
 
 def counts_frame(counts: pd.DataFrame, by: list[str], lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.status_counts` with plan names and status labels as headings.
+    """:func:`planlib.report.tables.status_counts` with plan names and status labels as headings.
 
     Examples:
         >>> c = pd.DataFrame({"plan": ["women"], "off_track": [1], "at_risk": [0], "on_track": [2],
@@ -153,7 +163,7 @@ def indicator_rows(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def changes_frame(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.status_changes` for reading.
+    """:func:`planlib.report.tables.status_changes` for reading.
 
     Examples:
         >>> c = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "previous_status": ["on_track"],
@@ -171,7 +181,7 @@ def changes_frame(changes: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def revised_frame(revised: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.revised_values` for reading (time shown to the minute, UTC).
+    """:func:`planlib.report.tables.revised_values` for reading (time shown to the minute, UTC).
 
     Examples:
         >>> r = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "region": ["石柱县"],
@@ -210,7 +220,7 @@ def missing_frame(overview: pd.DataFrame, year: int, lang: str = "zh") -> pd.Dat
 
 
 def evaluation_frame(evaluation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`planlib.report_tables.evaluation_table`: progress, target met, status.
+    """:func:`planlib.report.tables.evaluation_table`: progress, target met, status.
 
     Examples:
         >>> e = pd.DataFrame({"indicator_id": ["A"], "name": ["a"], "target": ["≥ 90"],
@@ -302,4 +312,4 @@ def _value_clauses(row: dict, lang: str) -> list[str]:
 
 
 def _join_clauses(clauses: list[str], lang: str) -> str:
-    return "；".join(clauses) + "。" if lang == "zh" else "; ".join(clauses) + "."
+    return T.label("clause_sep", lang).join(clauses) + T.label("sentence_end", lang)

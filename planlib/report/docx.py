@@ -27,10 +27,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from . import report_format as F
-from . import report_tables as T
-from . import schema as S
-from .report_data import ReportData, sections, title
+from . import format as F
+from . import tables as T
+from .. import schema as S
+from .content import ReportData, sections, title
 
 TABLE_STYLE = "Table Grid"
 TABLE_TEXT_STYLE = "Report Table Text"
@@ -60,7 +60,7 @@ def render_docx(data: ReportData, pngs: dict[str, bytes], fonts: DocxFonts | Non
     """The whole report as a .docx file.
 
     Args:
-        data: the report's content (:func:`planlib.report.prepare`).
+        data: the report's content (:func:`planlib.report.build.prepare`).
         pngs: indicator id -> its chart as PNG bytes (indicators without one get no image).
         fonts: fonts to set; default :class:`DocxFonts`.
 
@@ -286,9 +286,8 @@ def _quality(doc, data: ReportData) -> None:
 
 def _evaluation(doc, data: ReportData) -> None:
     lang = data.options.lang
-    sep = "、" if lang == "zh" else ", "
     doc.add_heading(data.label("progress"), level=2)
     add_table(doc, F.evaluation_frame(data.evaluation, lang))
     doc.add_heading(data.label("earlier"), level=2)
-    doc.add_paragraph(data.label("earlier_note", years=sep.join(map(str, data.options.as_of_years))))
+    doc.add_paragraph(data.label("earlier_note", years=F.year_list(data.options.as_of_years, lang)))
     add_table(doc, F.earlier_frame(data.evaluation, lang))

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import report_tables as T
-from . import schema as S
-from .files import process_alive
-from .report_data import ReportData
+from . import tables as T
+from .. import schema as S
+from ..files import process_alive
+from .content import ReportData
 
 #: Size of the chart shown with each indicator (pixels, before scaling).
 CHART_SIZE = (420, 190)
@@ -63,8 +63,8 @@ def indicator_chart(data: ReportData, indicator_id: str):
     The title is the indicator's code and name; the subtitle the target and, for illustrative
     data, 示例数据（非官方统计）.
     """
-    from . import charts
-    from .targets import parse_target
+    from .. import charts
+    from ..targets import parse_target
 
     row = data.table.set_index(S.INDICATOR_ID).loc[indicator_id]
     observed = data.observations.loc[data.observations[S.INDICATOR_ID] == indicator_id, _OBSERVED]
@@ -85,7 +85,7 @@ def charted_ids(data: ReportData) -> list[str]:
 
 
 def _render(data: ReportData, ids: list[str], options: ChartOptions) -> list[tuple]:
-    from .charts import json_safe, render, render_reusing  # imported here: Altair takes seconds
+    from ..charts import json_safe, render, render_reusing  # imported here: Altair takes seconds
 
     out = []
     for iid in ids:
@@ -170,7 +170,7 @@ def _worker_context():
         return multiprocessing.get_context("spawn")  # Windows
     context = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has imported pandas and Altair once (if it starts now).
-    context.set_forkserver_preload(["planlib.report_worker"])
+    context.set_forkserver_preload(["planlib.report.worker"])
     return context
 
 

@@ -19,15 +19,14 @@ import re
 import pandas as pd
 from openpyxl.styles import Font
 
-from . import i18n
-from . import report_format as F
-from . import report_tables as T
-from . import schema as S
-from .report_data import ReportData
-from .safecells import values_only
+from .. import i18n
+from . import format as F
+from . import tables as T
+from .. import schema as S
+from .content import ReportData
+from ..safecells import values_only
 
 FIRST_YEAR = 2015
-_PLAN_SHEETS_EN = {"women": "Women", "children": "Children"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -52,7 +51,7 @@ def indicator_sheet(data: ReportData, table: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         data: the report (observations, year, language).
-        table: rows of its :func:`planlib.report_tables.indicator_table`.
+        table: rows of its :func:`planlib.report.tables.indicator_table`.
     """
     lang = data.options.lang
     h = lambda key: F.heading(key, lang)  # noqa: E731
@@ -123,7 +122,7 @@ def _sheets(data: ReportData):
 
 
 def _plan_sheet_name(plan: str, lang: str) -> str:
-    return i18n.PLAN_LABELS[plan]["zh"] if lang == "zh" else _PLAN_SHEETS_EN[plan]
+    return T.label(f"sheet_{plan}", lang)
 
 
 def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, data: ReportData) -> None:

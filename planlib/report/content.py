@@ -1,9 +1,9 @@
 """What one report holds, and the outline every writer follows: the report's lower layer.
 
 :class:`ReportOptions` (what report), :class:`History` (what the store knows about the past) and
-:class:`ReportData` (everything the report shows) are made by :mod:`planlib.report`; the writers
-(:mod:`planlib.report_html`, :mod:`planlib.report_docx`, :mod:`planlib.report_xlsx`) and the chart
-jobs (:mod:`planlib.report_charts`) only read them, with :func:`sections` and :func:`title`. This
+:class:`ReportData` (everything the report shows) are made by :mod:`planlib.report.build`; the writers
+(:mod:`planlib.report.html`, :mod:`planlib.report.docx`, :mod:`planlib.report.xlsx`) and the chart
+jobs (:mod:`planlib.report.charts`) only read them, with :func:`sections` and :func:`title`. This
 module imports none of them, so the report's modules depend one way only.
 """
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import report_tables as T
-from . import schema as S
-from .catalog import units_of
-from .config import MIDTERM_YEAR, PLAN_END, PLAN_START
-from .errors import PlanlibError, Problem
+from . import tables as T
+from .. import schema as S
+from ..catalog import units_of
+from ..config import MIDTERM_YEAR, PLAN_END, PLAN_START
+from ..errors import PlanlibError, Problem
 
 KINDS = ("annual", "midterm", "final")
 #: As-of years whose projections the evaluations set against what happened.
@@ -107,10 +107,10 @@ class ReportData:
         options: what report this is.
         catalog: the indicators it covers (narrowed to the unit, if any).
         observations: their observations up to the report's year (county and national).
-        table: :func:`planlib.report_tables.indicator_table`.
+        table: :func:`planlib.report.tables.indicator_table`.
         previous: the assessment of last year's report.
         vintage_used: whether ``previous`` comes from the store's data as known then.
-        revised: :func:`planlib.report_tables.revised_values`.
+        revised: :func:`planlib.report.tables.revised_values`.
         submissions: the store's submissions (for missing submissions).
         projections: indicator id -> its county projection frame (for the charts).
         evaluation: mid-term/final only: :func:`evaluation_table`, else None.
@@ -160,7 +160,7 @@ def sections(data: ReportData) -> list[tuple[str, str]]:
     Keys: ``summary``, ``evaluation`` (mid-term/final), ``plan:women``, ``plan:children``
     (those the report covers), ``units``, ``quality``.
     """
-    from .i18n import PLAN_LABELS
+    from ..i18n import PLAN_LABELS
 
     lang = data.options.lang
     keys = ["summary"] + (["evaluation"] if data.evaluation is not None else [])
@@ -185,5 +185,4 @@ _NUMERALS = "一二三四五六七八九十"
 def title(data: ReportData) -> str:
     """The report's title, e.g. 石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告."""
     kind = data.label(f"kind_{data.options.kind}", year=data.options.year)
-    plans = data.label("plans")
-    return f"{plans}{kind}" if data.options.lang == "zh" else f"{plans}: {kind}"
+    return data.label("title", plans=data.label("plans"), kind=kind)
