@@ -82,6 +82,7 @@ from .formats import format_number, format_probability, format_value, is_missing
 from .i18n import ATTRIBUTE_LABELS, STATUS_ORDER, status_label
 from .safecells import neutralise_frame, printable
 from .targets import Target, parse_target
+from .units import RATIO_OF_COUNTS_UNITS, bounds_for_unit  # noqa: F401 (re-exported)
 
 STATUS, P_MEET = "status", "p_meet"
 LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
@@ -95,14 +96,6 @@ DETAIL_COLUMNS = S.ASSESSMENT_COLUMNS + DETAIL_EXTRA
 PROGRESS_CATEGORIES = ("significant_progress", "moderate_progress", "insufficient_progress",
                        "movement_away")
 _Z95 = 1.959963984540054
-_POSITIVE_UNITS = ("‰", "1/10万", "1/万", "人", "个", "张", "名", "万人", "户", "岁", "年", "小时",
-                   "所", "次", "女=100", "女厕位/男厕位")
-
-
-#: Units whose numerator and denominator are two groups of one total, not events and a population
-#: at risk: the sex ratio at birth (boys per 100 girls) counts boys and girls among the births, so
-#: it is modelled as the share of boys, a binomial with the county's births.
-RATIO_OF_COUNTS_UNITS = ("女=100",)
 #: Methods that carry no trend forward (a series judged on its recent level).
 LEVEL_METHODS = ("level", "binomial")
 #: A series that met its target in at least this many years in a row (all of them since any step)
@@ -231,18 +224,6 @@ def known_as_of(observations: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     if as_of is None:
         return observations.copy()
     return observations[observations[S.YEAR] <= int(as_of)].reset_index(drop=True)
-
-
-def bounds_for_unit(unit: str) -> tuple[float, float | None] | None:
-    """Natural bounds of a quantity for projection: percentages 0-100, rates and counts above 0.
-
-    Examples:
-        >>> bounds_for_unit("%"), bounds_for_unit("‰"), bounds_for_unit("kg")
-        ((0.0, 100.0), (0.0, None), None)
-    """
-    if unit == "%":
-        return (0.0, 100.0)
-    return (0.0, None) if unit in _POSITIVE_UNITS else None
 
 
 def annual_change(start: float, end: float, years: float) -> float:
@@ -447,7 +428,7 @@ def project_series(series: pd.DataFrame, unit: str, target_year: int, method: st
         (2030, True)
     """
     from . import forecast  # imported here: forecasting pulls in scipy
-    from .observations import rate_multiplier
+    from .units import rate_multiplier
 
     frame = series.reindex(columns=assessed.PROJECTED_COLUMNS).reset_index(drop=True)
     counts = forecast.COUNTS_RATIO if unit in RATIO_OF_COUNTS_UNITS else forecast.COUNTS_RATE

@@ -420,26 +420,6 @@ RESPONSIBLE_UNIT_LABELS = {
 
 
 # --- assess (planlib.assessment: explanations, the command-line table) -------------------------------
-#: How a unit is written after a number ("6.1‰", "82.3岁" / "82.3 years").
-UNIT_DISPLAY = {
-    "%": {"zh": "%", "en": "%"},
-    "‰": {"zh": "‰", "en": "‰"},
-    "1/10万": {"zh": "/10万", "en": " per 100,000"},
-    "1/万": {"zh": "/万", "en": " per 10,000"},
-    "岁": {"zh": "岁", "en": " years"},
-    "年": {"zh": "年", "en": " years"},
-    "万人": {"zh": "万人", "en": " × 10,000 persons"},
-    "人": {"zh": "人", "en": " persons"},
-    "名": {"zh": "名", "en": " persons"},
-    "张": {"zh": "张", "en": " beds"},
-    "个": {"zh": "个", "en": ""},
-    "户": {"zh": "户", "en": " households"},
-    "所": {"zh": "所", "en": ""},
-    "次": {"zh": "次", "en": " times"},
-    "小时": {"zh": "小时", "en": " hours"},
-    "女=100": {"zh": "", "en": ""},
-    "女厕位/男厕位": {"zh": "", "en": ""},
-}
 ASSESS_LABELS = {
     "no_data": {"zh": "尚无数据，无法评估。", "en": "No data yet, so it cannot be assessed."},
     "few_points": {"zh": "仅有{n}个年度的数据（{year}年为{value}），至少需要{min}个年度才能判断趋势。",

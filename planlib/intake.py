@@ -62,7 +62,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema as S
-from . import store
+from . import store, units
 from .config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
 from .observations import ensure_store, load_shipped_observations
@@ -97,8 +97,9 @@ class UnitRule:
     Attributes:
         low, high: the physical limits: a value outside them is an error.
         whole: the value is a count (a whole number).
-        scale: the rate's multiplier (``%`` 100, ``‰`` 1000, ...), if it is a rate.
+        scale: the multiplier (``%`` 100, ``‰`` 1000, ``女=100`` 100, ...), if it is a rate or ratio.
         plausible: above this a value is unusual for a county (a warning, not an error).
+        share: the numerator is part of the denominator (cannot exceed it).
     """
 
     low: float | None = 0.0
@@ -106,25 +107,18 @@ class UnitRule:
     whole: bool = False
     scale: float | None = None
     plausible: float | None = None
+    share: bool = False
 
 
-#: Counts of people, households, institutions in a county of about 550 000 people.
-COUNT_RULE = UnitRule(0, 1_000_000, whole=True, plausible=100_000)
+def _rule(u: units.Unit) -> UnitRule:
+    """The intake's range rule for a unit of :mod:`planlib.units`."""
+    return UnitRule(u.low, u.high, whole=u.whole, scale=u.multiplier, plausible=u.plausible, share=u.share)
+
+
 #: Counts *per* thousand children, per health centre, ...
 PER_RULE = UnitRule(0, 1000, plausible=100)
-UNIT_RULES: dict[str, UnitRule] = {
-    "%": UnitRule(0, 100, scale=100),
-    "‰": UnitRule(0, 1000, scale=1000),
-    "1/10万": UnitRule(0, 100000, scale=100000),
-    "岁": UnitRule(0, 120),
-    "小时": UnitRule(0, 24),
-    "年": UnitRule(0, 30),
-    "万人": UnitRule(0, 100, plausible=60),
-    "女=100": UnitRule(0, 1000, plausible=130),
-    "女厕位/男厕位": UnitRule(0, 100, plausible=5),
-    **{u: COUNT_RULE for u in ("人", "个", "张", "名", "户")},
-}
-DEFAULT_RULE = UnitRule(0, 1e9, plausible=1e6)
+UNIT_RULES: dict[str, UnitRule] = {code: _rule(u) for code, u in units.UNITS.items()}
+DEFAULT_RULE = _rule(units.DEFAULT)
 #: Numerators and denominators: events and populations of the county.
 FRACTION_RULE = UnitRule(0, 1e8, plausible=1e7)
 
@@ -137,9 +131,9 @@ def unit_rule(unit: str, name: str = "") -> UnitRule:
 
     Examples:
         >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high, unit_rule("元").high
-        (100, True, 100, 1000000000.0)
+        (100.0, True, 100.0, 1000000000.0)
         >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）")
-        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100)
+        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100, share=False)
     """
     rule = UNIT_RULES.get(str(unit).strip(), DEFAULT_RULE)
     return PER_RULE if rule.whole and "每" in str(name) else rule
@@ -454,7 +448,7 @@ def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> No
     for i, rec in enumerate(rows.to_dict("records"), start=HEADER_ROW + 1):
         lv = last.get(rec[S.INDICATOR_ID], (None, None))
         values = {**rec, "last_value": lv[0], "last_year": lv[1]}
-        rate = unit_rule(rec[S.UNIT]).scale is not None and rec[S.UNIT] != "%"  # ‰, 1/10万
+        rate = unit_rule(rec[S.UNIT]).share and rec[S.UNIT] != "%"  # ‰, 1/10万
         for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(i, j, None if col.editable else values.get(col.key))
             fraction = col.key in (S.NUMERATOR, S.DENOMINATOR)
@@ -927,7 +921,7 @@ def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Proble
                            high=_fmt(FRACTION_RULE.high), unit="分子/分母"))
     elif den == 0:
         problems.append(_p("zero_denominator", _at(row, S.DENOMINATOR), den))
-    elif rule.scale is not None and num > den:
+    elif rule.share and num > den:
         problems.append(_p("numerator_too_big", _at(row, S.NUMERATOR), num, num=_fmt(num), den=_fmt(den)))
     elif rule.scale is not None:
         return round(num / den * rule.scale, 6)

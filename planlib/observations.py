@@ -28,6 +28,7 @@ import pandas as pd
 from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
+from .units import rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
 PLAN_SOURCES = {
@@ -38,10 +39,6 @@ PLAN_SOURCES = {
 REFERENCE_INDICATORS = {"新生儿死亡率": "C01", "婴儿死亡率": "C02", "5岁以下儿童死亡率": "C04",
                         "孕产妇死亡率": "W03"}
 CONFIRMATIONS = ("confirmed", "derived", "weak", "unconfirmed")
-#: What a rate is multiplied by: value = numerator / denominator * multiplier.
-MULTIPLIERS = {"%": 100.0, "‰": 1000.0, "1/10万": 100000.0, "女=100": 100.0, "女厕位/男厕位": 1.0}
-#: Units whose values are bounded above (a share cannot exceed the whole).
-UNIT_RANGES = {"%": (0.0, 100.0), "‰": (0.0, 1000.0), "1/10万": (0.0, 100000.0)}
 
 _NATIONAL_NOTES = {
     "confirmed": "全国参考数据，已在出版物中核对 / national reference, read in the publication",
@@ -278,15 +275,6 @@ def demo_label(frame: pd.DataFrame, lang: str = "zh") -> str | None:
     return S.DEMO_LABEL_ZH if lang == "zh" else S.DEMO_LABEL_EN
 
 
-def rate_multiplier(unit: str) -> float | None:
-    """The factor in ``value = numerator / denominator * factor`` for a unit, if it is a rate.
-
-    Examples:
-        >>> rate_multiplier("‰"), rate_multiplier("1/10万"), rate_multiplier("万人")
-        (1000.0, 100000.0, None)
-    """
-    return MULTIPLIERS.get(str(unit).strip())
-
 
 # --- validation -----------------------------------------------------------------------------------
 
@@ -382,7 +370,7 @@ def _value_problems(row: dict, unit: str | None) -> list[Problem]:
     if value is None:
         return [_problem("missing_value" if text == "" else "not_number", None, None, S.VALUE, text)]
     out = []
-    low, high = UNIT_RANGES.get(str(unit), (0.0, math.inf))
+    low, high = value_range(unit)
     if value < 0:
         out.append(_problem("negative", None, None, S.VALUE, text))
     elif value > high:
