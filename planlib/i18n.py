@@ -515,6 +515,45 @@ INTAKE_LABELS = {
 }
 
 
+# --- observations (planlib.observations: the observations file loader) ----------------------------
+#: The loader's problems: kind -> (message zh, message en, fix zh, fix en).
+OBSERVATIONS_MESSAGES = {
+    "missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
+                       "在表头加入该列（必需列：indicator_id、year、value）。",
+                       "Add the column to the header (required: indicator_id, year, value)."),
+    "unknown_indicator": ("指标代码不在指标目录中", "The indicator id is not in the catalogue",
+                          "填写指标目录中的代码（如 W03、C02）{hint_zh}。",
+                          "Use an id of the catalogue (such as W03, C02){hint_en}."),
+    "bad_year": ("年份不是整数年份", "The year is not a whole year",
+                 "填写四位数年份，例如 2023。", "Enter a four-digit year such as 2023."),
+    "missing_value": ("缺少数值", "The value is missing",
+                      "填写数值；没有数据的年份整行删除。", "Enter the value; delete the row if there is no data."),
+    "not_number": ("不是数字", "Not a number",
+                   "只填数字，不带单位、百分号或千位分隔符（例如 91.5）。",
+                   "Enter a plain number without unit, % sign or thousands separator (e.g. 91.5)."),
+    "negative": ("不能为负数", "Must not be negative",
+                 "比率、人数和比值都不小于 0，检查是否输入有误。",
+                 "Rates, counts and ratios are never below 0; check the entry."),
+    "out_of_range": ("数值超出单位“{unit}”的范围 {low:g}–{high:g}",
+                     "The value is outside {low:g}-{high:g} for the unit '{unit}'",
+                     "按指标单位填写（百分比填 0–100 之间的数，例如 91.5 而不是 915）。",
+                     "Enter the value in the indicator's unit (a percentage is 0-100, e.g. 91.5)."),
+    "zero_denominator": ("分母为 0", "The denominator is 0",
+                         "填写分母（例如活产数），或把分子、分母都留空。",
+                         "Enter the denominator (e.g. live births) or leave both numerator and denominator empty."),
+    "rate_mismatch": ("数值与“分子 ÷ 分母 × {factor}”不符（应约为 {expected}）",
+                      "The value does not equal numerator / denominator × {factor} (about {expected})",
+                      "核对数值、分子和分母（例如死亡数、活产数）。",
+                      "Check the value, numerator and denominator (e.g. deaths and live births)."),
+    "bad_code": ("代码无法识别", "Unknown code",
+                 "填写以下之一：{allowed}，或留空。", "Use one of: {allowed}, or leave it empty."),
+    "duplicate": ("同一指标、地区、年份重复出现（第 {first} 行已有）",
+                  "The same indicator, region and year appears again (already on row {first})",
+                  "每个指标、地区、年份只保留一行。", "Keep one row per indicator, region and year."),
+    "overlap": ("同一指标、地区、年份也出现在 {other} 中", "The same indicator, region and year is also in {other}",
+                "每个指标、地区、年份只能来自一个文件。", "Each indicator, region and year may come from one file only."),
+}
+
 # --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------
 DRAFT_LABELS = {
     "title": {"zh": "指标目录草稿审阅", "en": "Catalogue draft: review"},

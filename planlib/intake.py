@@ -21,9 +21,10 @@ Rules (errors block the file, warnings do not):
 * the year lies in 2010-2030 and not in the future; years before the plan period (2010-2020)
   are accepted as historical backfill with a warning;
 * the indicator exists, and (templates) belongs to the sheet's department;
-* numerator and denominator (events and population, for rates) come together, are >= 0, and
-  the numerator is not larger than the denominator; a value computed from them that differs
-  from the value given is a warning; a rate given only by them is computed;
+* numerator and denominator (events and population, for rates; boys and girls for 女=100) come
+  together, are >= 0, and for a rate the numerator is not larger than the denominator; a value
+  computed from them that differs from the value given is a warning; a value given only by them
+  is computed;
 * an indicator, region and year appears once per file (the same value reported by two
   departments' sheets of one workbook is a warning);
 * changing a value already reported (not illustrative) needs a note (备注), kept as the reason
@@ -216,8 +217,8 @@ _MSG: dict[str, tuple[str, str, str, str]] = {
                          "用 Excel 打开文件、保存后再导入，或直接填写数值/文字而不是公式。",
                          "Open and save the file in Excel, then import again, or type the value instead of a formula."),
     "unknown_region": ("地区“{region}”不是本系统监测的地区", "Region '{region}' is not one this store monitors",
-                       "地区填写 {known} 之一，或留空（即石柱县）；检查是否有多余的空格或文字。",
-                       "Use one of {known}, or leave it empty (Shizhu County); check for extra spaces or words."),
+                       "地区填写 {known} 之一，或留空（即{county}）；检查是否有多余的空格或文字。",
+                       "Use one of {known}, or leave it empty ({county}); check for extra spaces or words."),
     "text_too_long": ("文字超过 {max} 个字", "The text is longer than {max} characters",
                       "把说明缩短到 {max} 个字以内；详细材料请另行报送。", "Shorten it to {max} characters; send longer material separately."),
     "implausible": ("数值 {value} 超过该计量单位（{unit}）的通常范围 {plausible}", "Value {value} is beyond the usual range {plausible} of its unit ({unit})",
@@ -433,7 +434,7 @@ def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> No
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
-    ws["A1"] = f"石柱县妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
+    ws["A1"] = f"{COUNTY}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (f"请在“数值”列填写 {year} 年数值（百分比填 0—100 的数）；死亡率可同时填写分子（死亡数）和分母"
                 "（活产数）；修改以前报送过的数值须在“备注”列说明原因。不填的指标留空。")
@@ -823,7 +824,7 @@ def _check_region(row: RawRow, problems: list[Problem]) -> str:
     region = unicodedata.normalize("NFKC", _text(raw) or COUNTY).strip()
     if region not in KNOWN_REGIONS:
         problems.append(_p("unknown_region", _at(row, S.REGION), raw, region=region,
-                           known="、".join(KNOWN_REGIONS)))
+                           known="、".join(KNOWN_REGIONS), county=COUNTY))
     return region
 
 
