@@ -7,7 +7,7 @@ Modules add their own tables below their section heading; keys are plain strings
 from __future__ import annotations
 
 from .schema import (ACHIEVED, AT_RISK, INSUFFICIENT_DATA, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK,
-                     DEMO_LABEL_EN, DEMO_LABEL_ZH)
+                     DEMO_LABEL_EN, DEMO_LABEL_ZH, REGION, YEAR)
 from .config import COUNTY, NATIONAL, PARENT_CITY
 
 LANGS = ("zh", "en")
@@ -515,6 +515,28 @@ INTAKE_LABELS = {
 }
 
 
+#: Column headers of the intake app's tables (planlib.apps.intake): column -> (zh, en).
+INTAKE_HISTORY_COLUMNS = {
+    "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("申报单位（文件自报）", "Unit (as declared)"),
+    "reporting_year": ("报送年份", "Year"), "imported_at": ("导入时间", "Imported at"),
+    "imported_by": ("导入人", "By"), "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"),
+    "n_unchanged": ("未变", "Unchanged"),
+}
+INTAKE_REVISION_COLUMNS = {
+    REGION: ("地区", "Region"), YEAR: ("年份", "Year"), "old_value": ("原值", "Old value"),
+    "new_value": ("新值", "New value"), "changed_at": ("修改时间", "Changed at"),
+    "submission_id": ("提交号", "Submission"), "reason": ("原因", "Reason"),
+}
+INTAKE_FILE_COLUMNS = {
+    "file": ("文件", "File"), "status": ("结果", "Result"), "submission_id": ("提交号", "Submission"),
+    "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"), "n_unchanged": ("未变", "Unchanged"),
+    "errors": ("错误", "Errors"), "warnings": ("提示", "Warnings"),
+}
+INTAKE_PROBLEM_COLUMNS = {
+    "kind": ("类型", "Kind"), "file": ("文件", "File"), "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"), "column": ("列", "Column"), "value": ("发现的值", "Value found"),
+    "message": ("问题", "Problem"), "fix": ("处理办法", "How to fix"),
+}
 #: The intake's problems (planlib.intake): kind -> (message zh, message en, fix zh, fix en).
 INTAKE_MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "missing_file": ("找不到文件", "File not found", "检查文件名和路径。", "Check the file name and path."),
