@@ -40,8 +40,8 @@ from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem
 from .files import atomic_path
-from .observations import (UNIT_RANGES, baseline_observations, load_baselines, rate_multiplier,
-                           validate_observations)
+from .observations import baseline_observations, load_baselines, validate_observations
+from .units import rate_multiplier, value_range
 
 DEMO_SPEC_PATH = config.DATA_DIR / "demo_spec.csv"
 DEMO_STATUS = "estimated"
@@ -262,7 +262,7 @@ def _level(row: dict, unit: str, anchors: dict[int, float], years: np.ndarray,
            rng: np.random.Generator) -> np.ndarray:
     noise = rng.normal(0.0, row["noise"], len(years))
     noise[np.isin(years, list(anchors))] = 0.0
-    low, high = UNIT_RANGES.get(unit, (0.0, np.inf))
+    low, high = value_range(unit)
     return np.round(np.clip(trend(row["path"], years, anchors) + noise, low, high), row["decimals"])
 
 

@@ -52,10 +52,9 @@ def format_value(value: object, unit: str, lang: str = "zh") -> str:
         >>> format_value(6.1, "‰"), format_value(82.3, "岁", "en"), format_value(7.5, "1/10万")
         ('6.1‰', '82.3 years', '7.5/10万')
     """
-    from .i18n import UNIT_DISPLAY
+    from .units import display
 
-    shown = UNIT_DISPLAY.get(unit, {}).get(lang, unit if lang == "zh" else f" {unit}")
-    return format_number(value) + ("" if is_missing(value) else shown)
+    return format_number(value) + ("" if is_missing(value) else display(unit, lang))
 
 
 def format_probability(p: object) -> str:

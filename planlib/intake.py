@@ -21,9 +21,10 @@ Rules (errors block the file, warnings do not):
 * the year lies in 2010-2030 and not in the future; years before the plan period (2010-2020)
   are accepted as historical backfill with a warning;
 * the indicator exists, and (templates) belongs to the sheet's department;
-* numerator and denominator (events and population, for rates) come together, are >= 0, and
-  the numerator is not larger than the denominator; a value computed from them that differs
-  from the value given is a warning; a rate given only by them is computed;
+* numerator and denominator (events and population, for rates; boys and girls for 女=100) come
+  together, are >= 0, and for a rate the numerator is not larger than the denominator; a value
+  computed from them that differs from the value given is a warning; a value given only by them
+  is computed;
 * an indicator, region and year appears once per file (the same value reported by two
   departments' sheets of one workbook is a warning);
 * changing a value already reported (not illustrative) needs a note (备注), kept as the reason
@@ -62,9 +63,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema as S
-from . import store
+from . import store, units
 from .config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
 from .errors import PlanlibError, Problem
+from .i18n import INTAKE_MESSAGES
 from .observations import ensure_store, load_shipped_observations
 from .safecells import restore_text, values_only
 from .xlsx import Cell, Limits, XlsxError, read_workbook
@@ -97,8 +99,9 @@ class UnitRule:
     Attributes:
         low, high: the physical limits: a value outside them is an error.
         whole: the value is a count (a whole number).
-        scale: the rate's multiplier (``%`` 100, ``‰`` 1000, ...), if it is a rate.
+        scale: the multiplier (``%`` 100, ``‰`` 1000, ``女=100`` 100, ...), if it is a rate or ratio.
         plausible: above this a value is unusual for a county (a warning, not an error).
+        share: the numerator is part of the denominator (cannot exceed it).
     """
 
     low: float | None = 0.0
@@ -106,25 +109,18 @@ class UnitRule:
     whole: bool = False
     scale: float | None = None
     plausible: float | None = None
+    share: bool = False
 
 
-#: Counts of people, households, institutions in a county of about 550 000 people.
-COUNT_RULE = UnitRule(0, 1_000_000, whole=True, plausible=100_000)
+def _rule(u: units.Unit) -> UnitRule:
+    """The intake's range rule for a unit of :mod:`planlib.units`."""
+    return UnitRule(u.low, u.high, whole=u.whole, scale=u.multiplier, plausible=u.plausible, share=u.share)
+
+
 #: Counts *per* thousand children, per health centre, ...
 PER_RULE = UnitRule(0, 1000, plausible=100)
-UNIT_RULES: dict[str, UnitRule] = {
-    "%": UnitRule(0, 100, scale=100),
-    "‰": UnitRule(0, 1000, scale=1000),
-    "1/10万": UnitRule(0, 100000, scale=100000),
-    "岁": UnitRule(0, 120),
-    "小时": UnitRule(0, 24),
-    "年": UnitRule(0, 30),
-    "万人": UnitRule(0, 100, plausible=60),
-    "女=100": UnitRule(0, 1000, plausible=130),
-    "女厕位/男厕位": UnitRule(0, 100, plausible=5),
-    **{u: COUNT_RULE for u in ("人", "个", "张", "名", "户")},
-}
-DEFAULT_RULE = UnitRule(0, 1e9, plausible=1e6)
+UNIT_RULES: dict[str, UnitRule] = {code: _rule(u) for code, u in units.UNITS.items()}
+DEFAULT_RULE = _rule(units.DEFAULT)
 #: Numerators and denominators: events and populations of the county.
 FRACTION_RULE = UnitRule(0, 1e8, plausible=1e7)
 
@@ -137,9 +133,9 @@ def unit_rule(unit: str, name: str = "") -> UnitRule:
 
     Examples:
         >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high, unit_rule("元").high
-        (100, True, 100, 1000000000.0)
+        (100.0, True, 100.0, 1000000000.0)
         >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）")
-        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100)
+        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100, share=False)
     """
     rule = UNIT_RULES.get(str(unit).strip(), DEFAULT_RULE)
     return PER_RULE if rule.whole and "每" in str(name) else rule
@@ -198,133 +194,8 @@ class Loc:
     column: str | None = None
 
 
-_MSG: dict[str, tuple[str, str, str, str]] = {
-    "missing_file": ("找不到文件", "File not found", "检查文件名和路径。", "Check the file name and path."),
-    "xlsx_damaged": ("文件已损坏，或不是 Excel 工作簿（{detail}）", "The file is damaged or not an Excel workbook ({detail})",
-                     "用 Excel 打开后另存为 .xlsx 再导入；打不开时请报送单位重新发送原文件，或改用 CSV 格式。",
-                     "Open it in Excel and save it as .xlsx, then import again; if it does not open, ask the unit to send it again, or use the CSV format."),
-    "xlsx_too_large": ("文件解压后过大，为保护系统未读取（{detail}）", "The file inflates too far and was not read, to protect the system ({detail})",
-                       "只保留报送模板的工作表和数值，另存为新的 .xlsx 后再导入；来源不明的文件不要打开。",
-                       "Keep only the template's sheets and values, save as a new .xlsx and import again; do not open files of unknown origin."),
-    "xlsx_forbidden": ("文件含有不允许的 XML 文档类型声明，可能是恶意文件（{detail}）",
-                       "The file contains an XML document type declaration, which is not allowed and may be hostile ({detail})",
-                       "请报送单位用 Excel 重新生成模板并填写；来源不明的文件不要打开。",
-                       "Ask the unit to fill in a freshly made template; do not open files of unknown origin."),
-    "too_many_rows": ("文件超过 {max} 行，为保护系统未读取", "The file has more than {max} rows and was not read, to protect the system",
-                      "检查是否误选了其他文件；数据确实很多时，拆分为几个文件分别导入。",
-                      "Check that this is the right file; if it really holds that many values, split it into several files."),
-    "too_many_cells": ("文件超过 {max} 个单元格，为保护系统未读取", "The file has more than {max} cells and was not read, to protect the system",
-                       "检查是否误选了其他文件；只保留需要导入的列和行。", "Check that this is the right file; keep only the rows and columns to import."),
-    "file_too_large": ("文件大于 {max} MB，为保护系统未读取", "The file is larger than {max} MB and was not read, to protect the system",
-                       "检查是否误选了其他文件；报送模板和 CSV 文件通常不到 1 MB。",
-                       "Check that this is the right file; templates and CSV files are usually under 1 MB."),
-    "formula_no_value": ("单元格是公式，但没有计算结果", "The cell holds a formula without a calculated value",
-                         "用 Excel 打开文件、保存后再导入，或直接填写数值/文字而不是公式。",
-                         "Open and save the file in Excel, then import again, or type the value instead of a formula."),
-    "unknown_region": ("地区“{region}”不是本系统监测的地区", "Region '{region}' is not one this store monitors",
-                       "地区填写 {known} 之一，或留空（即石柱县）；检查是否有多余的空格或文字。",
-                       "Use one of {known}, or leave it empty (Shizhu County); check for extra spaces or words."),
-    "text_too_long": ("文字超过 {max} 个字", "The text is longer than {max} characters",
-                      "把说明缩短到 {max} 个字以内；详细材料请另行报送。", "Shorten it to {max} characters; send longer material separately."),
-    "implausible": ("数值 {value} 超过该计量单位（{unit}）的通常范围 {plausible}", "Value {value} is beyond the usual range {plausible} of its unit ({unit})",
-                    "请核实数值和计量单位（如“万人”与“人”）；如确认无误，可在“备注”中说明。",
-                    "Please check the value and its unit (万人 or 人); if it is right, a note helps readers."),
-    "old_xls": ("不支持旧版 .xls 格式", "The old .xls format is not supported",
-                "在 Excel 中另存为 .xlsx（Excel 工作簿）后再导入。", "Save it as .xlsx (Excel Workbook) and import again."),
-    "no_meta": ("这不是本系统生成的报送模板（缺少隐藏的模板信息表）",
-                "This is not a template made by planlib (the hidden template information sheet is missing)",
-                "用 planlib template 生成模板后填写；或按说明改用 CSV 格式。",
-                "Fill in a template made with `planlib template`, or use the documented CSV format."),
-    "bad_meta": ("模板信息表已损坏：{detail}", "The template information sheet is damaged: {detail}",
-                 "重新生成模板，把数值复制进去后再导入。", "Make a new template, copy the values into it and import again."),
-    "unknown_department": ("模板中的责任单位“{unit}”不在指标目录中", "Responsible unit '{unit}' of the template is not in the catalogue",
-                           "用 planlib template 为正确的单位重新生成模板。", "Make a new template for the right unit with `planlib template`."),
-    "missing_sheet": ("找不到工作表“{sheet}”", "Sheet '{sheet}' is missing",
-                      "不要删除或重命名模板中的工作表。", "Do not delete or rename the template's sheets."),
-    "no_header": ("找不到表头行（应包含“指标代码”和“数值”）", "No header row found (it must contain 指标代码 and 数值)",
-                  "不要删除或修改模板的表头行；必要时重新生成模板。", "Keep the template's header row; make a new template if needed."),
-    "empty_file": ("文件中没有任何数值", "The file contains no values",
-                   "在“数值”列填写数值后再导入。", "Fill in the 数值 (value) column and import again."),
-    "decode": ("无法识别文件的文字编码", "The file's text encoding cannot be read",
-               "用 Excel 或记事本另存为“CSV UTF-8”格式后再导入。", "Save it as 'CSV UTF-8' and import again."),
-    "csv_broken": ("CSV 文件格式错误：{detail}", "The CSV file is malformed: {detail}",
-                   "用 Excel 打开后另存为“CSV UTF-8”格式，或改用报送模板。", "Save it again as 'CSV UTF-8' from Excel, or use the template."),
-    "csv_missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
-                           "表头须包含 indicator_id（指标代码）、year（年份）和 value（数值）三列。",
-                           "The header must contain indicator_id, year and value (指标代码, 年份, 数值)."),
-    "csv_duplicate_column": ("表头中列“{col}”出现了两次", "Column '{col}' appears twice in the header",
-                             "删除重复的列。", "Remove the repeated column."),
-    "csv_unknown_column": ("无法识别的列“{col}”，已忽略", "Unknown column '{col}' ignored",
-                           "可用的列：{known}。", "Known columns: {known}."),
-    "csv_extra_cells": ("这一行的单元格比表头多", "This row has more cells than the header",
-                        "删除多余的单元格，或检查数值中是否有逗号（如 1,234 应写作 1234）。",
-                        "Remove the extra cells, or check for commas inside numbers (write 1234, not 1,234)."),
-    "no_code": ("填写了数值，但缺少指标代码", "A value is given but the indicator code is missing",
-                "填写指标代码（如 W03），或删除这一行。", "Fill in the indicator code (e.g. W03) or delete the row."),
-    "unknown_indicator": ("指标代码“{code}”不在指标目录中", "Indicator code '{code}' is not in the catalogue",
-                          "使用模板中的指标代码（如 W03、C02）。", "Use the indicator codes of the template (e.g. W03, C02)."),
-    "not_department": ("指标 {code} 不属于“{unit}”负责", "Indicator {code} is not among those of {unit}",
-                       "删除这一行；该指标由{owners}报送。", "Delete the row; {owners} report(s) this indicator."),
-    "bad_year": ("年份不是四位整数", "The year is not a four-digit whole number",
-                 "填写年份，例如 2024。", "Enter a year such as 2024."),
-    "year_range": ("年份 {year} 不在可接受的范围 {first}—{last} 年内", "Year {year} is outside the accepted range {first}-{last}",
-                   "检查年份；监测期为 2021—2030 年，历史数据最早可补录到 2010 年。",
-                   "Check the year: the plan period is 2021-2030; history back to 2010 may be added."),
-    "future_year": ("年份 {year} 还没有结束，不能报送", "Year {year} is still in the future",
-                    "检查年份。", "Check the year."),
-    "backfill": ("{n} 个数值属于规划期以前的年份（{years}），按历史数据补录",
-                 "{n} values are for years before the plan period ({years}) and are added as history",
-                 "如年份有误请更正；否则无需处理。", "Correct the year if it is wrong; otherwise nothing to do."),
-    "not_number": ("不是数字", "Not a number", "填写数字，例如 92.5；不要填写文字、单位或空格。",
-                   "Enter a number such as 92.5, without words, units or spaces."),
-    "missing_value": ("缺少数值", "The value is missing", "填写数值，或删除这一行。", "Enter the value or delete the row."),
-    "below": ("数值 {value} 小于下限 {low}（计量单位：{unit}）", "Value {value} is below the minimum {low} (unit: {unit})",
-              "检查数值和计量单位。", "Check the value and its unit."),
-    "above": ("数值 {value} 超过上限 {high}（计量单位：{unit}）", "Value {value} is above the maximum {high} (unit: {unit})",
-              "检查数值；百分比请填写 0—100 之间的数（如 92.5，而不是 0.925 或 925）。",
-              "Check the value; write percentages between 0 and 100 (92.5, not 0.925 or 925)."),
-    "not_whole": ("计数类指标（{unit}）须为整数", "A count ({unit}) must be a whole number",
-                  "填写整数。", "Enter a whole number."),
-    "half_fraction": ("分子和分母须同时填写", "Numerator and denominator must be given together",
-                      "同时填写分子（如死亡数）和分母（如活产数），或都不填。",
-                      "Give both the numerator (e.g. deaths) and the denominator (e.g. live births), or neither."),
-    "negative_part": ("分子、分母不能为负数", "Numerator and denominator cannot be negative",
-                      "检查分子和分母。", "Check the numerator and denominator."),
-    "zero_denominator": ("分母为 0", "The denominator is 0", "填写分母（如活产数），须大于 0。",
-                         "Enter the denominator (e.g. live births); it must be above 0."),
-    "numerator_too_big": ("分子 {num} 大于分母 {den}", "Numerator {num} is larger than denominator {den}",
-                          "检查分子和分母是否填反。", "Check whether numerator and denominator are swapped."),
-    "fraction_mismatch": ("数值 {value} 与分子/分母算出的 {computed} 不一致", "Value {value} differs from {computed} computed from numerator/denominator",
-                          "核对数值、分子和分母。", "Check the value, numerator and denominator."),
-    "duplicate": ("指标 {code}、{region}、{year} 年在文件中重复出现（已见于{first}）",
-                  "Indicator {code}, {region}, {year} appears twice in the file (first at {first})",
-                  "每个指标每年只填写一次；删除重复的行。", "Report each indicator once per year; delete the repeated row."),
-    "duplicate_same": ("指标 {code} {year} 年由多个单位报送了相同的数值（已见于{first}），只导入一次",
-                       "Indicator {code} {year} is reported with the same value twice (first at {first}); imported once",
-                       "无需处理。", "Nothing to do."),
-    "bad_status": ("状态“{status}”无法识别", "Unknown status '{status}'",
-                   "填写 reported（正式）、provisional（初步）或 estimated（估计），或留空。",
-                   "Use reported, provisional or estimated, or leave it empty."),
-    "change_needs_note": ("修改已报送的数值（原为 {old}，来源：{source}）须在“备注”中说明原因",
-                          "Changing a value already reported ({old}, source: {source}) needs a note giving the reason",
-                          "在这一行的“备注”列写明修改原因（如“统计口径调整”“更正录入错误”）。",
-                          "Write the reason in this row's 备注 (note) column, e.g. 'corrected a typing error'."),
-    "demo_over_real": ("示例数据不能替换已报送的数值（{old}）", "Illustrative data cannot replace a reported value ({old})",
-                       "删除这一行。", "Delete this row."),
-    "jump_relative": ("与 {prev_year} 年的 {prev} 相比变化 {rel}，超过 50%",
-                      "A change of {rel} from {prev} in {prev_year}, more than 50 %",
-                      "请核实数值；如确认无误，可在“备注”中说明原因。", "Please check the value; if it is right, a note helps readers."),
-    "jump_sd": ("与 {prev_year} 年的 {prev} 相比变化 {diff}，超过以往年际变化 3 倍稳健标准差（{sd}）",
-                "A change of {diff} from {prev} in {prev_year}, more than 3 robust standard deviations ({sd}) of past yearly changes",
-                "请核实数值；如确认无误，可在“备注”中说明原因。", "Please check the value; if it is right, a note helps readers."),
-    "already_imported": ("此文件已于 {when} 导入（提交 #{sid}），本次未做任何改动",
-                         "This file was already imported on {when} (submission #{sid}); nothing changed",
-                         "无需处理。", "Nothing to do."),
-}
-
-
 def _p(kind: str, loc: Loc, found: object = None, severity: str = "error", **fmt) -> Problem:
-    zh, en, fix_zh, fix_en = (text.format(**fmt) for text in _MSG[kind])
+    zh, en, fix_zh, fix_en = (text.format(**fmt) for text in INTAKE_MESSAGES[kind])
     return Problem(zh, en, fix_zh, fix_en, file=loc.file, sheet=loc.sheet, row=loc.row,
                    column=loc.column, value=found, severity=severity)
 
@@ -439,7 +310,7 @@ def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> No
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
-    ws["A1"] = f"石柱县妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
+    ws["A1"] = f"{COUNTY}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (f"请在“数值”列填写 {year} 年数值（百分比填 0—100 的数）；死亡率可同时填写分子（死亡数）和分母"
                 "（活产数）；修改以前报送过的数值须在“备注”列说明原因。不填的指标留空。")
@@ -454,7 +325,7 @@ def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> No
     for i, rec in enumerate(rows.to_dict("records"), start=HEADER_ROW + 1):
         lv = last.get(rec[S.INDICATOR_ID], (None, None))
         values = {**rec, "last_value": lv[0], "last_year": lv[1]}
-        rate = unit_rule(rec[S.UNIT]).scale is not None and rec[S.UNIT] != "%"  # ‰, 1/10万
+        rate = unit_rule(rec[S.UNIT]).share and rec[S.UNIT] != "%"  # ‰, 1/10万
         for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(i, j, None if col.editable else values.get(col.key))
             fraction = col.key in (S.NUMERATOR, S.DENOMINATOR)
@@ -829,7 +700,7 @@ def _check_region(row: RawRow, problems: list[Problem]) -> str:
     region = unicodedata.normalize("NFKC", _text(raw) or COUNTY).strip()
     if region not in KNOWN_REGIONS:
         problems.append(_p("unknown_region", _at(row, S.REGION), raw, region=region,
-                           known="、".join(KNOWN_REGIONS)))
+                           known="、".join(KNOWN_REGIONS), county=COUNTY))
     return region
 
 
@@ -927,7 +798,7 @@ def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Proble
                            high=_fmt(FRACTION_RULE.high), unit="分子/分母"))
     elif den == 0:
         problems.append(_p("zero_denominator", _at(row, S.DENOMINATOR), den))
-    elif rule.scale is not None and num > den:
+    elif rule.share and num > den:
         problems.append(_p("numerator_too_big", _at(row, S.NUMERATOR), num, num=_fmt(num), den=_fmt(den)))
     elif rule.scale is not None:
         return round(num / den * rule.scale, 6)

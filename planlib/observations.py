@@ -28,6 +28,8 @@ import pandas as pd
 from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
+from .i18n import OBSERVATIONS_MESSAGES
+from .units import rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
 PLAN_SOURCES = {
@@ -38,10 +40,6 @@ PLAN_SOURCES = {
 REFERENCE_INDICATORS = {"新生儿死亡率": "C01", "婴儿死亡率": "C02", "5岁以下儿童死亡率": "C04",
                         "孕产妇死亡率": "W03"}
 CONFIRMATIONS = ("confirmed", "derived", "weak", "unconfirmed")
-#: What a rate is multiplied by: value = numerator / denominator * multiplier.
-MULTIPLIERS = {"%": 100.0, "‰": 1000.0, "1/10万": 100000.0, "女=100": 100.0, "女厕位/男厕位": 1.0}
-#: Units whose values are bounded above (a share cannot exceed the whole).
-UNIT_RANGES = {"%": (0.0, 100.0), "‰": (0.0, 1000.0), "1/10万": (0.0, 100000.0)}
 
 _NATIONAL_NOTES = {
     "confirmed": "全国参考数据，已在出版物中核对 / national reference, read in the publication",
@@ -278,15 +276,6 @@ def demo_label(frame: pd.DataFrame, lang: str = "zh") -> str | None:
     return S.DEMO_LABEL_ZH if lang == "zh" else S.DEMO_LABEL_EN
 
 
-def rate_multiplier(unit: str) -> float | None:
-    """The factor in ``value = numerator / denominator * factor`` for a unit, if it is a rate.
-
-    Examples:
-        >>> rate_multiplier("‰"), rate_multiplier("1/10万"), rate_multiplier("万人")
-        (1000.0, 100000.0, None)
-    """
-    return MULTIPLIERS.get(str(unit).strip())
-
 
 # --- validation -----------------------------------------------------------------------------------
 
@@ -382,7 +371,7 @@ def _value_problems(row: dict, unit: str | None) -> list[Problem]:
     if value is None:
         return [_problem("missing_value" if text == "" else "not_number", None, None, S.VALUE, text)]
     out = []
-    low, high = UNIT_RANGES.get(str(unit), (0.0, math.inf))
+    low, high = value_range(unit)
     if value < 0:
         out.append(_problem("negative", None, None, S.VALUE, text))
     elif value > high:
@@ -476,49 +465,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-# --- messages -------------------------------------------------------------------------------------
-
-_MESSAGES = {
-    "missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
-                       "在表头加入该列（必需列：indicator_id、year、value）。",
-                       "Add the column to the header (required: indicator_id, year, value)."),
-    "unknown_indicator": ("指标代码不在指标目录中", "The indicator id is not in the catalogue",
-                          "填写指标目录中的代码（如 W03、C02）{hint_zh}。",
-                          "Use an id of the catalogue (such as W03, C02){hint_en}."),
-    "bad_year": ("年份不是整数年份", "The year is not a whole year",
-                 "填写四位数年份，例如 2023。", "Enter a four-digit year such as 2023."),
-    "missing_value": ("缺少数值", "The value is missing",
-                      "填写数值；没有数据的年份整行删除。", "Enter the value; delete the row if there is no data."),
-    "not_number": ("不是数字", "Not a number",
-                   "只填数字，不带单位、百分号或千位分隔符（例如 91.5）。",
-                   "Enter a plain number without unit, % sign or thousands separator (e.g. 91.5)."),
-    "negative": ("不能为负数", "Must not be negative",
-                 "比率、人数和比值都不小于 0，检查是否输入有误。",
-                 "Rates, counts and ratios are never below 0; check the entry."),
-    "out_of_range": ("数值超出单位“{unit}”的范围 {low:g}–{high:g}",
-                     "The value is outside {low:g}-{high:g} for the unit '{unit}'",
-                     "按指标单位填写（百分比填 0–100 之间的数，例如 91.5 而不是 915）。",
-                     "Enter the value in the indicator's unit (a percentage is 0-100, e.g. 91.5)."),
-    "zero_denominator": ("分母为 0", "The denominator is 0",
-                         "填写分母（例如活产数），或把分子、分母都留空。",
-                         "Enter the denominator (e.g. live births) or leave both numerator and denominator empty."),
-    "rate_mismatch": ("数值与“分子 ÷ 分母 × {factor}”不符（应约为 {expected}）",
-                      "The value does not equal numerator / denominator × {factor} (about {expected})",
-                      "核对数值、分子和分母（例如死亡数、活产数）。",
-                      "Check the value, numerator and denominator (e.g. deaths and live births)."),
-    "bad_code": ("代码无法识别", "Unknown code",
-                 "填写以下之一：{allowed}，或留空。", "Use one of: {allowed}, or leave it empty."),
-    "duplicate": ("同一指标、地区、年份重复出现（第 {first} 行已有）",
-                  "The same indicator, region and year appears again (already on row {first})",
-                  "每个指标、地区、年份只保留一行。", "Keep one row per indicator, region and year."),
-    "overlap": ("同一指标、地区、年份也出现在 {other} 中", "The same indicator, region and year is also in {other}",
-                "每个指标、地区、年份只能来自一个文件。", "Each indicator, region and year may come from one file only."),
-}
-
-
 def _problem(kind: str, file: str | None, row: int | None, column: str, value: object,
              **fields: object) -> Problem:
     hint = fields.pop("hint", "")
     fields.update(hint_zh=f"；是否应为 {hint}" if hint else "", hint_en=f"; did you mean {hint}?" if hint else "")
-    zh, en, fix_zh, fix_en = (s.format(**fields) for s in _MESSAGES[kind])
+    zh, en, fix_zh, fix_en = (s.format(**fields) for s in OBSERVATIONS_MESSAGES[kind])
     return Problem(zh, en, fix_zh, fix_en, file=file, row=row, column=column, value=value)

@@ -9,8 +9,8 @@ from planlib import schema as S
 from planlib.cli import main
 from planlib.demo import DemoConfig, build_demo, demo_csv_text, load_demo_spec, trend
 from planlib.errors import PlanlibError
-from planlib.observations import (baseline_observations, load_baselines, load_shipped_observations,
-                                  rate_multiplier)
+from planlib.observations import baseline_observations, load_baselines, load_shipped_observations
+from planlib.units import rate_multiplier
 from planlib.targets import parse_target
 
 YEARS = list(range(2015, 2025))

@@ -14,7 +14,7 @@ from planlib import schema as S
 from planlib.errors import PlanlibError
 from planlib.observations import (PLAN_SOURCES, demo_label, is_demo, load_national_targets,
                                   load_observations, load_shipped_observations, national_observations,
-                                  national_targets, rate_multiplier, validate_observations)
+                                  national_targets, validate_observations)
 
 REFERENCE = config.ROOT.parent / "shared" / "reference"
 NO_STORE = "/nonexistent/monitoring.sqlite"
@@ -180,6 +180,12 @@ def test_demo_is_detected_and_labelled(shipped):
     assert not is_demo(pd.DataFrame({"value": [1.0]}))
 
 
-def test_rate_multipliers():
-    assert [rate_multiplier(u) for u in ("%", "‰", "1/10万", "女=100", "女厕位/男厕位", "岁")] == [
-        100.0, 1000.0, 100000.0, 100.0, 1.0, None]
+def test_rates_and_ratios_are_checked_against_their_counts(catalog):
+    # 6 infant deaths among 4123 births is 1.46‰; 1100 boys to 1000 girls is 110 (女=100); 12 women's
+    # to 10 men's toilet places is 1.2; a life expectancy has no counts to check
+    ok = validate_observations(_frame("indicator_id,year,value,numerator,denominator\n"
+                                      "C02,2021,1.46,6,4123\nW41,2021,110,1100,1000\n"
+                                      "W42,2021,1.2,12,10\nW02,2021,78.2,1,2\n"), catalog)
+    assert ok[S.VALUE].tolist() == [1.46, 110.0, 1.2, 78.2]
+    assert _problems("indicator_id,year,value,numerator,denominator\nW42,2021,12,12,10\n",
+                     catalog) == [(2, S.VALUE, "12")]

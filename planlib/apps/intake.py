@@ -30,29 +30,10 @@ from .. import i18n, intake, observations, store
 from .. import schema as S
 from ..catalog import load_catalog, units_of
 from ..errors import PlanlibError
+from ..i18n import (INTAKE_FILE_COLUMNS as FILE_COLUMNS, INTAKE_HISTORY_COLUMNS as HISTORY_COLUMNS,
+                    INTAKE_PROBLEM_COLUMNS as PROBLEM_COLUMNS, INTAKE_REVISION_COLUMNS as REVISION_COLUMNS)
 from .build import start_build
 
-HISTORY_COLUMNS = {
-    "id": ("提交号", "Submission"), "file_name": ("文件", "File"), "department": ("申报单位（文件自报）", "Unit (as declared)"),
-    "reporting_year": ("报送年份", "Year"), "imported_at": ("导入时间", "Imported at"),
-    "imported_by": ("导入人", "By"), "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"),
-    "n_unchanged": ("未变", "Unchanged"),
-}
-REVISION_COLUMNS = {
-    S.REGION: ("地区", "Region"), S.YEAR: ("年份", "Year"), "old_value": ("原值", "Old value"),
-    "new_value": ("新值", "New value"), "changed_at": ("修改时间", "Changed at"),
-    "submission_id": ("提交号", "Submission"), "reason": ("原因", "Reason"),
-}
-FILE_COLUMNS = {
-    "file": ("文件", "File"), "status": ("结果", "Result"), "submission_id": ("提交号", "Submission"),
-    "n_new": ("新增", "New"), "n_changed": ("修改", "Changed"), "n_unchanged": ("未变", "Unchanged"),
-    "errors": ("错误", "Errors"), "warnings": ("提示", "Warnings"),
-}
-PROBLEM_COLUMNS = {
-    "kind": ("类型", "Kind"), "file": ("文件", "File"), "sheet": ("工作表", "Sheet"),
-    "row": ("行", "Row"), "column": ("列", "Column"), "value": ("发现的值", "Value found"),
-    "message": ("问题", "Problem"), "fix": ("处理办法", "How to fix"),
-}
 #: The most rows any table of the app shows (the check of a hostile file may find thousands).
 PAGE_ROWS = 50
 STYLE = """<style>

@@ -17,6 +17,7 @@ from .. import series as assessed
 from ..config import BASE_YEAR, COUNTY, PLAN_END, PLAN_START
 from ..errors import PlanlibError, Problem
 from ..targets import Target, parse_target
+from ..units import RATIO_OF_COUNTS_UNITS, bounds_for_unit  # noqa: F401 (exported by the assessment)
 
 if TYPE_CHECKING:
     from ..forecast import Projection
@@ -49,14 +50,8 @@ PROGRESS_CATEGORIES = ("significant_progress", "moderate_progress", "insufficien
                        "movement_away")
 
 
-_POSITIVE_UNITS = ("‰", "1/10万", "1/万", "人", "个", "张", "名", "万人", "户", "岁", "年", "小时",
-                   "所", "次", "女=100", "女厕位/男厕位")
 
 
-#: Units whose numerator and denominator are two groups of one total, not events and a population
-#: at risk: the sex ratio at birth (boys per 100 girls) counts boys and girls among the births, so
-#: it is modelled as the share of boys, a binomial with the county's births.
-RATIO_OF_COUNTS_UNITS = ("女=100",)
 
 
 #: Methods that carry no trend forward (a series judged on its recent level).
@@ -165,18 +160,6 @@ def known_as_of(observations: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     if as_of is None:
         return observations.copy()
     return observations[observations[S.YEAR] <= int(as_of)].reset_index(drop=True)
-
-
-def bounds_for_unit(unit: str) -> tuple[float, float | None] | None:
-    """Natural bounds of a quantity for projection: percentages 0-100, rates and counts above 0.
-
-    Examples:
-        >>> bounds_for_unit("%"), bounds_for_unit("‰"), bounds_for_unit("kg")
-        ((0.0, 100.0), (0.0, None), None)
-    """
-    if unit == "%":
-        return (0.0, 100.0)
-    return (0.0, None) if unit in _POSITIVE_UNITS else None
 
 
 def checked_observations(observations: pd.DataFrame) -> pd.DataFrame:

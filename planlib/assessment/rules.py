@@ -102,7 +102,7 @@ def project_series(series: pd.DataFrame, unit: str, target_year: int, method: st
         (2030, True)
     """
     from .. import forecast  # imported here: forecasting pulls in scipy
-    from ..observations import rate_multiplier
+    from ..units import rate_multiplier
 
     frame = series.reindex(columns=assessed.PROJECTED_COLUMNS).reset_index(drop=True)
     counts = forecast.COUNTS_RATIO if unit in RATIO_OF_COUNTS_UNITS else forecast.COUNTS_RATE
