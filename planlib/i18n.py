@@ -1,7 +1,12 @@
 """Labels in Chinese (default) and English. Every label a user sees comes from here.
 
-Modules add their own tables below their section heading; keys are plain strings and
-``t(key, lang)`` falls back to the key itself so a missing translation is visible, not fatal.
+Modules add their own tables below their section heading; keys are plain strings. Every entry
+of a ``{"zh": ..., "en": ...}`` table has both languages, non-empty, with the same ``{fields}``
+(``tests/test_i18n.py`` checks every table). ``t(key, lang)`` never invents text: a missing key
+or language is a :class:`KeyError` naming both, not a silent fallback to Chinese.
+
+The county's name is written once, in :data:`REGION_LABELS` (keyed by ``config.COUNTY``); the
+title and the chart series take it from there, so another county's plan is named right.
 """
 
 from __future__ import annotations
@@ -63,22 +68,22 @@ DOMAIN_LABELS = {
     "福利": "Welfare",
 }
 
+#: How each known region (``config.KNOWN_REGIONS``) is named. The county's English name is
+#: written here and nowhere else.
+REGION_LABELS = {
+    COUNTY: {"zh": COUNTY, "en": "Shizhu County"},
+    NATIONAL: {"zh": "全国", "en": "China (national)"},
+    PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+}
+
 COMMON = {
     "demo_banner": {"zh": DEMO_LABEL_ZH, "en": DEMO_LABEL_EN},
     "title": {
-        "zh": "石柱县妇女发展规划和儿童发展规划（2021—2030年）监测",
-        "en": "Shizhu County Women's and Children's Development Plans (2021-2030): Monitoring",
+        "zh": f"{REGION_LABELS[COUNTY]['zh']}妇女发展规划和儿童发展规划（2021—2030年）监测",
+        "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Development Plans (2021-2030): Monitoring",
     },
-    "county": {"zh": "石柱县", "en": "Shizhu County"},
-    "national": {"zh": "全国", "en": "China (national)"},
-}
-
-
-#: How each known region (``config.KNOWN_REGIONS``) is named.
-REGION_LABELS = {
-    COUNTY: {"zh": "石柱县", "en": "Shizhu County"},
-    NATIONAL: {"zh": "全国", "en": "China (national)"},
-    PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+    "county": dict(REGION_LABELS[COUNTY]),
+    "national": dict(REGION_LABELS[NATIONAL]),
 }
 
 
@@ -90,7 +95,7 @@ def region_label(region: str, lang: str = "zh") -> str:
         ('Shizhu County', '重庆市', '甲县')
     """
     entry = REGION_LABELS.get(str(region))
-    return entry.get(lang, entry["zh"]) if entry else str(region)
+    return t(str(region), lang, REGION_LABELS) if entry else str(region)
 
 
 def short_domain(domain_zh: str) -> str:
@@ -120,14 +125,42 @@ def status_label(code: str, lang: str = "zh", icon: bool = True) -> str:
 
 
 def t(key: str, lang: str = "zh", table: dict | None = None) -> str:
-    """Look ``key`` up in ``table`` (default: the common labels); unknown keys come back as is.
+    """Look ``key`` up in ``table`` (default: :data:`COMMON`) in language ``lang``.
+
+    There is no fallback: a key the table lacks, or an entry without ``lang``, raises a
+    :class:`KeyError` that names both, so a missing translation fails a test instead of
+    showing Chinese on an English page.
 
     Examples:
         >>> t("national", "en")
         'China (national)'
+        >>> t("no_such_label", "en")
+        Traceback (most recent call last):
+        ...
+        KeyError: "i18n: no label 'no_such_label' / 没有标签 'no_such_label'"
+        >>> t("national", "fr")
+        Traceback (most recent call last):
+        ...
+        KeyError: "i18n: label 'national' has no 'fr' text / 标签 'national' 没有 'fr' 文本"
     """
-    entry = (table or COMMON).get(key)
-    return entry.get(lang, entry.get("zh", key)) if entry else key
+    entry = (COMMON if table is None else table).get(key)
+    if entry is None:
+        raise KeyError(f"i18n: no label {key!r} / 没有标签 {key!r}")
+    text = entry.get(lang) if isinstance(entry, dict) else None
+    if text is None:
+        raise KeyError(f"i18n: label {key!r} has no {lang!r} text / 标签 {key!r} 没有 {lang!r} 文本")
+    return text
+
+
+def has_label(key: str, table: dict | None = None) -> bool:
+    """Whether ``table`` (default: :data:`COMMON`) has a label ``key``: for callers whose key
+    comes from data (a confirmation code, an attribute) and who show the data value otherwise.
+
+    Examples:
+        >>> has_label("national"), has_label("confirmation_confirmed", APP_LABELS), has_label("x")
+        (True, True, False)
+    """
+    return key in (COMMON if table is None else table)
 
 
 # --- report (planlib.report*: the annual, mid-term and final reports) ----------------------------
@@ -363,12 +396,13 @@ APP_LABELS = {
     "target": {"zh": "目标", "en": "Target"},
     "target_year": {"zh": "目标年", "en": "Target year"},
     "midterm": {"zh": "中期评估", "en": "Mid-term review"},
-    "series_observed": {"zh": "石柱县（观测值）", "en": "Shizhu County (observed)"},
-    "series_later": {"zh": "石柱县（其后观测值）", "en": "Shizhu County (observed later)"},
+    # series names: {region} is i18n.region_label(...) of config.COUNTY, NATIONAL, PARENT_CITY
+    "series_observed": {"zh": "{region}（观测值）", "en": "{region} (observed)"},
+    "series_later": {"zh": "{region}（其后观测值）", "en": "{region} (observed later)"},
     "series_trend": {"zh": "拟合趋势", "en": "Fitted trend"},
     "series_projection": {"zh": "预测", "en": "Projection"},
-    "series_national": {"zh": "全国", "en": "China (national)"},
-    "series_city": {"zh": "重庆市", "en": "Chongqing (city)"},
+    "series_national": {"zh": "{region}", "en": "{region}"},
+    "series_city": {"zh": "{region}", "en": "{region} (city)"},
     "series_region": {"zh": "{region}（观测值）", "en": "{region} (observed)"},
     "series_target": {"zh": "目标", "en": "Target"},
     "band_80": {"zh": "80% 预测区间", "en": "80% prediction interval"},
