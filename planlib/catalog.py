@@ -132,12 +132,9 @@ def _check_rows(frame: pd.DataFrame, path: Path, problems: ProblemList) -> None:
             try:
                 parse_target(row[S.TARGET_TEXT])
             except PlanlibError as exc:
-                problems.add(Problem(
-                    f"目标值无法解读：{exc.problems[0].message_zh}",
-                    f"Cannot read the target: {exc.problems[0].message_en}",
-                    "按规划原文填写，例如“≥ 92”“< 8”“45左右”“提高”。",
-                    "Write the target as printed, e.g. '≥ 92', '< 8', '45左右', '提高'.",
-                    column=S.TARGET_TEXT, value=row[S.TARGET_TEXT], **where))
+                inner = exc.problems[0]  # the target reader's own words: what it reads, with glosses
+                problems.add(Problem(inner.message_zh, inner.message_en, inner.fix_zh, inner.fix_en,
+                                     column=S.TARGET_TEXT, value=row[S.TARGET_TEXT], **where))
         ref = row[S.REFERENCE_INDICATOR]
         if ref and ref not in set(frame[S.INDICATOR_ID]):
             problems.add(Problem(
