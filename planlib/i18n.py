@@ -91,7 +91,7 @@ def region_label(region: str, lang: str = "zh") -> str:
     """A region's display name; a region without a label is shown by its own name.
 
     Examples:
-        >>> region_label("石柱县", "en"), region_label("重庆市"), region_label("甲县", "en")
+        >>> region_label(COUNTY, "en"), region_label(PARENT_CITY), region_label("甲县", "en")
         ('Shizhu County', '重庆市', '甲县')
     """
     entry = REGION_LABELS.get(str(region))
@@ -630,3 +630,33 @@ ASSESS_LABELS.update({
     "steady": {"zh": "{year}年以来每年均达到目标且无偏离目标的趋势，不列为风险",
                "en": "met the target every year since {year} with no trend away from it, so it is not flagged"},
 })
+
+
+# --- the command line (planlib.cli: progress and messages) -----------------------------------------
+CLI_LABELS = {
+    "description": {"zh": f"{REGION_LABELS[COUNTY]['zh']}妇女儿童发展规划监测工作台",
+                    "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Plan monitoring workbench"},
+    "store_created": {"zh": "监测数据库已创建：{path}", "en": "Monitoring store created: {path}"},
+    "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
+    "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
+    "build_progress": {"zh": "  生成进度 {done}", "en": "  Progress {done}"},
+    "build_done": {"zh": "仪表板数据已是最新：{path}", "en": "Dashboard build up to date: {path}"},
+    "published": {"zh": "静态版已写入：{path}", "en": "Static edition written to: {path}"},
+    "file_not_found": {"zh": "找不到文件：{file}", "en": "File not found: {file}"},
+    "io_error": {"zh": "无法读写 {file}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。",
+                 "en": "Cannot read or write {file}: {reason}. Nothing was changed; check the path, "
+                       "the permissions and the free disk space, then try again."},
+}
+
+
+# --- errors for people (planlib.errors: where a problem is, how to fix it) -------------------------
+ERROR_LABELS = {
+    "file": {"zh": "文件 {file}", "en": "file {file}"},
+    "sheet": {"zh": "工作表 {sheet}", "en": "sheet {sheet}"},
+    "row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "column": {"zh": "列 {column}", "en": "column {column}"},
+    "separator": {"zh": "，", "en": ", "},
+    "located": {"zh": "{where}：{message}", "en": "{where}: {message}"},
+    "value_found": {"zh": "（发现的值：{value}）", "en": " (value found: {value})"},
+    "how_to_fix": {"zh": " 处理办法：{fix}", "en": " How to fix: {fix}"},
+}

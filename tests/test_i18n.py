@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
@@ -65,11 +66,25 @@ def test_the_county_is_named_from_config_everywhere():
     zh, en = i18n.region_label(config.COUNTY, "zh"), i18n.region_label(config.COUNTY, "en")
     assert (zh, en) == ("石柱县", "Shizhu County")
     assert i18n.t("title", "zh").startswith(zh) and i18n.t("title", "en").startswith(en)
-    for name, table in BILINGUAL.items():
-        if name in ("REGION_LABELS", "COMMON", "REPORT_LABELS", "INTAKE_LABELS"):
-            continue  # REGION_LABELS is the one place; REPORT/INTAKE are other modules' (see the report)
-        for key, entry in table.items():
-            assert "石柱" not in entry.get("zh", "") and "Shizhu" not in entry.get("en", ""), (name, key)
+    assert i18n.t("description", "en", i18n.CLI_LABELS).startswith(en)
+    # the county's name is written once: its Chinese name is config.COUNTY, its English name one
+    # line of REGION_LABELS; REPORT_LABELS["plans"] (the report's, planlib.report*) is left to its owner
+    source = Path(i18n.__file__).read_text(encoding="utf-8")
+    report = source[source.index("REPORT_LABELS = {"):source.index("# --- apps")]
+    rest = source.replace(report, "")
+    assert "石柱" not in rest
+    assert [line.strip() for line in rest.splitlines() if "Shizhu" in line] == [
+        'COUNTY: {"zh": COUNTY, "en": "Shizhu County"},',
+        "('Shizhu County', '重庆市', '甲县')"]  # region_label's doctest shows what it gives
+
+
+def test_chart_series_are_named_after_the_county(monkeypatch):
+    from planlib import charts
+
+    monkeypatch.setitem(i18n.REGION_LABELS, config.COUNTY, {"zh": "甲县", "en": "Jia County"})
+    assert charts.series_name("observed", "zh") == "甲县（观测值）"
+    assert charts.series_name("later", "en") == "Jia County (observed later)"
+    assert charts.series_name("national", "en") == "China (national)"
 
 
 def test_region_labels_and_a_region_without_one():
