@@ -82,6 +82,28 @@ class Problem:
         }
 
 
+def problem(table: dict, key: str, fields: dict | None = None, **where) -> Problem:
+    """A :class:`Problem` worded by an i18n table: ``table[key]`` says what is wrong and
+    ``table[key + "_fix"]`` (if there is one) what to do, both formatted with ``fields`` (a field
+    that differs by language is given as ``{"zh": ..., "en": ...}``).
+
+    Examples:
+        >>> table = {"empty": {"zh": "“{col}”为空", "en": "'{col}' is empty"},
+        ...          "empty_fix": {"zh": "填写该单元格。", "en": "Fill in this cell."}}
+        >>> problem(table, "empty", {"col": "unit"}, row=3).text("en")
+        "row 3: 'unit' is empty How to fix: Fill in this cell."
+    """
+    fields = fields or {}
+
+    def say(k: str, lang: str) -> str:  # a field may itself be {"zh": ..., "en": ...}
+        own = {name: v[lang] if isinstance(v, dict) else v for name, v in fields.items()}
+        return i18n.t(k, lang, table).format(**own)
+
+    fix = key + "_fix"
+    return Problem(say(key, "zh"), say(key, "en"), say(fix, "zh") if fix in table else "",
+                   say(fix, "en") if fix in table else "", **where)
+
+
 class PlanlibError(ValueError):
     """Raised for bad input. Carries one or more :class:`Problem`; ``str()`` is Chinese then English."""
 

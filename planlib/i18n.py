@@ -660,3 +660,46 @@ ERROR_LABELS = {
     "value_found": {"zh": "（发现的值：{value}）", "en": " (value found: {value})"},
     "how_to_fix": {"zh": " 处理办法：{fix}", "en": " How to fix: {fix}"},
 }
+
+
+# --- the indicator catalogue (planlib.catalog: loading and checking a catalogue file) --------------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem).
+CATALOG_LABELS = {
+    "not_found": {"zh": "找不到指标目录文件 {path}", "en": "Catalogue file {path} not found"},
+    "not_found_fix": {"zh": "检查路径是否正确。", "en": "Check the path."},
+    "missing_column": {"zh": "指标目录缺少必需的列“{col}”", "en": "The catalogue lacks the required column '{col}'"},
+    "missing_column_fix": {"zh": "在表头加入列“{col}”（必需列：{required}）。",
+                           "en": "Add a column '{col}' (required: {required})."},
+    "empty": {"zh": "“{col}”为空", "en": "'{col}' is empty"},
+    "empty_fix": {"zh": "填写该单元格。", "en": "Fill in this cell."},
+    "repeated": {"zh": "指标代码 {ident} 重复（第 {first} 行已有）",
+                 "en": "Indicator id {ident} is repeated (already on row {first})"},
+    "repeated_fix": {"zh": "每个指标代码只能出现一次。", "en": "Each indicator id may appear only once."},
+    "attribute": {"zh": "指标属性无法识别", "en": "Unknown indicator attribute"},
+    "attribute_fix": {"zh": "填写“约束性”或“预期性”（binding / expected）。",
+                      "en": "Use 约束性 or 预期性 (binding / expected)."},
+    "target_year": {"zh": "目标年份不是整数年份", "en": "The target year is not a whole year"},
+    "target_year_fix": {"zh": "填写四位年份，例如 2030。", "en": "Enter a four-digit year such as 2030."},
+    "reference": {"zh": "参照指标 {ref} 不在目录中", "en": "Reference indicator {ref} is not in the catalogue"},
+    "reference_fix": {"zh": "填写目录中已有的指标代码，或留空。",
+                      "en": "Use an indicator id of the catalogue, or leave it empty."},
+}
+
+
+# --- the static edition (planlib.apps.publish: `planlib publish`) ---------------------------------
+PUBLISH_LABELS = {
+    "no_years": {"zh": "仪表板数据中没有任何年份的监测数据，无可发布。",
+                 "en": "The dashboard build holds no year of data: there is nothing to publish."},
+    "no_years_fix": {"zh": "请先导入监测数据（planlib import），再运行 planlib publish。",
+                     "en": "Import the monitoring data first (planlib import), then run planlib publish."},
+    "target_taken": {"zh": "输出位置已存在，且不是一份静态版（可能是其他文件），为免覆盖，未写入。",
+                     "en": "The output exists and is not a static edition (it may hold other files); nothing "
+                           "was written, so that it is not overwritten."},
+    "target_taken_fix": {"zh": "请指定一个新的或空的文件夹，或先前发布的静态版文件夹。",
+                         "en": "Give a new or empty folder, or the folder of an earlier edition."},
+    "stale": {"zh": "仪表板数据不是最新的（数据或程序在生成后有变动），未发布。",
+              "en": "The dashboard build is out of date (the data or the code changed since it was made); "
+                    "nothing was published."},
+    "stale_fix": {"zh": "请先运行 planlib build，或直接运行 planlib publish（它会先生成）。",
+                  "en": "Run planlib build first, or just planlib publish (it builds first)."},
+}
