@@ -703,3 +703,41 @@ PUBLISH_LABELS = {
     "stale_fix": {"zh": "请先运行 planlib build，或直接运行 planlib publish（它会先生成）。",
                   "en": "Run planlib build first, or just planlib publish (it builds first)."},
 }
+
+
+# --- reading targets and plan documents (planlib.targets, planlib.plandoc, planlib.draft) ---------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem).
+TARGET_LABELS = {
+    "negative_tolerance": {"zh": "目标设置中的容差不能为负数。", "en": "Tolerances in TargetConfig must not be negative."},
+    "negative_tolerance_fix": {"zh": "请把 approx_relative、approx_minimum、equality_eps 设为 0 或正数。",
+                               "en": "Set approx_relative, approx_minimum and equality_eps to zero or more."},
+    "balance_band": {"zh": "“趋于平衡”的区间下限必须小于上限。", "en": "balance_low must be below balance_high."},
+    "balance_band_fix": {"zh": "请检查 balance_low 与 balance_high。", "en": "Check balance_low and balance_high."},
+    "unreadable": {"zh": "无法识别目标值“{text}”。", "en": "Cannot read the target {text}."},
+    "unreadable_fix": {
+        "zh": "请改写为可识别的形式，例如“≥ 92”“< 8”“45左右”“90%以上”“控制在5‰以内”“达到90”“逐年提高”"
+              "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”“比2020年下降10%”“每年降低0.5到1个百分点”"
+              "“以县为单位降低到1‰以下”“至少配备1名”；确为定性目标的写“保持合理比例”。",
+        "en": "Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
+              "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
+              "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative), '比2020年下降10%' (10 % below the 2020 "
+              "value), '每年降低0.5到1个百分点' (0.5 to 1 point a year), '以县为单位降低到1‰以下' (at most 1 ‰ in "
+              "each county), '至少配备1名' (at least one); for a qualitative target, '保持合理比例'."},
+}
+PLANDOC_LABELS = {
+    "not_found": {"zh": "找不到规划文件 {path}", "en": "Plan file {path} not found"},
+    "not_found_fix": {"zh": "检查路径是否正确。", "en": "Check the path."},
+    "unreadable": {"zh": "无法读取规划文件：{reason}", "en": "Cannot read the plan file: {reason}"},
+    "unreadable_fix": {"zh": "请确认文件是有效的 {kind} 文件（可另存为 .docx 或 UTF-8 文本后重试）。",
+                       "en": "Check that it is a valid {kind} file (or save it as .docx or UTF-8 text and retry)."},
+    "no_text": {"zh": "规划文件中没有可读取的文字", "en": "The plan file has no readable text"},
+    "no_text_fix": {"zh": "如果是扫描版 PDF，请先做文字识别（OCR），或改用 Word/文本版本。",
+                    "en": "If it is a scanned PDF, run text recognition (OCR) first, or use the Word or text version."},
+    "encoding": {"zh": "文本文件既不是 UTF-8 也不是 GB18030 编码", "en": "The text file is neither UTF-8 nor GB18030"},
+    "encoding_fix": {"zh": "请用记事本或 WPS 另存为 UTF-8 编码后重试。", "en": "Save it as UTF-8 and retry."},
+    "nothing_to_draft": {"zh": "在 {path} 中没有找到可起草的目标", "en": "No target found to draft in {path}"},
+    "nothing_to_draft_fix": {
+        "zh": "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
+        "en": "Check that the file has 主要目标 parts or indicator tables, with targets such as "
+              "'孕产妇死亡率控制在8/10万以下'."},
+}

@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema as S
-from ..errors import PlanlibError, Problem
+from .. import i18n
+from ..errors import PlanlibError, problem
 from ..files import atomic_path
 from ..i18n import DOMAIN_LABELS, short_domain
 from ..plandoc import read_plan
@@ -86,11 +87,7 @@ def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) ->
     else:
         rows += prose_rows
     if not rows:
-        raise PlanlibError(Problem(
-            f"在 {path} 中没有找到可起草的目标", f"No target found to draft in {path}",
-            "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
-            "Check that the file has 主要目标 parts or indicator tables, with targets such as "
-            "'孕产妇死亡率控制在8/10万以下'.", file=str(path)))
+        raise PlanlibError(problem(i18n.PLANDOC_LABELS, "nothing_to_draft", {"path": path}, file=str(path)))
     return _assemble(rows, skipped, str(path), vocab)
 
 
