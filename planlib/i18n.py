@@ -599,6 +599,18 @@ DRAFT_LABELS = {
     "no_match": {"zh": "（无，已给新代码）", "en": "(none: new id)"},
     "binding": {"zh": "约束性", "en": "Binding"},
     "expected": {"zh": "预期性", "en": "Expected"},
+    # what to check on a drafted row, and why a passage was not drafted (planlib.draft)
+    "note_short_name": {"zh": "名称较短，可能缺少前文的主语，请核对",
+                        "en": "short name: it may lack the subject of an earlier clause"},
+    "note_no_attribute": {"zh": "规划未写明指标属性，暂按预期性", "en": "attribute not stated: drafted as expected"},
+    "note_close_match": {"zh": "名称与已知指标“{name}”（{ident}）相近，请核对",
+                         "en": "name close to the known '{name}' ({ident}): check"},
+    "note_unit_known": {"zh": "单位取自已知指标 {ident}", "en": "unit taken from the known {ident}"},
+    "note_unit_share": {"zh": "单位按名称推定为 %，请核对", "en": "unit guessed from the name as %: check"},
+    "note_no_unit": {"zh": "规划未写明单位，请填写", "en": "no unit printed: fill it in"},
+    "skip_prose_with_tables": {"zh": "规划有指标表，正文中的目标只列出不起草（可用 --with-prose 一并起草）",
+                               "en": "the plan has indicator tables: prose targets are listed, not drafted "
+                                     "(--with-prose drafts them)"},
     "cli_done": {"zh": "已起草 {n} 个指标（指标表 {tables} 个，正文 {prose} 个），{skipped} 处未起草见审阅页：",
                  "en": "{n} indicators drafted ({tables} from tables, {prose} from prose), {skipped} passages not drafted "
                        "(see the review):"},
