@@ -16,6 +16,8 @@ from .schema import (ACHIEVED, AT_RISK, INSUFFICIENT_DATA, NOT_ASSESSABLE, OFF_T
 from .config import COUNTY, NATIONAL, PARENT_CITY
 
 LANGS = ("zh", "en")
+#: Each language named in itself, for the language toggle (the same on every page).
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 # --- statuses: label, icon and colour (Okabe-Ito, colour-blind safe); never colour alone ---------
 STATUS_LABELS = {
@@ -752,4 +754,13 @@ PLANDOC_LABELS = {
         "zh": "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
         "en": "Check that the file has 主要目标 parts or indicator tables, with targets such as "
               "'孕产妇死亡率控制在8/10万以下'."},
+}
+
+
+# --- the page beyond the kernel limit (planlib.apps.server, static/please_wait.html) ----------------
+SERVER_LABELS = {
+    "please_wait": {"zh": "请稍候", "en": "Please wait"},
+    "please_wait_text": {"zh": "正在打开仪表板的人数较多，本页将在 {retry} 秒后自动重试，无需操作。",
+                         "en": "Many people are opening the dashboard right now. This page tries again by "
+                               "itself in {retry} seconds."},
 }
