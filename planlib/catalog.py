@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
 from . import schema as S
 from .config import CATALOG_PATH, PLAN_END
-from .errors import PlanlibError, Problem, ProblemList
+from .errors import PlanlibError, Problem, ProblemList, problem
+
+
+def _problem(key: str, fields: dict | None = None, **where) -> Problem:
+    """A catalogue problem worded by :data:`planlib.i18n.CATALOG_LABELS`."""
+    return problem(i18n.CATALOG_LABELS, key, fields, **where)
+
 
 _OPTIONAL_DEFAULTS = {
     S.PLAN: "",
@@ -65,9 +72,7 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
-        raise PlanlibError(Problem(
-            f"找不到指标目录文件 {path}", f"Catalogue file {path} not found",
-            "检查路径是否正确。", "Check the path.", file=str(path)))
+        raise PlanlibError(_problem("not_found", {"path": path}, file=str(path)))
     if path.suffix.lower() in (".xlsx", ".xls"):
         return pd.read_excel(path, dtype=str).fillna("")
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -76,11 +81,9 @@ def _read_table(path: Path) -> pd.DataFrame:
 def _check_columns(raw: pd.DataFrame, path: Path, problems: ProblemList) -> None:
     missing = [c for c in S.CATALOG_REQUIRED if c not in raw.columns]
     for col in missing:
-        problems.add(Problem(
-            f"指标目录缺少必需的列“{col}”", f"The catalogue lacks the required column '{col}'",
-            f"在表头加入列“{col}”（必需列：{'、'.join(S.CATALOG_REQUIRED)}）。",
-            f"Add a column '{col}' (required: {', '.join(S.CATALOG_REQUIRED)}).",
-            file=str(path), row=1, column=col))
+        required = {"zh": "、".join(S.CATALOG_REQUIRED), "en": ", ".join(S.CATALOG_REQUIRED)}
+        problems.add(_problem("missing_column", {"col": col, "required": required},
+                              file=str(path), row=1, column=col))
 
 
 def _with_defaults(raw: pd.DataFrame) -> pd.DataFrame:
@@ -107,43 +110,25 @@ def _check_rows(frame: pd.DataFrame, path: Path, problems: ProblemList) -> None:
         ident = row[S.INDICATOR_ID]
         for col in S.CATALOG_REQUIRED:
             if not row[col] or row[col] == "nan":
-                problems.add(Problem(
-                    f"“{col}”为空", f"'{col}' is empty",
-                    "填写该单元格。", "Fill in this cell.", column=col, **where))
+                problems.add(_problem("empty", {"col": col}, column=col, **where))
         if ident in seen:
-            problems.add(Problem(
-                f"指标代码 {ident} 重复（第 {seen[ident]} 行已有）",
-                f"Indicator id {ident} is repeated (already on row {seen[ident]})",
-                "每个指标代码只能出现一次。", "Each indicator id may appear only once.",
-                column=S.INDICATOR_ID, value=ident, **where))
+            problems.add(_problem("repeated", {"ident": ident, "first": seen[ident]},
+                                  column=S.INDICATOR_ID, value=ident, **where))
         seen.setdefault(ident, line)
         if row[S.ATTRIBUTE] not in _ATTRIBUTE_ALIASES:
-            problems.add(Problem(
-                "指标属性无法识别", "Unknown indicator attribute",
-                "填写“约束性”或“预期性”（binding / expected）。",
-                "Use 约束性 or 预期性 (binding / expected).",
-                column=S.ATTRIBUTE, value=row[S.ATTRIBUTE], **where))
+            problems.add(_problem("attribute", column=S.ATTRIBUTE, value=row[S.ATTRIBUTE], **where))
         if not str(row[S.TARGET_YEAR]).isdigit():
-            problems.add(Problem(
-                "目标年份不是整数年份", "The target year is not a whole year",
-                "填写四位年份，例如 2030。", "Enter a four-digit year such as 2030.",
-                column=S.TARGET_YEAR, value=row[S.TARGET_YEAR], **where))
+            problems.add(_problem("target_year", column=S.TARGET_YEAR, value=row[S.TARGET_YEAR], **where))
         if row[S.TARGET_TEXT]:
             try:
                 parse_target(row[S.TARGET_TEXT])
             except PlanlibError as exc:
-                problems.add(Problem(
-                    f"目标值无法解读：{exc.problems[0].message_zh}",
-                    f"Cannot read the target: {exc.problems[0].message_en}",
-                    "按规划原文填写，例如“≥ 92”“< 8”“45左右”“提高”。",
-                    "Write the target as printed, e.g. '≥ 92', '< 8', '45左右', '提高'.",
-                    column=S.TARGET_TEXT, value=row[S.TARGET_TEXT], **where))
+                inner = exc.problems[0]  # the target reader's own words: what it reads, with glosses
+                problems.add(Problem(inner.message_zh, inner.message_en, inner.fix_zh, inner.fix_en,
+                                     column=S.TARGET_TEXT, value=row[S.TARGET_TEXT], **where))
         ref = row[S.REFERENCE_INDICATOR]
         if ref and ref not in set(frame[S.INDICATOR_ID]):
-            problems.add(Problem(
-                f"参照指标 {ref} 不在目录中", f"Reference indicator {ref} is not in the catalogue",
-                "填写目录中已有的指标代码，或留空。", "Use an indicator id of the catalogue, or leave it empty.",
-                column=S.REFERENCE_INDICATOR, value=ref, **where))
+            problems.add(_problem("reference", {"ref": ref}, column=S.REFERENCE_INDICATOR, value=ref, **where))
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:

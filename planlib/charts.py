@@ -180,14 +180,15 @@ def series_frame(observed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     later = observed.get("later", pd.Series(False, index=observed.index)).fillna(False).astype(bool)
     region = observed[S.REGION].fillna(COUNTY).astype(str)
     series = region.map(lambda r: label("series_region").format(region=i18n.region_label(r, lang)))
-    series = series.mask(region == COUNTY, label("series_observed"))
-    series = series.mask((region == COUNTY) & later, label("series_later"))
-    series = series.mask(region == NATIONAL, label("series_national"))
-    series = series.mask(region == PARENT_CITY, label("series_city"))
+    series = series.mask(region == COUNTY, series_name("observed", lang))
+    series = series.mask((region == COUNTY) & later, series_name("later", lang))
+    series = series.mask(region == NATIONAL, series_name("national", lang))
+    series = series.mask(region == PARENT_CITY, series_name("city", lang))
     return observed.assign(
         series=series,
         source_label=source.map(lambda s: label("demo_source") if s == S.DEMO_SOURCE else s),
-        confirmation_label=conf.map(lambda c: label(f"confirmation_{c}") if c else ""),
+        confirmation_label=conf.map(lambda c: label(f"confirmation_{c}")
+                                    if i18n.has_label(f"confirmation_{c}", i18n.APP_LABELS) else c),
     )
 
 
@@ -256,9 +257,26 @@ def target_layers(target: Target | None, extent: tuple[float, float], lang: str 
     return [shade, rule]
 
 
+#: The region each named chart series is of ({region} in its label).
+_SERIES_REGIONS = {"observed": COUNTY, "later": COUNTY, "national": NATIONAL, "city": PARENT_CITY}
+
+
+def series_name(key: str, lang: str) -> str:
+    """A chart series' name (``APP_LABELS["series_<key>"]``), its region named by
+    :func:`planlib.i18n.region_label`, so another county's chart names that county.
+
+    Examples:
+        >>> series_name("observed", "zh"), series_name("city", "en"), series_name("trend", "en")
+        ('石柱县（观测值）', 'Chongqing (city)', 'Fitted trend')
+    """
+    text = i18n.t(f"series_{key}", lang, i18n.APP_LABELS)
+    region = _SERIES_REGIONS.get(key)
+    return text.format(region=i18n.region_label(region, lang)) if region else text
+
+
 def _series_scale(lang: str) -> alt.Scale:
     keys = ("observed", "later", "trend", "projection", "national", "city", "target")
-    return alt.Scale(domain=[i18n.t(f"series_{k}", lang, i18n.APP_LABELS) for k in keys],
+    return alt.Scale(domain=[series_name(k, lang) for k in keys],
                      range=[SERIES_COLORS[k] for k in keys])
 
 

@@ -11,8 +11,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import i18n
 from .errors import PlanlibError
 from .safecells import printable
+
+
+def _say(key: str, lang: str, **fields) -> str:
+    """A command-line message (:data:`planlib.i18n.CLI_LABELS`), formatted."""
+    text = i18n.t(key, lang, i18n.CLI_LABELS)
+    return text.format(**fields) if fields else text
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -23,7 +30,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planlib",
-        description="石柱县妇女儿童发展规划监测工作台 / Women's and Children's Plan monitoring workbench",
+        description=f"{_say('description', 'zh')} / {_say('description', 'en')}",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -96,8 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except FileNotFoundError as exc:
         lang = getattr(args, "lang", "zh")
-        msg = f"找不到文件：{exc.filename}" if lang == "zh" else f"File not found: {exc.filename}"
-        print(printable(msg), file=sys.stderr)
+        print(printable(_say("file_not_found", lang, file=exc.filename)), file=sys.stderr)
         return 2
     except OSError as exc:  # disk full, no permission, a folder in the way: say so, no traceback
         print(printable(_io_message(exc, getattr(args, "lang", "zh"))), file=sys.stderr)
@@ -111,12 +117,7 @@ def _io_message(exc: OSError, lang: str) -> str:
         >>> _io_message(PermissionError(13, "Permission denied", "/r/data.xlsx"), "en")
         'Cannot read or write /r/data.xlsx: Permission denied. Nothing was changed; check the path, the permissions and the free disk space, then try again.'
     """
-    where = exc.filename or ""
-    reason = exc.strerror or type(exc).__name__
-    if lang == "zh":
-        return (f"无法读写 {where}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。")
-    return (f"Cannot read or write {where}: {reason}. Nothing was changed; check the path, "
-            "the permissions and the free disk space, then try again.")
+    return _say("io_error", lang, file=exc.filename or "", reason=exc.strerror or type(exc).__name__)
 
 
 def _write_text(text: str, output: str | None) -> None:
@@ -130,10 +131,7 @@ def _cmd_setup(args) -> int:
     from . import observations
 
     path, created = observations.ensure_store(args.db)
-    if args.lang == "zh":
-        print(f"监测数据库{'已创建' if created else '已存在，未改动'}：{path}")
-    else:
-        print(f"Monitoring store {'created' if created else 'exists, left unchanged'}: {path}")
+    print(_say("store_created" if created else "store_exists", args.lang, path=path))
     return _build(args.db, args.lang)
 
 
@@ -141,10 +139,10 @@ def _build(db: str | None, lang: str, force: bool = False, workers: int | None =
     """Bring the dashboard's build up to date, saying so on standard output."""
     from .apps.build import build
 
-    print("正在生成仪表板数据……" if lang == "zh" else "Building the dashboard...", flush=True)
-    step = "生成进度" if lang == "zh" else "Progress"
-    path = build(db, force=force, workers=workers, echo=lambda done: print(f"  {step} {done}", flush=True))
-    print(f"仪表板数据已是最新：{path}" if lang == "zh" else f"Dashboard build up to date: {path}")
+    print(_say("building", lang), flush=True)
+    path = build(db, force=force, workers=workers,
+                 echo=lambda done: print(_say("build_progress", lang, done=done), flush=True))
+    print(_say("build_done", lang, path=path))
     return 0
 
 
@@ -157,7 +155,7 @@ def _cmd_publish(args) -> int:
 
     _build(args.db, args.lang)
     path = publish(args.output, db=args.db)
-    print(f"静态版已写入：{path}" if args.lang == "zh" else f"Static edition written to: {path}")
+    print(_say("published", args.lang, path=path))
     return 0
 
 
@@ -224,12 +222,10 @@ def _cmd_report(args) -> int:
 
 def _cmd_catalog(args) -> int:
     from .draft import DraftConfig, draft_catalog, write_draft
-    from .i18n import DRAFT_LABELS, t
-
     draft = draft_catalog(args.plan_file, DraftConfig(with_prose=args.with_prose))
     paths = write_draft(draft, args.output, args.review)
     tables = sum(f.form == "table" for f in draft.rows)
-    print(t("cli_done", args.lang, DRAFT_LABELS).format(
+    print(i18n.t("cli_done", args.lang, i18n.DRAFT_LABELS).format(
         n=len(draft.rows), tables=tables, prose=len(draft.rows) - tables, skipped=len(draft.skipped)))
     for path in paths:
         print(path)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import i18n
+
+
+def _label(key: str, lang: str, **fields) -> str:
+    text = i18n.t(key, lang, i18n.ERROR_LABELS)
+    return text.format(**fields) if fields else text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,28 +38,35 @@ class Problem:
     severity: str = "error"
 
     def where(self, lang: str = "zh") -> str:
-        parts = []
-        zh = lang == "zh"
-        if self.file:
-            parts.append(f"文件 {self.file}" if zh else f"file {self.file}")
-        if self.sheet:
-            parts.append(f"工作表 {self.sheet}" if zh else f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"第 {self.row} 行" if zh else f"row {self.row}")
-        if self.column:
-            parts.append(f"列 {self.column}" if zh else f"column {self.column}")
-        return ("，" if zh else ", ").join(parts)
+        """Where the problem is, as a person finds it.
+
+        Examples:
+            >>> Problem("缺列", "missing", file="a.csv", row=3, column="value").where("en")
+            'file a.csv, row 3, column value'
+        """
+        parts = [_label(key, lang, **{key: value}) for key, value in
+                 (("file", self.file), ("sheet", self.sheet), ("row", self.row), ("column", self.column))
+                 if value is not None and value != ""]
+        return _label("separator", lang).join(parts)
 
     def text(self, lang: str = "zh") -> str:
-        zh = lang == "zh"
+        """The problem in one language: where, what, the value found, how to fix it.
+
+        Examples:
+            >>> Problem("值不是数字", "Not a number", "填写数字。", "Enter a number.",
+            ...         file="a.csv", row=3, column="value", value="三").text("en")
+            "file a.csv, row 3, column value: Not a number (value found: '三') How to fix: Enter a number."
+            >>> Problem("值不是数字", "Not a number", row=3, value="三").text("zh")
+            "第 3 行：值不是数字（发现的值：'三'）"
+        """
         where = self.where(lang)
-        msg = self.message_zh if zh else self.message_en
-        fix = self.fix_zh if zh else self.fix_en
-        out = f"{where}：{msg}" if (where and zh) else (f"{where}: {msg}" if where else msg)
+        msg = self.message_zh if lang == "zh" else self.message_en
+        fix = self.fix_zh if lang == "zh" else self.fix_en
+        out = _label("located", lang, where=where, message=msg) if where else msg
         if self.value is not None and str(self.value) != "":
-            out += f"（发现的值：{self.value!r}）" if zh else f" (value found: {self.value!r})"
+            out += _label("value_found", lang, value=repr(self.value))
         if fix:
-            out += f" 处理办法：{fix}" if zh else f" How to fix: {fix}"
+            out += _label("how_to_fix", lang, fix=fix)
         return out
 
     def as_dict(self, lang: str = "zh") -> dict:
@@ -66,6 +80,28 @@ class Problem:
             "message": self.message_zh if lang == "zh" else self.message_en,
             "fix": self.fix_zh if lang == "zh" else self.fix_en,
         }
+
+
+def problem(table: dict, key: str, fields: dict | None = None, **where) -> Problem:
+    """A :class:`Problem` worded by an i18n table: ``table[key]`` says what is wrong and
+    ``table[key + "_fix"]`` (if there is one) what to do, both formatted with ``fields`` (a field
+    that differs by language is given as ``{"zh": ..., "en": ...}``).
+
+    Examples:
+        >>> table = {"empty": {"zh": "“{col}”为空", "en": "'{col}' is empty"},
+        ...          "empty_fix": {"zh": "填写该单元格。", "en": "Fill in this cell."}}
+        >>> problem(table, "empty", {"col": "unit"}, row=3).text("en")
+        "row 3: 'unit' is empty How to fix: Fill in this cell."
+    """
+    fields = fields or {}
+
+    def say(k: str, lang: str) -> str:  # a field may itself be {"zh": ..., "en": ...}
+        own = {name: v[lang] if isinstance(v, dict) else v for name, v in fields.items()}
+        return i18n.t(k, lang, table).format(**own)
+
+    fix = key + "_fix"
+    return Problem(say(key, "zh"), say(key, "en"), say(fix, "zh") if fix in table else "",
+                   say(fix, "en") if fix in table else "", **where)
 
 
 class PlanlibError(ValueError):

@@ -1,7 +1,12 @@
 """Labels in Chinese (default) and English. Every label a user sees comes from here.
 
-Modules add their own tables below their section heading; keys are plain strings and
-``t(key, lang)`` falls back to the key itself so a missing translation is visible, not fatal.
+Modules add their own tables below their section heading; keys are plain strings. Every entry
+of a ``{"zh": ..., "en": ...}`` table has both languages, non-empty, with the same ``{fields}``
+(``tests/test_i18n.py`` checks every table). ``t(key, lang)`` never invents text: a missing key
+or language is a :class:`KeyError` naming both, not a silent fallback to Chinese.
+
+The county's name is written once, in :data:`REGION_LABELS` (keyed by ``config.COUNTY``); the
+title and the chart series take it from there, so another county's plan is named right.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from .schema import (ACHIEVED, AT_RISK, INSUFFICIENT_DATA, NOT_ASSESSABLE, OFF_T
 from .config import COUNTY, NATIONAL, PARENT_CITY
 
 LANGS = ("zh", "en")
+#: Each language named in itself, for the language toggle (the same on every page).
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 # --- statuses: label, icon and colour (Okabe-Ito, colour-blind safe); never colour alone ---------
 STATUS_LABELS = {
@@ -63,22 +70,22 @@ DOMAIN_LABELS = {
     "福利": "Welfare",
 }
 
+#: How each known region (``config.KNOWN_REGIONS``) is named. The county's English name is
+#: written here and nowhere else.
+REGION_LABELS = {
+    COUNTY: {"zh": COUNTY, "en": "Shizhu County"},
+    NATIONAL: {"zh": "全国", "en": "China (national)"},
+    PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+}
+
 COMMON = {
     "demo_banner": {"zh": DEMO_LABEL_ZH, "en": DEMO_LABEL_EN},
     "title": {
-        "zh": "石柱县妇女发展规划和儿童发展规划（2021—2030年）监测",
-        "en": "Shizhu County Women's and Children's Development Plans (2021-2030): Monitoring",
+        "zh": f"{REGION_LABELS[COUNTY]['zh']}妇女发展规划和儿童发展规划（2021—2030年）监测",
+        "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Development Plans (2021-2030): Monitoring",
     },
-    "county": {"zh": "石柱县", "en": "Shizhu County"},
-    "national": {"zh": "全国", "en": "China (national)"},
-}
-
-
-#: How each known region (``config.KNOWN_REGIONS``) is named.
-REGION_LABELS = {
-    COUNTY: {"zh": "石柱县", "en": "Shizhu County"},
-    NATIONAL: {"zh": "全国", "en": "China (national)"},
-    PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+    "county": dict(REGION_LABELS[COUNTY]),
+    "national": dict(REGION_LABELS[NATIONAL]),
 }
 
 
@@ -86,11 +93,11 @@ def region_label(region: str, lang: str = "zh") -> str:
     """A region's display name; a region without a label is shown by its own name.
 
     Examples:
-        >>> region_label("石柱县", "en"), region_label("重庆市"), region_label("甲县", "en")
+        >>> region_label(COUNTY, "en"), region_label(PARENT_CITY), region_label("甲县", "en")
         ('Shizhu County', '重庆市', '甲县')
     """
     entry = REGION_LABELS.get(str(region))
-    return entry.get(lang, entry["zh"]) if entry else str(region)
+    return t(str(region), lang, REGION_LABELS) if entry else str(region)
 
 
 def short_domain(domain_zh: str) -> str:
@@ -120,14 +127,42 @@ def status_label(code: str, lang: str = "zh", icon: bool = True) -> str:
 
 
 def t(key: str, lang: str = "zh", table: dict | None = None) -> str:
-    """Look ``key`` up in ``table`` (default: the common labels); unknown keys come back as is.
+    """Look ``key`` up in ``table`` (default: :data:`COMMON`) in language ``lang``.
+
+    There is no fallback: a key the table lacks, or an entry without ``lang``, raises a
+    :class:`KeyError` that names both, so a missing translation fails a test instead of
+    showing Chinese on an English page.
 
     Examples:
         >>> t("national", "en")
         'China (national)'
+        >>> t("no_such_label", "en")
+        Traceback (most recent call last):
+        ...
+        KeyError: "i18n: no label 'no_such_label' / 没有标签 'no_such_label'"
+        >>> t("national", "fr")
+        Traceback (most recent call last):
+        ...
+        KeyError: "i18n: label 'national' has no 'fr' text / 标签 'national' 没有 'fr' 文本"
     """
-    entry = (table or COMMON).get(key)
-    return entry.get(lang, entry.get("zh", key)) if entry else key
+    entry = (COMMON if table is None else table).get(key)
+    if entry is None:
+        raise KeyError(f"i18n: no label {key!r} / 没有标签 {key!r}")
+    text = entry.get(lang) if isinstance(entry, dict) else None
+    if text is None:
+        raise KeyError(f"i18n: label {key!r} has no {lang!r} text / 标签 {key!r} 没有 {lang!r} 文本")
+    return text
+
+
+def has_label(key: str, table: dict | None = None) -> bool:
+    """Whether ``table`` (default: :data:`COMMON`) has a label ``key``: for callers whose key
+    comes from data (a confirmation code, an attribute) and who show the data value otherwise.
+
+    Examples:
+        >>> has_label("national"), has_label("confirmation_confirmed", APP_LABELS), has_label("x")
+        (True, True, False)
+    """
+    return key in (COMMON if table is None else table)
 
 
 # --- report (planlib.report*: the annual, mid-term and final reports) ----------------------------
@@ -371,12 +406,13 @@ APP_LABELS = {
     "target": {"zh": "目标", "en": "Target"},
     "target_year": {"zh": "目标年", "en": "Target year"},
     "midterm": {"zh": "中期评估", "en": "Mid-term review"},
-    "series_observed": {"zh": "石柱县（观测值）", "en": "Shizhu County (observed)"},
-    "series_later": {"zh": "石柱县（其后观测值）", "en": "Shizhu County (observed later)"},
+    # series names: {region} is i18n.region_label(...) of config.COUNTY, NATIONAL, PARENT_CITY
+    "series_observed": {"zh": "{region}（观测值）", "en": "{region} (observed)"},
+    "series_later": {"zh": "{region}（其后观测值）", "en": "{region} (observed later)"},
     "series_trend": {"zh": "拟合趋势", "en": "Fitted trend"},
     "series_projection": {"zh": "预测", "en": "Projection"},
-    "series_national": {"zh": "全国", "en": "China (national)"},
-    "series_city": {"zh": "重庆市", "en": "Chongqing (city)"},
+    "series_national": {"zh": "{region}", "en": "{region}"},
+    "series_city": {"zh": "{region}", "en": "{region} (city)"},
     "series_region": {"zh": "{region}（观测值）", "en": "{region} (observed)"},
     "series_target": {"zh": "目标", "en": "Target"},
     "band_80": {"zh": "80% 预测区间", "en": "80% prediction interval"},
@@ -739,6 +775,18 @@ DRAFT_LABELS = {
     "no_match": {"zh": "（无，已给新代码）", "en": "(none: new id)"},
     "binding": {"zh": "约束性", "en": "Binding"},
     "expected": {"zh": "预期性", "en": "Expected"},
+    # what to check on a drafted row, and why a passage was not drafted (planlib.draft)
+    "note_short_name": {"zh": "名称较短，可能缺少前文的主语，请核对",
+                        "en": "short name: it may lack the subject of an earlier clause"},
+    "note_no_attribute": {"zh": "规划未写明指标属性，暂按预期性", "en": "attribute not stated: drafted as expected"},
+    "note_close_match": {"zh": "名称与已知指标“{name}”（{ident}）相近，请核对",
+                         "en": "name close to the known '{name}' ({ident}): check"},
+    "note_unit_known": {"zh": "单位取自已知指标 {ident}", "en": "unit taken from the known {ident}"},
+    "note_unit_share": {"zh": "单位按名称推定为 %，请核对", "en": "unit guessed from the name as %: check"},
+    "note_no_unit": {"zh": "规划未写明单位，请填写", "en": "no unit printed: fill it in"},
+    "skip_prose_with_tables": {"zh": "规划有指标表，正文中的目标只列出不起草（可用 --with-prose 一并起草）",
+                               "en": "the plan has indicator tables: prose targets are listed, not drafted "
+                                     "(--with-prose drafts them)"},
     "cli_done": {"zh": "已起草 {n} 个指标（指标表 {tables} 个，正文 {prose} 个），{skipped} 处未起草见审阅页：",
                  "en": "{n} indicators drafted ({tables} from tables, {prose} from prose), {skipped} passages not drafted "
                        "(see the review):"},
@@ -770,3 +818,123 @@ ASSESS_LABELS.update({
     "steady": {"zh": "{year}年以来每年均达到目标且无偏离目标的趋势，不列为风险",
                "en": "met the target every year since {year} with no trend away from it, so it is not flagged"},
 })
+
+
+# --- the command line (planlib.cli: progress and messages) -----------------------------------------
+CLI_LABELS = {
+    "description": {"zh": f"{REGION_LABELS[COUNTY]['zh']}妇女儿童发展规划监测工作台",
+                    "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Plan monitoring workbench"},
+    "store_created": {"zh": "监测数据库已创建：{path}", "en": "Monitoring store created: {path}"},
+    "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
+    "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
+    "build_progress": {"zh": "  生成进度 {done}", "en": "  Progress {done}"},
+    "build_done": {"zh": "仪表板数据已是最新：{path}", "en": "Dashboard build up to date: {path}"},
+    "published": {"zh": "静态版已写入：{path}", "en": "Static edition written to: {path}"},
+    "file_not_found": {"zh": "找不到文件：{file}", "en": "File not found: {file}"},
+    "io_error": {"zh": "无法读写 {file}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。",
+                 "en": "Cannot read or write {file}: {reason}. Nothing was changed; check the path, "
+                       "the permissions and the free disk space, then try again."},
+}
+
+
+# --- errors for people (planlib.errors: where a problem is, how to fix it) -------------------------
+ERROR_LABELS = {
+    "file": {"zh": "文件 {file}", "en": "file {file}"},
+    "sheet": {"zh": "工作表 {sheet}", "en": "sheet {sheet}"},
+    "row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "column": {"zh": "列 {column}", "en": "column {column}"},
+    "separator": {"zh": "，", "en": ", "},
+    "located": {"zh": "{where}：{message}", "en": "{where}: {message}"},
+    "value_found": {"zh": "（发现的值：{value}）", "en": " (value found: {value})"},
+    "how_to_fix": {"zh": " 处理办法：{fix}", "en": " How to fix: {fix}"},
+}
+
+
+# --- the indicator catalogue (planlib.catalog: loading and checking a catalogue file) --------------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem).
+CATALOG_LABELS = {
+    "not_found": {"zh": "找不到指标目录文件 {path}", "en": "Catalogue file {path} not found"},
+    "not_found_fix": {"zh": "检查路径是否正确。", "en": "Check the path."},
+    "missing_column": {"zh": "指标目录缺少必需的列“{col}”", "en": "The catalogue lacks the required column '{col}'"},
+    "missing_column_fix": {"zh": "在表头加入列“{col}”（必需列：{required}）。",
+                           "en": "Add a column '{col}' (required: {required})."},
+    "empty": {"zh": "“{col}”为空", "en": "'{col}' is empty"},
+    "empty_fix": {"zh": "填写该单元格。", "en": "Fill in this cell."},
+    "repeated": {"zh": "指标代码 {ident} 重复（第 {first} 行已有）",
+                 "en": "Indicator id {ident} is repeated (already on row {first})"},
+    "repeated_fix": {"zh": "每个指标代码只能出现一次。", "en": "Each indicator id may appear only once."},
+    "attribute": {"zh": "指标属性无法识别", "en": "Unknown indicator attribute"},
+    "attribute_fix": {"zh": "填写“约束性”或“预期性”（binding / expected）。",
+                      "en": "Use 约束性 or 预期性 (binding / expected)."},
+    "target_year": {"zh": "目标年份不是整数年份", "en": "The target year is not a whole year"},
+    "target_year_fix": {"zh": "填写四位年份，例如 2030。", "en": "Enter a four-digit year such as 2030."},
+    "reference": {"zh": "参照指标 {ref} 不在目录中", "en": "Reference indicator {ref} is not in the catalogue"},
+    "reference_fix": {"zh": "填写目录中已有的指标代码，或留空。",
+                      "en": "Use an indicator id of the catalogue, or leave it empty."},
+}
+
+
+# --- the static edition (planlib.apps.publish: `planlib publish`) ---------------------------------
+PUBLISH_LABELS = {
+    "no_years": {"zh": "仪表板数据中没有任何年份的监测数据，无可发布。",
+                 "en": "The dashboard build holds no year of data: there is nothing to publish."},
+    "no_years_fix": {"zh": "请先导入监测数据（planlib import），再运行 planlib publish。",
+                     "en": "Import the monitoring data first (planlib import), then run planlib publish."},
+    "target_taken": {"zh": "输出位置已存在，且不是一份静态版（可能是其他文件），为免覆盖，未写入。",
+                     "en": "The output exists and is not a static edition (it may hold other files); nothing "
+                           "was written, so that it is not overwritten."},
+    "target_taken_fix": {"zh": "请指定一个新的或空的文件夹，或先前发布的静态版文件夹。",
+                         "en": "Give a new or empty folder, or the folder of an earlier edition."},
+    "stale": {"zh": "仪表板数据不是最新的（数据或程序在生成后有变动），未发布。",
+              "en": "The dashboard build is out of date (the data or the code changed since it was made); "
+                    "nothing was published."},
+    "stale_fix": {"zh": "请先运行 planlib build，或直接运行 planlib publish（它会先生成）。",
+                  "en": "Run planlib build first, or just planlib publish (it builds first)."},
+}
+
+
+# --- reading targets and plan documents (planlib.targets, planlib.plandoc, planlib.draft) ---------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem).
+TARGET_LABELS = {
+    "negative_tolerance": {"zh": "目标设置中的容差不能为负数。", "en": "Tolerances in TargetConfig must not be negative."},
+    "negative_tolerance_fix": {"zh": "请把 approx_relative、approx_minimum、equality_eps 设为 0 或正数。",
+                               "en": "Set approx_relative, approx_minimum and equality_eps to zero or more."},
+    "balance_band": {"zh": "“趋于平衡”的区间下限必须小于上限。", "en": "balance_low must be below balance_high."},
+    "balance_band_fix": {"zh": "请检查 balance_low 与 balance_high。", "en": "Check balance_low and balance_high."},
+    "unreadable": {"zh": "无法识别目标值“{text}”。", "en": "Cannot read the target {text}."},
+    "unreadable_fix": {
+        "zh": "请改写为可识别的形式，例如“≥ 92”“< 8”“45左右”“90%以上”“控制在5‰以内”“达到90”“逐年提高”"
+              "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”“比2020年下降10%”“每年降低0.5到1个百分点”"
+              "“以县为单位降低到1‰以下”“至少配备1名”；确为定性目标的写“保持合理比例”。",
+        "en": "Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
+              "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
+              "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative), '比2020年下降10%' (10 % below the 2020 "
+              "value), '每年降低0.5到1个百分点' (0.5 to 1 point a year), '以县为单位降低到1‰以下' (at most 1 ‰ in "
+              "each county), '至少配备1名' (at least one); for a qualitative target, '保持合理比例'."},
+}
+PLANDOC_LABELS = {
+    "not_found": {"zh": "找不到规划文件 {path}", "en": "Plan file {path} not found"},
+    "not_found_fix": {"zh": "检查路径是否正确。", "en": "Check the path."},
+    "unreadable": {"zh": "无法读取规划文件：{reason}", "en": "Cannot read the plan file: {reason}"},
+    "unreadable_fix": {"zh": "请确认文件是有效的 {kind} 文件（可另存为 .docx 或 UTF-8 文本后重试）。",
+                       "en": "Check that it is a valid {kind} file (or save it as .docx or UTF-8 text and retry)."},
+    "no_text": {"zh": "规划文件中没有可读取的文字", "en": "The plan file has no readable text"},
+    "no_text_fix": {"zh": "如果是扫描版 PDF，请先做文字识别（OCR），或改用 Word/文本版本。",
+                    "en": "If it is a scanned PDF, run text recognition (OCR) first, or use the Word or text version."},
+    "encoding": {"zh": "文本文件既不是 UTF-8 也不是 GB18030 编码", "en": "The text file is neither UTF-8 nor GB18030"},
+    "encoding_fix": {"zh": "请用记事本或 WPS 另存为 UTF-8 编码后重试。", "en": "Save it as UTF-8 and retry."},
+    "nothing_to_draft": {"zh": "在 {path} 中没有找到可起草的目标", "en": "No target found to draft in {path}"},
+    "nothing_to_draft_fix": {
+        "zh": "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
+        "en": "Check that the file has 主要目标 parts or indicator tables, with targets such as "
+              "'孕产妇死亡率控制在8/10万以下'."},
+}
+
+
+# --- the page beyond the kernel limit (planlib.apps.server, static/please_wait.html) ----------------
+SERVER_LABELS = {
+    "please_wait": {"zh": "请稍候", "en": "Please wait"},
+    "please_wait_text": {"zh": "正在打开仪表板的人数较多，本页将在 {retry} 秒后自动重试，无需操作。",
+                         "en": "Many people are opening the dashboard right now. This page tries again by "
+                               "itself in {retry} seconds."},
+}

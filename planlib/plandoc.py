@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import PlanlibError, Problem
+from . import i18n
+from .errors import PlanlibError, problem
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,7 @@ def read_plan(path: str | os.PathLike) -> list[Block]:
     """
     path = Path(path)
     if not path.exists():
-        raise PlanlibError(Problem(
-            f"找不到规划文件 {path}", f"Plan file {path} not found", "检查路径是否正确。",
-            "Check the path.", file=str(path)))
+        raise PlanlibError(problem(i18n.PLANDOC_LABELS, "not_found", {"path": path}, file=str(path)))
     suffix = path.suffix.lower()
     reader = {".docx": _read_docx, ".html": _read_html, ".htm": _read_html, ".pdf": _read_pdf}.get(suffix, _read_txt)
     try:
@@ -82,17 +81,11 @@ def read_plan(path: str | os.PathLike) -> list[Block]:
     except PlanlibError:
         raise
     except Exception as exc:  # a corrupt .docx/.pdf: say which file and what the reader said
-        raise PlanlibError(Problem(
-            f"无法读取规划文件：{exc}", f"Cannot read the plan file: {exc}",
-            f"请确认文件是有效的 {suffix or '文本'} 文件（可另存为 .docx 或 UTF-8 文本后重试）。",
-            f"Check that it is a valid {suffix or 'text'} file (or save it as .docx or UTF-8 text and retry).",
-            file=str(path))) from None
+        kind = {"zh": suffix or "文本", "en": suffix or "text"}
+        raise PlanlibError(problem(i18n.PLANDOC_LABELS, "unreadable", {"reason": exc, "kind": kind},
+                                   file=str(path))) from None
     if not any(b.text.strip() for b in blocks):
-        raise PlanlibError(Problem(
-            "规划文件中没有可读取的文字", "The plan file has no readable text",
-            "如果是扫描版 PDF，请先做文字识别（OCR），或改用 Word/文本版本。",
-            "If it is a scanned PDF, run text recognition (OCR) first, or use the Word or text version.",
-            file=str(path)))
+        raise PlanlibError(problem(i18n.PLANDOC_LABELS, "no_text", file=str(path)))
     return blocks
 
 
@@ -110,9 +103,7 @@ def decode_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanlibError(Problem(
-        "文本文件既不是 UTF-8 也不是 GB18030 编码", "The text file is neither UTF-8 nor GB18030",
-        "请用记事本或 WPS 另存为 UTF-8 编码后重试。", "Save it as UTF-8 and retry."))
+    raise PlanlibError(problem(i18n.PLANDOC_LABELS, "encoding"))
 
 
 def _read_txt(path: Path) -> list[Block]:

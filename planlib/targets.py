@@ -52,7 +52,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .errors import PlanlibError, Problem
+from . import i18n
+from .errors import PlanlibError, Problem, problem
 from .formats import is_missing
 from .schema import TARGET_TEXT
 
@@ -91,16 +92,10 @@ class TargetConfig:
 
     def __post_init__(self) -> None:
         if min(self.approx_relative, self.approx_minimum, self.equality_eps) < 0:
-            raise PlanlibError(Problem(
-                "目标设置中的容差不能为负数。", "Tolerances in TargetConfig must not be negative.",
-                "请把 approx_relative、approx_minimum、equality_eps 设为 0 或正数。",
-                "Set approx_relative, approx_minimum and equality_eps to zero or more.",
-                value=self))
+            raise PlanlibError(problem(i18n.TARGET_LABELS, "negative_tolerance", value=self))
         if not self.balance_low < self.balance_high:
-            raise PlanlibError(Problem(
-                "“趋于平衡”的区间下限必须小于上限。", "balance_low must be below balance_high.",
-                "请检查 balance_low 与 balance_high。", "Check balance_low and balance_high.",
-                value=(self.balance_low, self.balance_high)))
+            raise PlanlibError(problem(i18n.TARGET_LABELS, "balance_band",
+                                       value=(self.balance_low, self.balance_high)))
 
     def approx_tolerance(self, value: float) -> float:
         """Absolute half-width of the ``左右`` band around ``value``."""
@@ -565,17 +560,5 @@ def _split_context(normal: str) -> tuple[str, dict]:
 
 
 def _unreadable(text: object) -> Problem:
-    return Problem(
-        message_zh=f"无法识别目标值“{text}”。",
-        message_en=f"Cannot read the target {text!r}.",
-        fix_zh="请改写为可识别的形式，例如“≥ 92”“< 8”“45左右”“90%以上”“控制在5‰以内”“达到90”“逐年提高”"
-        "“降低”“趋于平衡”“≥县党员总数中女性比例”“与女职工比例相适应”“比2020年下降10%”“每年降低0.5到1个百分点”"
-        "“以县为单位降低到1‰以下”“至少配备1名”；确为定性目标的写“保持合理比例”。",
-        fix_en="Write it in a readable form, e.g. '≥ 92', '< 8', '45左右' (about 45), '90%以上' (90 % or "
-        "more), '控制在5‰以内' (at most 5 ‰), '达到90', '逐年提高' (rise every year), '降低' (fall), "
-        "'趋于平衡' (balance), '≥县党员总数中女性比例' (relative), '比2020年下降10%' (10 % below the 2020 "
-        "value), '每年降低0.5到1个百分点' (0.5 to 1 point a year), '以县为单位降低到1‰以下' (at most 1 ‰ in "
-        "each county), '至少配备1名' (at least one); for a qualitative target, '保持合理比例'.",
-        column=TARGET_TEXT,
-        value=text,
-    )
+    return problem(i18n.TARGET_LABELS, "unreadable", {"text": {"zh": text, "en": repr(text)}},
+                   column=TARGET_TEXT, value=text)

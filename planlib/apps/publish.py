@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .. import i18n
 from .. import schema as S
-from ..errors import PlanlibError, Problem
+from ..errors import PlanlibError, problem
 from ..files import swap_folder
 from .downloads import csv_bytes, xlsx_bytes
 from .edition import Edition, State
@@ -185,11 +185,7 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
         The edition's ``meta.json`` content.
     """
     if not edition.years:
-        raise PlanlibError(Problem(
-            "仪表板数据中没有任何年份的监测数据，无可发布。", "The dashboard build holds no year of data: "
-            "there is nothing to publish.", "请先导入监测数据（planlib import），再运行 planlib publish。",
-            "Import the monitoring data first (planlib import), then run planlib publish.",
-            file=str(edition.path)))
+        raise PlanlibError(problem(i18n.PUBLISH_LABELS, "no_years", file=str(edition.path)))
     folder = Path(folder)
     published_at = published_at or time.strftime("%Y-%m-%dT%H:%M:%S%z")
     meta = edition_meta(edition, published_at)
@@ -248,12 +244,7 @@ def _check_target(target: Path) -> None:
     """Refuse to replace anything but a missing folder, an empty one or an earlier edition."""
     if not target.exists() or (target.is_dir() and not any(target.iterdir())) or _is_edition(target):
         return
-    raise PlanlibError(Problem(
-        "输出位置已存在，且不是一份静态版（可能是其他文件），为免覆盖，未写入。",
-        "The output exists and is not a static edition (it may hold other files); nothing was written, "
-        "so that it is not overwritten.",
-        "请指定一个新的或空的文件夹，或先前发布的静态版文件夹。",
-        "Give a new or empty folder, or the folder of an earlier edition.", file=str(target)))
+    raise PlanlibError(problem(i18n.PUBLISH_LABELS, "target_taken", file=str(target)))
 
 
 def _current_build(db: str | os.PathLike | None) -> Edition:
@@ -262,11 +253,7 @@ def _current_build(db: str | os.PathLike | None) -> Edition:
     if edition.state(db) is State.FRESH:
         return edition
     edition.close()
-    raise PlanlibError(Problem(
-        "仪表板数据不是最新的（数据或程序在生成后有变动），未发布。",
-        "The dashboard build is out of date (the data or the code changed since it was made); nothing "
-        "was published.", "请先运行 planlib build，或直接运行 planlib publish（它会先生成）。",
-        "Run planlib build first, or just planlib publish (it builds first).", file=str(edition.path)))
+    raise PlanlibError(problem(i18n.PUBLISH_LABELS, "stale", file=str(edition.path)))
 
 
 def publish(output: str | os.PathLike, db: str | os.PathLike | None = None, *,

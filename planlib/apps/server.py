@@ -24,6 +24,7 @@ Usage (what ``make app`` runs; every Voila option works)::
 from __future__ import annotations
 
 import asyncio
+import html
 import ipaddress
 import json
 import re
@@ -40,6 +41,7 @@ from traitlets import Float, Integer, TraitError, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from .. import i18n
 from .widgets import static_text
 
 #: Seconds a visitor beyond the limit waits before the page asks again.
@@ -150,8 +152,16 @@ class PlanlibKernelManager(AsyncMappingKernelManager):
 
 
 def please_wait_html() -> str:
-    """The page a visitor beyond the kernel limit gets; it asks again by itself."""
-    return static_text("please_wait.html").replace("{retry}", str(RETRY_AFTER_S))
+    """The page a visitor beyond the kernel limit gets; it asks again by itself.
+
+    Its words are :data:`planlib.i18n.SERVER_LABELS`, both languages on one page.
+    """
+    words = {f"{name}_{lang}": html.escape(i18n.t(key, lang, i18n.SERVER_LABELS).format(retry=RETRY_AFTER_S))
+             for name, key in (("title", "please_wait"), ("text", "please_wait_text")) for lang in i18n.LANGS}
+    page = static_text("please_wait.html")
+    for name, text in words.items():
+        page = page.replace("{" + name + "}", text)
+    return page.replace("{retry}", str(RETRY_AFTER_S))
 
 
 class GatedVoilaHandler(TornadoVoilaHandler):

@@ -18,6 +18,8 @@ import anywidget
 import ipywidgets as W
 import traitlets
 
+from .. import i18n
+
 STATIC = Path(__file__).parent / "static"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "png": "image/png", "svg": "image/svg+xml", "zip": "application/zip"}
@@ -134,7 +136,7 @@ def relabel(dropdown: W.Dropdown, options: list) -> None:
 
 def lang_toggle(lang: str) -> W.ToggleButtons:
     """The 中文 / English toggle."""
-    toggle = W.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang,
+    toggle = W.ToggleButtons(options=[(i18n.LANGUAGE_NAMES[code], code) for code in i18n.LANGS], value=lang,
                              style={"button_width": "80px"}, layout=W.Layout(width="auto"))
     toggle.add_class("planlib-lang")
     return toggle

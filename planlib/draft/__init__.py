@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema as S
-from ..errors import PlanlibError, Problem
+from .. import i18n
+from ..errors import PlanlibError, problem
 from ..files import atomic_path
 from ..i18n import DOMAIN_LABELS, short_domain
 from ..plandoc import read_plan
@@ -80,17 +81,12 @@ def draft_catalog(path: str | os.PathLike, config: DraftConfig | None = None) ->
     rows, skipped = _usable(table_rows, path, skipped)
     if table_rows and not config.with_prose:
         skipped += [Skipped(f"{f.name}：{f.target_text}", f.where_zh, f.where_en,
-                            "规划有指标表，正文中的目标只列出不起草（可用 --with-prose 一并起草）",
-                            "the plan has indicator tables: prose targets are listed, not drafted (--with-prose drafts them)")
+                            *_note("skip_prose_with_tables"))
                     for f in prose_rows]
     else:
         rows += prose_rows
     if not rows:
-        raise PlanlibError(Problem(
-            f"在 {path} 中没有找到可起草的目标", f"No target found to draft in {path}",
-            "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
-            "Check that the file has 主要目标 parts or indicator tables, with targets such as "
-            "'孕产妇死亡率控制在8/10万以下'.", file=str(path)))
+        raise PlanlibError(problem(i18n.PLANDOC_LABELS, "nothing_to_draft", {"path": path}, file=str(path)))
     return _assemble(rows, skipped, str(path), vocab)
 
 
@@ -125,18 +121,22 @@ def _assemble(rows: list[Found], skipped: list[Skipped], path: str, vocab: Vocab
         unit, unit_notes = _unit(f, match)
         flags = list(f.notes) + unit_notes
         if f.form == "prose" and len(f.name) <= 4:
-            flags.append(("名称较短，可能缺少前文的主语，请核对", "short name: it may lack the subject of an earlier clause"))
+            flags.append(_note("note_short_name"))
         if not f.attribute:
-            flags.append(("规划未写明指标属性，暂按预期性", "attribute not stated: drafted as expected"))
+            flags.append(_note("note_no_attribute"))
         if match is not None and match.score < 1.0:
-            flags.append((f"名称与已知指标“{match.entry.name}”（{match.entry.ident}）相近，请核对",
-                          f"name close to the known '{match.entry.name}' ({match.entry.ident}): check"))
+            flags.append(_note("note_close_match", name=match.entry.name, ident=match.entry.ident))
         records.append(_record(f, ident, unit, match))
         matches.append(match)
         notes.append(tuple(flags))
     frame = pd.DataFrame(records, columns=DRAFT_COLUMNS)
     frame[CONFIDENCE] = [confidence(f, m, n) for f, m, n in zip(rows, matches, notes)]
     return Draft(frame, tuple(rows), tuple(matches), tuple(notes), tuple(skipped), path)
+
+
+def _note(key: str, **fields) -> tuple[str, str]:
+    """A (Chinese, English) note of :data:`planlib.i18n.DRAFT_LABELS`, formatted."""
+    return tuple(i18n.t(key, lang, i18n.DRAFT_LABELS).format(**fields) for lang in ("zh", "en"))
 
 
 def _ident(f: Found, match: Match | None, sub: str, used: set[str]) -> str:
@@ -158,10 +158,10 @@ def _unit(f: Found, match: Match | None) -> tuple[str, list[tuple[str, str]]]:
     if f.unit:
         return f.unit, []
     if match is not None and match.entry.unit:
-        return match.entry.unit, [(f"单位取自已知指标 {match.entry.ident}", f"unit taken from the known {match.entry.ident}")]
+        return match.entry.unit, [_note("note_unit_known", ident=match.entry.ident)]
     if _SHARE_NAME.search(f.name):
-        return "%", [("单位按名称推定为 %，请核对", "unit guessed from the name as %: check")]
-    return UNKNOWN_UNIT, [("规划未写明单位，请填写", "no unit printed: fill it in")]
+        return "%", [_note("note_unit_share")]
+    return UNKNOWN_UNIT, [_note("note_no_unit")]
 
 
 def _record(f: Found, ident: str, unit: str, match: Match | None) -> dict:
