@@ -17,10 +17,7 @@ and type instead of a shorthand Altair has to parse, and data go in as inline va
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +27,7 @@ import pandas as pd
 from . import i18n
 from . import schema as S
 from .formats import is_missing
-from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY, ROOT
+from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY
 from .render import CJK_FONT_DIRS, json_safe, register_cjk_fonts, render  # noqa: F401 (public here too)
 from .targets import Target
 
@@ -45,10 +42,20 @@ SERIES_COLORS = {"observed": "#0072B2", "later": "#999999", "trend": "#0072B2",
                  "projection": "#0072B2", "national": "#CC79A7", "city": "#E69F00", "target": "#009E73"}
 BAND_COLOR = "#56B4E9"
 MARKER_COLOR = "#555555"
-#: Where :func:`render` keeps drawn charts (``build/``, not in git) when asked to reuse them.
-RENDER_CACHE = ROOT / "build" / "render-cache"
+#: The cache (:mod:`planlib.cache`) where :func:`render_reusing` keeps drawn charts.
+RENDER_CACHE_NAME = "render-cache"
 #: At most this many drawn charts are kept; the oldest go first.
 RENDER_CACHE_SIZE = 2000
+
+
+def __getattr__(name: str):
+    # RENDER_CACHE, the folder of the drawn charts, is looked up when asked for: it depends on
+    # $PLANLIB_HOME (planlib.config.cache_dir), which is not read at import time.
+    if name == "RENDER_CACHE":
+        from . import cache
+
+        return cache.location(RENDER_CACHE_NAME)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @alt.theme.register(THEME, enable=True)
@@ -484,7 +491,7 @@ def render_reusing(spec: dict, fmt: str = "png", scale: float = 2.0,
                    cache: Path | None = None) -> bytes:
     """:func:`render`, reusing the file drawn before from the same specification.
 
-    Files are kept in ``cache`` (default :data:`RENDER_CACHE`) under a hash of the
+    Files are kept in ``cache`` (default: the ``render-cache`` of :mod:`planlib.cache`) under a hash of the
     specification, format, scale, vl-convert version and fonts, so that a report made again
     redraws only the charts whose data changed. Without a writable cache it just renders.
 
@@ -500,28 +507,8 @@ def render_reusing(spec: dict, fmt: str = "png", scale: float = 2.0,
     """
     import vl_convert as vlc
 
-    cache = RENDER_CACHE if cache is None else cache
-    key = json.dumps([spec, fmt, scale, vlc.__version__, register_cjk_fonts()], sort_keys=True,
-                     ensure_ascii=False, default=str)
-    path = cache / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.{fmt}"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    content = render(spec, fmt, scale)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-        _prune(cache)
-    except OSError:
-        pass
-    return content
+    from . import cache as disk
 
-
-def _prune(cache: Path) -> None:
-    files = list(cache.iterdir())
-    if len(files) > RENDER_CACHE_SIZE:
-        for old in sorted(files, key=lambda p: p.stat().st_mtime)[:len(files) - RENDER_CACHE_SIZE]:
-            old.unlink(missing_ok=True)
+    folder = disk.location(RENDER_CACHE_NAME) if cache is None else cache
+    name = f"{disk.key(spec, fmt, scale, vlc.__version__, register_cjk_fonts())}.{fmt}"
+    return disk.get_or_make(folder, name, lambda: render(spec, fmt, scale), keep=RENDER_CACHE_SIZE)

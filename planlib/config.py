@@ -5,16 +5,41 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: The folder above the package: the checkout when running from it (``pip install -e .``, what
+#: ``make`` does), else ``site-packages``. Only :data:`CHECKOUT` says which.
 ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "data"
+#: The checkout, or None when planlib runs from an installed wheel.
+CHECKOUT: Path | None = ROOT if (ROOT / "pyproject.toml").is_file() and (ROOT / "data").is_dir() else None
 NOTEBOOKS_DIR = ROOT / "notebooks"
+
+
+def _shipped_dir() -> Path:
+    """The shipped data: the package ``planlib.shipped``, which is the checkout's ``data/`` folder
+    (pyproject.toml maps it) and ``planlib/shipped`` in an installed wheel."""
+    try:
+        from importlib.resources import files
+
+        folder = files("planlib.shipped")
+    except ModuleNotFoundError:  # the checkout imported without any install (PYTHONPATH=.)
+        return ROOT / "data"
+    return Path(str(folder))
+
+
+#: The shipped data (read only): catalogue, baselines, national series, demo series.
+DATA_DIR = _shipped_dir()
 
 CATALOG_PATH = DATA_DIR / "catalog.csv"
 BASELINES_PATH = DATA_DIR / "baselines.csv"
 NATIONAL_PATH = DATA_DIR / "national.csv"
 NATIONAL_TARGETS_PATH = DATA_DIR / "national_targets.csv"
 DEMO_PATH = DATA_DIR / "demo_observations.csv"
-DEFAULT_DB = DATA_DIR / "monitoring.sqlite"
+#: The store's file name in the working directory (:func:`home_dir`).
+STORE_NAME = "monitoring.sqlite"
+#: The store of the checkout (``data/monitoring.sqlite``), the default when running from it.
+DEFAULT_DB = ROOT / "data" / STORE_NAME
+#: Environment variables: the working directory, and the store.
+HOME_ENV, DB_ENV = "PLANLIB_HOME", "PLANLIB_DB"
+APP_NAME = "planlib"
 
 #: The county's own region name, used when observations carry no ``region``.
 COUNTY = "石柱县"
@@ -34,8 +59,60 @@ BASE_YEAR = 2020
 MIDTERM_YEAR = 2025
 
 
+def home_dir() -> Path:
+    """The working directory: where the store, its dashboard build and the caches go.
+
+    ``$PLANLIB_HOME`` if set; else the folder of ``$PLANLIB_DB`` if set; else the checkout's
+    ``data/`` when running from the checkout; else the user's data directory
+    (``~/.local/share/planlib`` on Linux). Never inside an installed package.
+
+    Examples:
+        >>> import os; from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"PLANLIB_HOME": "/srv/planlib"}):
+        ...     home_dir().as_posix()
+        '/srv/planlib'
+        >>> with mock.patch.dict(os.environ, {"PLANLIB_DB": "/srv/c/m.sqlite"}, clear=True):
+        ...     home_dir().as_posix()
+        '/srv/c'
+    """
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser().parent
+    if CHECKOUT is not None:
+        return DEFAULT_DB.parent
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where the caches go (:mod:`planlib.cache`): ``$PLANLIB_HOME/cache`` if set; else the
+    checkout's ``build/`` when running from it (as before); else the user's cache directory
+    (``~/.cache/planlib`` on Linux). What is there can be deleted at any time.
+
+    Examples:
+        >>> import os; from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"PLANLIB_HOME": "/srv/planlib"}):
+        ...     cache_dir().as_posix()
+        '/srv/planlib/cache'
+    """
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser() / "cache"
+    if CHECKOUT is not None:
+        return CHECKOUT / "build"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """The monitoring database to use: an explicit path, else ``$PLANLIB_DB``, else the default.
+    """The monitoring database to use: an explicit path, else ``$PLANLIB_DB``, else
+    ``monitoring.sqlite`` in the working directory (:func:`home_dir`; in the checkout
+    ``data/monitoring.sqlite``).
 
     Examples:
         >>> db_path("/tmp/x.sqlite").name
@@ -43,5 +120,5 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """
     if explicit:
         return Path(explicit)
-    env = os.environ.get("PLANLIB_DB")
-    return Path(env) if env else DEFAULT_DB
+    env = os.environ.get(DB_ENV)
+    return Path(env).expanduser() if env else home_dir() / STORE_NAME
