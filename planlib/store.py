@@ -414,6 +414,13 @@ def create_store(path: str | os.PathLike, seed: pd.DataFrame) -> bool:
     def fill(conn: sa.Connection) -> None:
         Writer(conn).apply(seed, SubmissionMeta(SEED_FILE_NAME, imported_by="planlib setup"))
 
+    if not is_server_url(path) and is_server_url(str(path).replace(":/", "://", 1)):
+        # a URL that went through Path() (which folds "//"): never make a file of that name
+        raise PlanlibError(Problem(
+            f"此命令尚不能创建服务器数据库 {path}", f"This command cannot create the server store {path} yet",
+            "服务器数据库请用 planlib db upgrade --db postgresql://… 创建（不会生成同名文件）。",
+            "Create a server store with `planlib db upgrade --db postgresql://…` (no file of that name is made).",
+            file=str(path)))
     return _create(path if is_server_url(path) else Path(path), fill)
 
 

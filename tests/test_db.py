@@ -221,3 +221,10 @@ def test_a_killed_import_changes_nothing(any_db):
     counts = store.import_observations(_rows({("W04", 2024): 95.0}), store.SubmissionMeta("next.csv"), any_db)
     assert counts.n_changed == 1 and counts.submission_id == (2 if isinstance(any_db, Path) else 3)
     assert store.submissions(any_db)["file_name"].tolist() == ["next.csv", store.SEED_FILE_NAME]
+
+
+def test_a_url_folded_into_a_path_never_becomes_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PlanlibError):
+        store.create_store(Path("postgresql://planlib@127.0.0.1:1/city"), observations.load_shipped_observations())
+    assert list(tmp_path.iterdir()) == []
