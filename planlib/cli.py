@@ -90,7 +90,52 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="regenerate the illustrative (demo) observations")
     p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv)")
+
+    _db_parser(sub)
     return parser
+
+
+# --- planlib db: the store's schema and moving it between backends ---------------------------------
+
+def _db_parser(sub) -> None:
+    p = sub.add_parser("db", help="the monitoring store: upgrade its schema, copy it to another backend")
+    db_sub = p.add_subparsers(dest="db_command", required=True)
+    p = db_sub.add_parser("upgrade", help="create the store, or bring its schema to this version")
+    _common(p)
+    p = db_sub.add_parser("copy", help="copy a store with its whole history (e.g. SQLite -> PostgreSQL)")
+    p.add_argument("--from", dest="source", required=True, help="the store to copy (file or postgresql:// URL)")
+    p.add_argument("--to", dest="target", required=True, help="a new file, or an empty server database")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages")
+
+
+def _cmd_db(args) -> int:
+    from . import store
+
+    zh = args.lang == "zh"
+    if args.db_command == "upgrade":
+        from .observations import load_shipped_observations
+
+        target = store.describe(store.locate(args.db))
+        seed = None if store.exists(args.db) else load_shipped_observations()
+        found, now = store.upgrade(args.db, seed=seed)
+        if found is None:
+            print(f"监测数据库已创建（第 {now} 版）：{target}" if zh else f"Monitoring store created (schema {now}): {target}")
+        elif found == now:
+            print(f"监测数据库已是第 {now} 版，未改动：{target}" if zh
+                  else f"Monitoring store already at schema {now}, unchanged: {target}")
+        else:
+            print(f"监测数据库已从第 {found} 版升级到第 {now} 版：{target}" if zh
+                  else f"Monitoring store upgraded from schema {found} to {now}: {target}")
+        return 0
+    counts = store.copy_store(args.source, args.target)
+    to = store.describe(store.locate(args.target))
+    if zh:
+        print(f"已复制到 {to}：提交 {counts['submissions']} 个、数值版本 {counts['observations']} 条、"
+              f"修订 {counts['revisions']} 条")
+    else:
+        print(f"Copied to {to}: {counts['submissions']} submissions, {counts['observations']} value "
+              f"versions, {counts['revisions']} revisions")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,6 +295,7 @@ _HANDLERS = {
     "build": _cmd_build,
     "publish": _cmd_publish,
     "catalog": _cmd_catalog,
+    "db": _cmd_db,
 }
 
 if __name__ == "__main__":  # pragma: no cover

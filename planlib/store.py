@@ -1,9 +1,13 @@
-"""The monitoring store: every value ever reported, with its history, in one SQLite file.
+"""The monitoring store: every value ever reported, with its history, in SQLite or PostgreSQL.
 
-All database access of the workbench goes through this module, so that a server database
-(PostgreSQL) can be put behind the same functions later.
+All database access of the workbench goes through this module. The store is one SQLite file
+by default (no set-up); ``--db postgresql://user@host/dbname`` (or ``PLANLIB_DB``) keeps the same
+store in PostgreSQL for a city's shared deployment. Both are reached through SQLAlchemy Core
+(psycopg 3 for PostgreSQL), with the same tables, the same queries and the same results.
 
 Tables:
+    ``schema_version``: one row per schema version applied (:data:`SCHEMA_VERSION` is the
+        newest); an older store must be upgraded with ``planlib db upgrade`` before use.
     ``observations``: one row per *version* of a value. The current value of an indicator,
         region and year is the row with ``valid_to`` empty; a correction closes the old row
         (``valid_to`` = the moment of the correction) and adds a new one. The values as known
@@ -12,10 +16,15 @@ Tables:
         reporting year, when, by whom, and how many values were new, changed, unchanged).
     ``revisions``: one row per changed value: old and new value, when, by which submission, why.
 
-Writers take the database lock with ``BEGIN IMMEDIATE`` and wait up to
+Writers on SQLite take the database lock with ``BEGIN IMMEDIATE`` and wait up to
 :data:`BUSY_TIMEOUT_S` seconds for another writer, so two imports started together both
-finish, one after the other. The journal is in WAL mode, so readers never wait for writers.
-Readers open the file read-only (``mode=ro``): the dashboards cannot write through them.
+finish, one after the other; the journal is in WAL mode, so readers never wait for writers.
+Writers on PostgreSQL do the same with a transaction-level advisory lock
+(``pg_advisory_xact_lock``): an import reads the current values and then writes, so two imports
+must not interleave (under READ COMMITTED both would close the same row; SERIALIZABLE would
+abort one and need retries). Ids come from the tables' sequences, so they never collide, and
+readers (MVCC) never wait. Readers open read-only connections (SQLite ``mode=ro``, PostgreSQL
+``default_transaction_read_only``): the dashboards cannot write through them.
 Times are stored in UTC (``YYYY-MM-DDTHH:MM:SS.ffffffZ``).
 """
 
@@ -26,76 +35,87 @@ import io
 import math
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from . import schema as S
 from .config import COUNTY, db_path
 from .errors import PlanlibError, Problem
 from .safecells import csv_text
 
-SCHEMA_VERSION = "1"
+#: The newest schema version. 1: the first store (its version kept in ``meta``); 2: the version
+#: in its own ``schema_version`` table (one row per version applied).
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 60.0
 #: Reason recorded when a real value replaces an illustrative one.
 DEMO_REPLACED_REASON = "replaces demo data"
 SEED_FILE_NAME = "shipped data (data/*.csv)"
+#: The advisory lock every PostgreSQL write transaction holds (an arbitrary constant: "planlib").
+PG_WRITE_LOCK = 0x706C616E6C6962
 
 _TEXT_COLUMNS = [S.SOURCE, S.STATUS, S.NOTE, S.CONFIRMATION]
 _NUMBER_COLUMNS = [S.VALUE, S.NUMERATOR, S.DENOMINATOR]
 _KEY = [S.INDICATOR_ID, S.REGION, S.YEAR]
 
-_DDL = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE submissions (
-    id INTEGER PRIMARY KEY,
-    file_name TEXT NOT NULL,
-    content_sha256 TEXT,
-    department TEXT,
-    reporting_year INTEGER,
-    imported_at TEXT NOT NULL,
-    imported_by TEXT,
-    n_new INTEGER NOT NULL DEFAULT 0,
-    n_changed INTEGER NOT NULL DEFAULT 0,
-    n_unchanged INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX submissions_sha ON submissions(content_sha256);
-CREATE TABLE observations (
-    id INTEGER PRIMARY KEY,
-    indicator_id TEXT NOT NULL,
-    region TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    value REAL NOT NULL,
-    numerator REAL,
-    denominator REAL,
-    source TEXT,
-    status TEXT,
-    note TEXT,
-    confirmation TEXT,
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    valid_from TEXT NOT NULL,
-    valid_to TEXT
-);
-CREATE UNIQUE INDEX observations_current
-    ON observations(indicator_id, region, year) WHERE valid_to IS NULL;
-CREATE INDEX observations_indicator ON observations(indicator_id, region, year);
-CREATE TABLE revisions (
-    id INTEGER PRIMARY KEY,
-    indicator_id TEXT NOT NULL,
-    region TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    old_value REAL,
-    new_value REAL,
-    changed_at TEXT NOT NULL,
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    reason TEXT
-);
-CREATE INDEX revisions_indicator ON revisions(indicator_id);
-"""
+_MD = sa.MetaData()
+META = sa.Table("meta", _MD, sa.Column("key", sa.Text, primary_key=True),
+                sa.Column("value", sa.Text, nullable=False))
+VERSIONS = sa.Table("schema_version", _MD,
+                    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+                    sa.Column("applied_at", sa.Text, nullable=False))
+SUBMISSIONS = sa.Table(
+    "submissions", _MD,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("content_sha256", sa.Text),
+    sa.Column("department", sa.Text),
+    sa.Column("reporting_year", sa.Integer),
+    sa.Column("imported_at", sa.Text, nullable=False),
+    sa.Column("imported_by", sa.Text),
+    sa.Column("n_new", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_changed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("submissions_sha", "content_sha256"))
+OBSERVATIONS = sa.Table(
+    "observations", _MD,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("indicator_id", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("numerator", sa.Double),
+    sa.Column("denominator", sa.Double),
+    sa.Column("source", sa.Text),
+    sa.Column("status", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("confirmation", sa.Text),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
+    sa.Column("valid_from", sa.Text, nullable=False),
+    sa.Column("valid_to", sa.Text),
+    sa.Index("observations_current", "indicator_id", "region", "year", unique=True,
+             sqlite_where=sa.text("valid_to IS NULL"), postgresql_where=sa.text("valid_to IS NULL")),
+    sa.Index("observations_indicator", "indicator_id", "region", "year"))
+REVISIONS = sa.Table(
+    "revisions", _MD,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("indicator_id", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("old_value", sa.Double),
+    sa.Column("new_value", sa.Double),
+    sa.Column("changed_at", sa.Text, nullable=False),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Index("revisions_indicator", "indicator_id"))
+#: The tables holding the store's history, in the order they are filled (``planlib db copy``).
+HISTORY_TABLES = (META, SUBMISSIONS, OBSERVATIONS, REVISIONS)
 
 SUBMISSION_COLUMNS = ["id", "file_name", "content_sha256", "department", "reporting_year",
                       "imported_at", "imported_by", "n_new", "n_changed", "n_unchanged"]
@@ -136,62 +156,207 @@ class ImportCounts:
     n_unchanged: int
 
 
-# --- connections ---------------------------------------------------------------------------------
+# --- where the store is, and connections ---------------------------------------------------------
 
-def _missing_store(path: Path) -> PlanlibError:
+Target = str | Path
+
+
+def is_server_url(db: object) -> bool:
+    """Whether ``db`` names a PostgreSQL server store (``postgresql://…``) rather than a file."""
+    return isinstance(db, str) and db.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def locate(db: str | os.PathLike | None = None) -> Target:
+    """The store to use: a ``postgresql://`` URL (as a string) or a SQLite file's path.
+
+    ``db`` if given, else ``$PLANLIB_DB``, else the default file (:func:`planlib.config.db_path`).
+
+    Examples:
+        >>> locate("postgresql://planlib@db.example/city")
+        'postgresql://planlib@db.example/city'
+        >>> locate("/tmp/x.sqlite").name
+        'x.sqlite'
+    """
+    text = os.fspath(db) if db else os.environ.get("PLANLIB_DB")
+    if is_server_url(text):
+        return text
+    return db_path(db)
+
+
+def describe(target: Target) -> str:
+    """How to name the store in a message (a server URL without its password)."""
+    if isinstance(target, str):
+        return sa.engine.make_url(target).render_as_string(hide_password=True)
+    return str(target)
+
+
+_SERVER_ENGINES: dict[tuple[str, bool], sa.Engine] = {}
+
+
+def _server_engine(url: str, readonly: bool) -> sa.Engine:
+    key = (url, readonly, os.getpid())
+    if key not in _SERVER_ENGINES:
+        parsed = sa.engine.make_url(url).set(drivername="postgresql+psycopg")
+        options = "-c default_transaction_read_only=on" if readonly else ""
+        _SERVER_ENGINES[key] = sa.create_engine(
+            parsed, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+            connect_args={"options": options, "connect_timeout": 30})
+    return _SERVER_ENGINES[key]
+
+
+def _file_engine(path: Path, readonly: bool) -> sa.Engine:
+    def open_file() -> sqlite3.Connection:
+        if readonly:
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    return sa.create_engine("sqlite://", creator=open_file, poolclass=NullPool,
+                            isolation_level="AUTOCOMMIT")
+
+
+def _open(target: Target, readonly: bool) -> sa.Connection:
+    engine = _server_engine(target, readonly) if isinstance(target, str) else _file_engine(target, readonly)
+    try:
+        return engine.connect()
+    except sa.exc.DBAPIError as err:
+        raise _unreachable(target, err) from None
+
+
+def _unreachable(target: Target, err: Exception) -> PlanlibError:
     return PlanlibError(Problem(
-        f"监测数据库 {path} 不存在", f"The monitoring store {path} does not exist",
-        "先运行 planlib setup（或 make data）创建数据库，或用 --db / PLANLIB_DB 指定已有的数据库。",
-        "Run `planlib setup` (or `make data`) first, or point --db / PLANLIB_DB to an existing store.",
-        file=str(path)))
+        f"无法连接监测数据库 {describe(target)}", f"Cannot connect to the monitoring store {describe(target)}",
+        "检查 --db / PLANLIB_DB 中的服务器地址、端口、数据库名和用户；数据库须已由管理员建好。",
+        "Check the server, port, database name and user in --db / PLANLIB_DB; the database must exist.",
+        file=describe(target), value=str(getattr(err, "orig", err)).strip()[:200]))
 
 
-def connect_readonly(db: str | os.PathLike | None = None) -> sqlite3.Connection:
-    """Open the store read-only: any attempt to write through it fails.
+def _missing_store(target: Target) -> PlanlibError:
+    return PlanlibError(Problem(
+        f"监测数据库 {describe(target)} 不存在", f"The monitoring store {describe(target)} does not exist",
+        "先运行 planlib setup（或 make data；服务器数据库用 planlib db upgrade --db …）创建数据库，"
+        "或用 --db / PLANLIB_DB 指定已有的数据库。",
+        "Run `planlib setup` (or `make data`; for a server database `planlib db upgrade --db …`) first, "
+        "or point --db / PLANLIB_DB to an existing store.",
+        file=describe(target)))
 
-    Every reader (assessment, dashboards, exports) uses this connection.
+
+def _not_a_store(target: Target, found: object = None) -> PlanlibError:
+    return PlanlibError(Problem(
+        f"{describe(target)} 不是本系统的监测数据库（或版本不符）",
+        f"{describe(target)} is not a monitoring store of this version",
+        "检查 --db / PLANLIB_DB 指向的文件；需要新数据库时指定一个不存在的文件名，系统会自动创建。",
+        "Check the file --db / PLANLIB_DB points to; name a file that does not exist to get a new store.",
+        file=describe(target), value=found))
+
+
+def _needs_upgrade(target: Target, found: int) -> PlanlibError:
+    return PlanlibError(Problem(
+        f"监测数据库 {describe(target)} 的结构是旧版本（{found}），需要升级到第 {SCHEMA_VERSION} 版",
+        f"The monitoring store {describe(target)} has an older schema (version {found}); "
+        f"this planlib needs version {SCHEMA_VERSION}",
+        f"先备份，再运行 planlib db upgrade --db {describe(target)}（数据不会丢失）。",
+        f"Back it up, then run `planlib db upgrade --db {describe(target)}` (no data is lost).",
+        file=describe(target), value=found))
+
+
+def _version(conn: sa.Connection) -> int | None:
+    """The schema version of the store behind ``conn``; ``None`` if it holds no store (no tables).
 
     Raises:
-        PlanlibError: if the store does not exist.
+        PlanlibError: (via the caller) never; a database that is not a store gives ``-1``.
     """
-    path = db_path(db)
-    if not path.exists():
-        raise _missing_store(path)
-    uri = path.resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
-    conn.execute("PRAGMA query_only = ON")
-    return _checked(conn, path)
-
-
-def _checked(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
-    """The connection, if the file is a monitoring store of this schema version."""
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.DatabaseError:
-        row = None
-    if row is None or row[0] != SCHEMA_VERSION:
-        conn.close()
-        raise PlanlibError(Problem(
-            f"{path} 不是本系统的监测数据库（或版本不符）",
-            f"{path} is not a monitoring store of this version",
-            "检查 --db / PLANLIB_DB 指向的文件；需要新数据库时指定一个不存在的文件名，系统会自动创建。",
-            "Check the file --db / PLANLIB_DB points to; name a file that does not exist to get a new store.",
-            file=str(path), value=row[0] if row else None))
-    return conn
+        names = set(sa.inspect(conn).get_table_names())
+        if VERSIONS.name in names:
+            return conn.execute(sa.select(sa.func.max(VERSIONS.c.version))).scalar()
+        if META.name in names:
+            found = conn.execute(sa.select(META.c.value).where(META.c.key == "schema_version")).scalar()
+            return int(found) if found and str(found).isdigit() else -1
+        return None if not names else -1
+    except sa.exc.DBAPIError:
+        return -1
 
 
-def _connect_writer(path: Path, existing: bool = True) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    if existing:
-        _checked(conn, path)
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
+def _exists(target: Target) -> bool:
+    if isinstance(target, Path):
+        return target.exists()
+    with _open(target, readonly=True) as conn:
+        return _version(conn) is not None
 
 
-def _commit(conn: sqlite3.Connection) -> None:
-    conn.execute("COMMIT")
+def exists(db: str | os.PathLike | None = None) -> bool:
+    """Whether a store is there (a file, or a server database holding the store's tables)."""
+    return _exists(locate(db))
+
+
+def _checked(conn: sa.Connection, target: Target) -> sa.Connection:
+    """The connection, if it leads to a monitoring store of this schema version."""
+    found = _version(conn)
+    if found == SCHEMA_VERSION:
+        return conn
+    conn.close()
+    if found is None and isinstance(target, str):
+        raise _missing_store(target)
+    if found is not None and 0 < found < SCHEMA_VERSION:
+        raise _needs_upgrade(target, found)
+    raise _not_a_store(target, found)
+
+
+def connect_readonly(db: str | os.PathLike | None = None):
+    """Open the store read-only: any attempt to write through it fails.
+
+    Returns the driver's own connection (``sqlite3.Connection``, or a psycopg connection for a
+    server store), for ad-hoc SQL; close it after use. The module's readers use
+    :func:`_reader`, the same connection behind SQLAlchemy.
+
+    Raises:
+        PlanlibError: if the store does not exist, is not a store, or needs ``planlib db upgrade``.
+    """
+    conn = _reader(db)
+    raw = conn.connection.driver_connection
+    conn.detach()
+    return raw
+
+
+def _reader(db: str | os.PathLike | None = None) -> sa.Connection:
+    """A read-only SQLAlchemy connection to a store of this schema version (see
+    :func:`connect_readonly`)."""
+    target = locate(db)
+    if isinstance(target, Path) and not target.exists():
+        raise _missing_store(target)
+    return _checked(_open(target, readonly=True), target)
+
+
+def _connect_writer(target: Target, existing: bool = True) -> sa.Connection:
+    conn = _open(target, readonly=False)
+    return _checked(conn, target) if existing else conn
+
+
+def _begin(conn: sa.Connection) -> None:
+    """Start a write transaction holding the store's write lock (see the module's notes)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT_S)}s'")
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
+
+
+def _commit(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("COMMIT")
+
+
+def _rollback(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("ROLLBACK")
 
 
 def _utc_text(moment: datetime | None = None) -> str:
@@ -234,45 +399,81 @@ def vintage_cutoff(as_of_date: str | date, tz: tzinfo | None = None) -> str:
 # --- creating the store --------------------------------------------------------------------------
 
 def create_store(path: str | os.PathLike, seed: pd.DataFrame) -> bool:
-    """Create a store at ``path`` holding ``seed`` as its first submission, unless one exists there.
+    """Create a store at ``path`` (a file, or a ``postgresql://`` URL) holding ``seed`` as its
+    first submission, unless one exists there.
 
-    The store is built in a temporary file beside the target and moved into place only when
-    complete, so an interrupted set-up leaves nothing half-made; a store that exists (or that
-    another process put there first) is never touched. ``planlib setup`` calls it with the
-    shipped data (:func:`planlib.observations.ensure_store`).
+    A file store is built in a temporary file beside the target and moved into place only when
+    complete, so an interrupted set-up leaves nothing half-made; a server store is created in
+    one transaction (PostgreSQL's DDL is transactional). A store that exists (or that another
+    process put there first) is never touched. ``planlib setup`` calls it with the shipped data
+    (:func:`planlib.observations.ensure_store`).
 
     Returns:
         Whether it was created now.
     """
-    path = Path(path)
-    if path.exists():
+    def fill(conn: sa.Connection) -> None:
+        Writer(conn).apply(seed, SubmissionMeta(SEED_FILE_NAME, imported_by="planlib setup"))
+
+    if not is_server_url(path) and is_server_url(str(path).replace(":/", "://", 1)):
+        # a URL that went through Path() (which folds "//"): never make a file of that name
+        raise PlanlibError(Problem(
+            f"此命令尚不能创建服务器数据库 {path}", f"This command cannot create the server store {path} yet",
+            "服务器数据库请用 planlib db upgrade --db postgresql://… 创建（不会生成同名文件）。",
+            "Create a server store with `planlib db upgrade --db postgresql://…` (no file of that name is made).",
+            file=str(path)))
+    return _create(path if is_server_url(path) else Path(path), fill)
+
+
+def _create(target: Target, fill: Callable[[sa.Connection], None]) -> bool:
+    if isinstance(target, str):
+        return _create_on_server(target, fill)
+    if target.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.building")
     try:
-        _build(tmp, seed)
-        return _move_into_place(tmp, path)
+        _build(tmp, fill)
+        return _move_into_place(tmp, target)
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
 
 
-def _build(tmp: Path, seed: pd.DataFrame) -> None:
+def _schema(conn: sa.Connection) -> None:
+    _MD.create_all(conn)
+    now = _utc_text()
+    conn.execute(META.insert(), [{"key": "created_at", "value": now}])
+    conn.execute(VERSIONS.insert(), [{"version": SCHEMA_VERSION, "applied_at": now}])
+
+
+def _build(tmp: Path, fill: Callable[[sa.Connection], None]) -> None:
     tmp.unlink(missing_ok=True)
     conn = _connect_writer(tmp, existing=False)
     try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in _DDL.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("schema_version", SCHEMA_VERSION), ("created_at", _utc_text())])
-        Writer(conn).apply(seed, SubmissionMeta(SEED_FILE_NAME, imported_by="planlib setup"))
+        conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        _begin(conn)
+        _schema(conn)
+        fill(conn)
         _commit(conn)
-        conn.execute("PRAGMA journal_mode = WAL")
+        conn.exec_driver_sql("PRAGMA journal_mode = WAL")
     finally:
         conn.close()
+
+
+def _create_on_server(url: str, fill: Callable[[sa.Connection], None]) -> bool:
+    with _open(url, readonly=False) as conn:
+        _begin(conn)
+        try:
+            if _version(conn) is not None:
+                _rollback(conn)
+                return False
+            _schema(conn)
+            fill(conn)
+        except BaseException:
+            _rollback(conn)
+            raise
+        _commit(conn)
+    return True
 
 
 def _move_into_place(tmp: Path, path: Path) -> bool:
@@ -288,14 +489,95 @@ def _move_into_place(tmp: Path, path: Path) -> bool:
     return True
 
 
+# --- upgrading and copying (planlib db upgrade / planlib db copy) ---------------------------------
+
+def upgrade(db: str | os.PathLike | None = None, seed: pd.DataFrame | None = None) -> tuple[int | None, int]:
+    """Bring the store to :data:`SCHEMA_VERSION` in one transaction (``planlib db upgrade``).
+
+    A store that does not exist yet is created, holding ``seed`` (the shipped data) if given.
+
+    Returns:
+        The version found (``None``: created now) and the version it has now.
+
+    Raises:
+        PlanlibError: if the database holds something that is not a monitoring store.
+    """
+    target = locate(db)
+    if not _exists(target):
+        if seed is not None:
+            create_store(target, seed)
+        else:
+            _create(target, lambda conn: None)
+        return None, SCHEMA_VERSION
+    with _connect_writer(target, existing=False) as conn:
+        _begin(conn)
+        try:
+            found = _version(conn)
+            if found is None or found < 1:
+                raise _not_a_store(target, found)
+            if found == 1:  # 1 -> 2: the version moves from meta into its own table
+                VERSIONS.create(conn)
+                conn.execute(VERSIONS.insert(), [{"version": 1, "applied_at": _utc_text()},
+                                                 {"version": 2, "applied_at": _utc_text()}])
+                conn.execute(META.delete().where(META.c.key == "schema_version"))
+        except BaseException:
+            _rollback(conn)
+            raise
+        _commit(conn)
+    return found, SCHEMA_VERSION
+
+
+def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str, int]:
+    """Copy a store with its whole history (every submission, value version and revision, with
+    their ids and times) into a new store: any backend to any (``planlib db copy``).
+
+    The target must not hold a store yet; it is filled in one transaction (a file target is
+    built beside and moved into place), so an interrupted copy leaves nothing.
+
+    Returns:
+        How many rows each table received.
+
+    Raises:
+        PlanlibError: if the source is missing or old, or the target already holds a store.
+    """
+    src, dst = locate(source), locate(target)
+    rows: dict[str, list[dict]] = {}
+    with _reader(src) as conn:
+        for table in HISTORY_TABLES:
+            query = sa.select(table).where(table.c.key != "created_at") if table is META else \
+                sa.select(table).order_by(table.c.id)
+            rows[table.name] = [dict(r._mapping) for r in conn.execute(query)]
+    if _exists(dst):
+        raise PlanlibError(Problem(
+            f"目标数据库 {describe(dst)} 已有数据", f"The target store {describe(dst)} already holds a store",
+            "复制只写入空的目标：另选一个不存在的文件，或一个新建的空服务器数据库。",
+            "A copy is written only into an empty target: name a new file, or a new empty server database.",
+            file=describe(dst)))
+
+    def fill(conn: sa.Connection) -> None:
+        for table in HISTORY_TABLES:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name == "postgresql":
+            for table in (SUBMISSIONS, OBSERVATIONS, REVISIONS):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+
+    if not _create(dst, fill):
+        raise PlanlibError(Problem(
+            f"目标数据库 {describe(dst)} 已有数据", f"The target store {describe(dst)} already holds a store",
+            "另选一个不存在的目标。", "Name a target that does not exist.", file=describe(dst)))
+    return {name: len(r) for name, r in rows.items() if name != META.name}
+
+
 # --- reading -------------------------------------------------------------------------------------
 
-def _query(sql: str, params: tuple, db) -> pd.DataFrame:
-    conn = connect_readonly(db)
+def _query(statement, db) -> pd.DataFrame:
+    conn = _reader(db)
     try:
-        cur = conn.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=cols)
+        result = conn.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     finally:
         conn.close()
 
@@ -331,14 +613,17 @@ def read_observations(db: str | os.PathLike | None = None,
         >>> len(read_observations(db, as_of_date="2000-01-01"))
         0
     """
-    cols = ", ".join(S.OBS_COLUMNS)
+    o = OBSERVATIONS.c
     if as_of_date is None:
-        where, params = "valid_to IS NULL", ()
+        where = o.valid_to.is_(None)
     else:
         cut = vintage_cutoff(as_of_date)
-        where, params = "valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)", (cut, cut)
-    sql = f"SELECT {cols} FROM observations WHERE {where} ORDER BY indicator_id, region, year"
-    return _tidy(_query(sql, params, db))
+        where = sa.and_(o.valid_from < cut, sa.or_(o.valid_to.is_(None), o.valid_to >= cut))
+    query = sa.select(*(o[c] for c in S.OBS_COLUMNS)).where(where)
+    # sorted here, not by the database: a server's collation may order text otherwise than
+    # SQLite's (code points), and the frame must be the same on both
+    frame = _query(query, db).sort_values(_KEY, kind="stable")
+    return _tidy(frame)
 
 
 def submissions(db: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -351,8 +636,8 @@ def submissions(db: str | os.PathLike | None = None) -> pd.DataFrame:
         >>> submissions(db)[["id", "file_name", "n_changed"]].values.tolist()
         [[1, 'shipped data (data/*.csv)', 0]]
     """
-    cols = ", ".join(SUBMISSION_COLUMNS)
-    return _query(f"SELECT {cols} FROM submissions ORDER BY id DESC", (), db)
+    s = SUBMISSIONS.c
+    return _query(sa.select(*(s[c] for c in SUBMISSION_COLUMNS)).order_by(s.id.desc()), db)
 
 
 def revisions(indicator_id: str | None = None,
@@ -361,9 +646,11 @@ def revisions(indicator_id: str | None = None,
 
     Columns :data:`REVISION_COLUMNS`: old and new value, when, by which submission, and why.
     """
-    cols = ", ".join(REVISION_COLUMNS)
-    where, params = ("WHERE indicator_id = ?", (indicator_id,)) if indicator_id else ("", ())
-    return _query(f"SELECT {cols} FROM revisions {where} ORDER BY id DESC", params, db)
+    r = REVISIONS.c
+    query = sa.select(*(r[c] for c in REVISION_COLUMNS)).order_by(r.id.desc())
+    if indicator_id:
+        query = query.where(r.indicator_id == indicator_id)
+    return _query(query, db)
 
 
 def export_csv(db: str | os.PathLike | None = None,
@@ -427,16 +714,15 @@ def _csv_cell(value: object) -> str:
 class Writer:
     """Inside one write transaction: read the current values and apply a submission."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sa.Connection):
         self.conn = conn
 
     def find_submission(self, content_sha256: str) -> dict | None:
         """The earlier submission of a file with these bytes, if any."""
-        cur = self.conn.execute(
-            "SELECT id, file_name, imported_at FROM submissions WHERE content_sha256 = ? "
-            "ORDER BY id LIMIT 1", (content_sha256,))
-        row = cur.fetchone()
-        return dict(zip(["id", "file_name", "imported_at"], row)) if row else None
+        s = SUBMISSIONS.c
+        row = self.conn.execute(sa.select(s.id, s.file_name, s.imported_at)
+                                .where(s.content_sha256 == content_sha256).order_by(s.id).limit(1)).first()
+        return dict(row._mapping) if row else None
 
     def current(self, indicator_ids: list[str] | None = None) -> pd.DataFrame:
         """The current observations (all, or of some indicators), ``OBS_COLUMNS``."""
@@ -447,19 +733,14 @@ class Writer:
                         years: tuple[int, int] | None = None) -> list[dict]:
         """The same as :meth:`current` (optionally of some regions and a span of years), as
         plain dicts with the row ``id``; pass them on to :meth:`apply` to spare reading twice."""
-        cols = ", ".join(["id"] + S.OBS_COLUMNS)
-        sql = f"SELECT {cols} FROM observations WHERE valid_to IS NULL"
-        params: list = []
-        for column, values in ((S.INDICATOR_ID, indicator_ids), (S.REGION, regions)):
+        o = OBSERVATIONS.c
+        query = sa.select(*(o[c] for c in ["id"] + S.OBS_COLUMNS)).where(o.valid_to.is_(None))
+        for column, values in ((o.indicator_id, indicator_ids), (o.region, regions)):
             if values is not None:
-                values = sorted(set(values))
-                sql += f" AND {column} IN ({', '.join('?' * len(values))})"
-                params += values
+                query = query.where(column.in_(sorted(set(values))))
         if years is not None:
-            sql += " AND year BETWEEN ? AND ?"
-            params += [int(years[0]), int(years[1])]
-        keys = ["id"] + S.OBS_COLUMNS
-        return [dict(zip(keys, r)) for r in self.conn.execute(sql, params)]
+            query = query.where(o.year.between(int(years[0]), int(years[1])))
+        return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def apply(self, frame: pd.DataFrame | list[dict], meta: SubmissionMeta,
               current: list[dict] | None = None) -> ImportCounts:
@@ -491,30 +772,32 @@ class Writer:
         return ImportCounts(sid, len(new), len(changed), n_unchanged)
 
     def _insert_submission(self, meta: SubmissionMeta, now: str, counts: tuple) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO submissions (file_name, content_sha256, department, reporting_year, "
-            "imported_at, imported_by, n_new, n_changed, n_unchanged) VALUES (?,?,?,?,?,?,?,?,?)",
-            (meta.file_name, meta.content_sha256, meta.department, meta.reporting_year, now,
-             meta.imported_by, *counts))
-        return int(cur.lastrowid)
+        result = self.conn.execute(SUBMISSIONS.insert().values(
+            file_name=meta.file_name, content_sha256=meta.content_sha256, department=meta.department,
+            reporting_year=meta.reporting_year, imported_at=now, imported_by=meta.imported_by,
+            n_new=counts[0], n_changed=counts[1], n_unchanged=counts[2]))
+        return int(result.inserted_primary_key[0])
 
     def _write(self, new: list[dict], changed: list[tuple[dict, dict]], sid: int, now: str) -> None:
-        self.conn.executemany("UPDATE observations SET valid_to = ? WHERE id = ?",
-                              [(now, old["id"]) for old, _ in changed])
+        o = OBSERVATIONS.c
+        if changed:
+            self.conn.execute(sa.update(OBSERVATIONS).where(o.id == sa.bindparam("old_id"))
+                              .values(valid_to=sa.bindparam("now")),
+                              [{"old_id": old["id"], "now": now} for old, _ in changed])
         inserts = new + [row for _, row in changed]
-        cols = S.OBS_COLUMNS + ["submission_id", "valid_from"]
-        self.conn.executemany(
-            f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [tuple(r[c] for c in S.OBS_COLUMNS) + (sid, now) for r in inserts])
-        self.conn.executemany(
-            "INSERT INTO revisions (indicator_id, region, year, old_value, new_value, changed_at, "
-            "submission_id, reason) VALUES (?,?,?,?,?,?,?,?)",
-            [(row[S.INDICATOR_ID], row[S.REGION], row[S.YEAR], old[S.VALUE], row[S.VALUE], now,
-              sid, _reason(old, row)) for old, row in changed])
+        if inserts:
+            self.conn.execute(OBSERVATIONS.insert(), [
+                {**{c: r[c] for c in S.OBS_COLUMNS}, "submission_id": sid, "valid_from": now}
+                for r in inserts])
+        if changed:
+            self.conn.execute(REVISIONS.insert(), [
+                {S.INDICATOR_ID: row[S.INDICATOR_ID], S.REGION: row[S.REGION], S.YEAR: row[S.YEAR],
+                 "old_value": old[S.VALUE], "new_value": row[S.VALUE], "changed_at": now,
+                 "submission_id": sid, "reason": _reason(old, row)} for old, row in changed])
 
 
 @contextmanager
-def write_connection(db: str | os.PathLike | None = None) -> Iterator[sqlite3.Connection]:
+def write_connection(db: str | os.PathLike | None = None) -> Iterator[sa.Connection]:
     """A connection for writing to an existing store.
 
     Keep it open for a batch of transactions: closing the last connection checkpoints the
@@ -522,12 +805,12 @@ def write_connection(db: str | os.PathLike | None = None) -> Iterator[sqlite3.Co
     store first when there is none: :func:`planlib.observations.ensure_store`.)
 
     Raises:
-        PlanlibError: if the store does not exist.
+        PlanlibError: if the store does not exist, is not a store, or needs ``planlib db upgrade``.
     """
-    path = db_path(db)
-    if not path.exists():
-        raise _missing_store(path)
-    conn = _connect_writer(path)
+    target = locate(db)
+    if isinstance(target, Path) and not target.exists():
+        raise _missing_store(target)
+    conn = _connect_writer(target)
     try:
         yield conn
     finally:
@@ -535,20 +818,21 @@ def write_connection(db: str | os.PathLike | None = None) -> Iterator[sqlite3.Co
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, dry_run: bool = False) -> Iterator[Writer]:
-    """One write transaction (``BEGIN IMMEDIATE``): committed at the end, rolled back on error.
+def transaction(conn: sa.Connection, dry_run: bool = False) -> Iterator[Writer]:
+    """One write transaction holding the store's write lock (SQLite ``BEGIN IMMEDIATE``,
+    PostgreSQL an advisory lock): committed at the end, rolled back on error.
 
     Waits (up to :data:`BUSY_TIMEOUT_S`) for another writer to finish. With ``dry_run``
     everything is done and then rolled back.
     """
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     try:
         yield Writer(conn)
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     if dry_run:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
     else:
         _commit(conn)
 

@@ -123,3 +123,25 @@ def small_edition(tmp_path_factory):
     path = write_build(CATALOG, OBSERVATIONS, tmp_path_factory.mktemp("build") / "dashboard.sqlite",
                        stamp="test", workers=1)
     return Edition(path)
+
+
+# --- a throwaway PostgreSQL cluster (tests/test_store.py, tests/test_db.py; see tests/pg.py) -------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The session's own PostgreSQL cluster; skips without PostgreSQL (fails under CI=true)."""
+    from . import pg
+
+    cluster = pg.start_cluster()
+    if cluster is None:
+        pg.unavailable("PostgreSQL is not installed (apt-get install postgresql)")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A new, empty PostgreSQL database of the session's cluster."""
+    return pg_cluster.url()

@@ -3,12 +3,30 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from planlib import observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
 
 from .intake_fixtures import db, seeded_store, snapshot  # noqa: F401
+
+
+def _snapshot(target) -> tuple:
+    """Every row of every table of a store on either backend, in id order."""
+    with store._reader(target) as conn:
+        return tuple(tuple(tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)))
+                     for t in store.HISTORY_TABLES)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, tmp_path):
+    """A store seeded from the shipped data, on each backend in turn."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("db")
+    url = request.getfixturevalue("pg_url")
+    assert store.create_store(url, observations.load_shipped_observations())
+    return url
 
 
 def _row(value, note=None, source="县卫生健康委", ident="W04", year=2024):
@@ -21,15 +39,15 @@ def _value(frame, ident="W04", year=2024, region="石柱县"):
     return sel[[S.VALUE, S.SOURCE]].values.tolist()
 
 
-def test_setup_seeds_the_shipped_data_exactly(db):
-    stored = store.read_observations(db)
+def test_setup_seeds_the_shipped_data_exactly(any_db):
+    stored = store.read_observations(any_db)
     shipped = observations.load_shipped_observations()
     key = [S.INDICATOR_ID, S.REGION, S.YEAR]
     pd.testing.assert_frame_equal(stored.sort_values(key).reset_index(drop=True),
                                   shipped.sort_values(key).reset_index(drop=True))
     assert list(stored.columns) == S.OBS_COLUMNS
     assert _value(stored, "C02", 2020) == [[1.5, observations.PLAN_SOURCES["children"]]]
-    subs = store.submissions(db)
+    subs = store.submissions(any_db)
     assert subs[["id", "n_new", "imported_by"]].values.tolist() == [[1, len(shipped), "planlib setup"]]
 
 
@@ -49,7 +67,7 @@ def test_setup_uses_planlib_db(tmp_path, monkeypatch):
 
 def test_interrupted_setup_leaves_nothing(tmp_path, monkeypatch):
     def broken_apply(self, frame, meta):
-        self.conn.execute("INSERT INTO submissions (file_name, imported_at) VALUES ('x', 'y')")
+        self.conn.exec_driver_sql("INSERT INTO submissions (file_name, imported_at) VALUES ('x', 'y')")
         raise KeyboardInterrupt  # as if killed half-way
 
     monkeypatch.setattr(store.Writer, "apply", broken_apply)
@@ -99,72 +117,72 @@ def test_missing_store_is_named(tmp_path):
     assert "none.sqlite" in str(err.value) and "planlib setup" in err.value.problems[0].fix_en
 
 
-def test_import_records_revisions_and_counts(db):
-    first = store.import_observations(_row(95.0), store.SubmissionMeta("a.csv"), db)
+def test_import_records_revisions_and_counts(any_db):
+    first = store.import_observations(_row(95.0), store.SubmissionMeta("a.csv"), any_db)
     assert first == store.ImportCounts(2, 0, 1, 0)
-    second = store.import_observations(_row(96.5, note="更正录入错误"), store.SubmissionMeta("b.csv"), db)
+    second = store.import_observations(_row(96.5, note="更正录入错误"), store.SubmissionMeta("b.csv"), any_db)
     assert second == store.ImportCounts(3, 0, 1, 0)
-    again = store.import_observations(_row(96.5, note="更正录入错误"), store.SubmissionMeta("c.csv"), db)
+    again = store.import_observations(_row(96.5, note="更正录入错误"), store.SubmissionMeta("c.csv"), any_db)
     assert again == store.ImportCounts(None, 0, 0, 1)
-    revs = store.revisions("W04", db)
+    revs = store.revisions("W04", any_db)
     assert revs[["old_value", "new_value", "submission_id", "reason"]].values.tolist()[0] == \
         [95.0, 96.5, 3, "更正录入错误"]
     assert revs["reason"].iloc[1] == store.DEMO_REPLACED_REASON
-    assert _value(store.read_observations(db)) == [[96.5, "县卫生健康委"]]
-    assert store.submissions(db)["file_name"].tolist() == ["b.csv", "a.csv", store.SEED_FILE_NAME]
+    assert _value(store.read_observations(any_db)) == [[96.5, "县卫生健康委"]]
+    assert store.submissions(any_db)["file_name"].tolist() == ["b.csv", "a.csv", store.SEED_FILE_NAME]
 
 
-def test_new_values_are_added(db):
-    counts = store.import_observations(_row(12.0, ident="W14", year=2025), store.SubmissionMeta("n.csv"), db)
+def test_new_values_are_added(any_db):
+    counts = store.import_observations(_row(12.0, ident="W14", year=2025), store.SubmissionMeta("n.csv"), any_db)
     assert (counts.n_new, counts.n_changed) == (1, 0)
-    assert _value(store.read_observations(db), "W14", 2025) == [[12.0, "县卫生健康委"]]
+    assert _value(store.read_observations(any_db), "W14", 2025) == [[12.0, "县卫生健康委"]]
 
 
-def test_failed_transaction_changes_nothing(db):
-    before = snapshot(db)
+def test_failed_transaction_changes_nothing(any_db):
+    before = _snapshot(any_db)
     with pytest.raises(RuntimeError):
-        with store.writing(db) as writer:
+        with store.writing(any_db) as writer:
             writer.apply(_row(50.0), store.SubmissionMeta("x.csv"))
             raise RuntimeError("stop")
-    assert snapshot(db) == before
+    assert _snapshot(any_db) == before
 
 
-def test_dry_run_transaction_changes_nothing(db):
-    before = snapshot(db)
-    with store.writing(db, dry_run=True) as writer:
+def test_dry_run_transaction_changes_nothing(any_db):
+    before = _snapshot(any_db)
+    with store.writing(any_db, dry_run=True) as writer:
         assert writer.apply(_row(50.0), store.SubmissionMeta("x.csv")).n_changed == 1
-    assert snapshot(db) == before
+    assert _snapshot(any_db) == before
 
 
 def _local_noon(day: date) -> datetime:
     return datetime.combine(day, time(12)).astimezone()
 
 
-def test_vintages_reproduce_what_was_known(db):
+def test_vintages_reproduce_what_was_known(any_db):
     today = date.today()
     first, fix = today + timedelta(days=2), today + timedelta(days=5)
-    store.import_observations(_row(95.0), store.SubmissionMeta("a.csv", imported_at=_local_noon(first)), db)
+    store.import_observations(_row(95.0), store.SubmissionMeta("a.csv", imported_at=_local_noon(first)), any_db)
     store.import_observations(_row(97.0, note="口径调整"),
-                              store.SubmissionMeta("b.csv", imported_at=_local_noon(fix)), db)
+                              store.SubmissionMeta("b.csv", imported_at=_local_noon(fix)), any_db)
     demo = _value(observations.load_shipped_observations())
-    assert _value(store.read_observations(db, as_of_date=today)) == demo
-    assert _value(store.read_observations(db, as_of_date=first)) == [[95.0, "县卫生健康委"]]
-    assert _value(store.read_observations(db, as_of_date=fix - timedelta(days=1))) == [[95.0, "县卫生健康委"]]
-    assert _value(store.read_observations(db, as_of_date=fix.isoformat())) == [[97.0, "县卫生健康委"]]
-    assert _value(store.read_observations(db)) == [[97.0, "县卫生健康委"]]
-    assert store.read_observations(db, as_of_date="2000-01-01").empty
-    old = store.export_csv(db, as_of_date=first)
+    assert _value(store.read_observations(any_db, as_of_date=today)) == demo
+    assert _value(store.read_observations(any_db, as_of_date=first)) == [[95.0, "县卫生健康委"]]
+    assert _value(store.read_observations(any_db, as_of_date=fix - timedelta(days=1))) == [[95.0, "县卫生健康委"]]
+    assert _value(store.read_observations(any_db, as_of_date=fix.isoformat())) == [[97.0, "县卫生健康委"]]
+    assert _value(store.read_observations(any_db)) == [[97.0, "县卫生健康委"]]
+    assert store.read_observations(any_db, as_of_date="2000-01-01").empty
+    old = store.export_csv(any_db, as_of_date=first)
     assert "W04,石柱县,2024,95,,,县卫生健康委,reported,," in old.splitlines()
 
 
-def test_bad_vintage_date_is_named(db):
+def test_bad_vintage_date_is_named(any_db):
     with pytest.raises(PlanlibError) as err:
-        store.read_observations(db, as_of_date="31/12/2024")
+        store.read_observations(any_db, as_of_date="31/12/2024")
     assert err.value.problems[0].value == "31/12/2024"
 
 
-def test_export_is_the_documented_tidy_csv(db):
-    text = store.export_csv(db)
+def test_export_is_the_documented_tidy_csv(any_db):
+    text = store.export_csv(any_db)
     lines = text.splitlines()
     assert lines[0] == ",".join(S.OBS_COLUMNS)
     assert len(lines) == 1 + len(observations.load_shipped_observations())
@@ -219,3 +237,36 @@ def test_the_dashboard_reads_the_store_read_only(db, monkeypatch):
     assert len(model.observations) == len(observations.load_shipped_observations())
     assert opened and all(t.endswith("?mode=ro") for t in opened)
     assert snapshot(db) == before
+
+
+def test_server_reader_cannot_write(any_db):
+    conn = store.connect_readonly(any_db)
+    with pytest.raises(Exception, match="readonly|read-only|query_only"):
+        conn.execute("DELETE FROM revisions")
+    conn.close()
+    assert len(store.read_observations(any_db)) == len(observations.load_shipped_observations())
+
+
+def test_both_backends_give_the_same_frames(db, pg_url):
+    assert store.create_store(pg_url, observations.load_shipped_observations())
+    for target in (db, pg_url):
+        store.import_observations(_row(95.0), store.SubmissionMeta("a.csv"), target)
+        store.import_observations(_row(12.0, ident="W14", year=2025), store.SubmissionMeta("n.csv"), target)
+    pd.testing.assert_frame_equal(store.read_observations(db), store.read_observations(pg_url))
+    pd.testing.assert_frame_equal(store.revisions(db=db).drop(columns="changed_at"),
+                                  store.revisions(db=pg_url).drop(columns="changed_at"))
+    a, b = store.submissions(db), store.submissions(pg_url)
+    pd.testing.assert_frame_equal(a.drop(columns="imported_at"), b.drop(columns="imported_at"))
+    assert store.read_observations(pg_url).dtypes.to_dict() == store.read_observations(db).dtypes.to_dict()
+
+
+def test_planlib_db_may_name_a_server(pg_url, monkeypatch):
+    monkeypatch.setenv("PLANLIB_DB", pg_url)
+    assert store.locate() == pg_url
+    with pytest.raises(PlanlibError) as err:
+        store.read_observations()
+    assert "does not exist" in err.value.problems[0].message_en and "db upgrade" in err.value.problems[0].fix_en
+    assert store.create_store(pg_url, observations.load_shipped_observations())
+    assert not store.create_store(pg_url, observations.load_shipped_observations())
+    assert len(store.read_observations()) == len(observations.load_shipped_observations())
+    assert store.submissions()["id"].tolist() == [1]
