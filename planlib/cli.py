@@ -173,10 +173,14 @@ def _write_text(text: str, output: str | None) -> None:
 
 
 def _cmd_setup(args) -> int:
-    from . import observations
+    from . import observations, store
 
     path, created = observations.ensure_store(args.db)
-    print(_say("store_created" if created else "store_exists", args.lang, path=path))
+    found, now = (None, None) if created else store.upgrade(path)
+    if found is not None and found != now:  # set-up is explicit: an older schema is brought up to date
+        print(_say("store_upgraded", args.lang, path=path, found=found, now=now))
+    else:
+        print(_say("store_created" if created else "store_exists", args.lang, path=path))
     return _build(args.db, args.lang)
 
 

@@ -826,6 +826,8 @@ CLI_LABELS = {
                     "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Plan monitoring workbench"},
     "store_created": {"zh": "监测数据库已创建：{path}", "en": "Monitoring store created: {path}"},
     "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
+    "store_upgraded": {"zh": "监测数据库的结构已从第 {found} 版升级到第 {now} 版，数据未改动：{path}",
+                       "en": "Monitoring store upgraded from schema version {found} to {now}, data unchanged: {path}"},
     "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
     "build_progress": {"zh": "  生成进度 {done}", "en": "  Progress {done}"},
     "build_done": {"zh": "仪表板数据已是最新：{path}", "en": "Dashboard build up to date: {path}"},

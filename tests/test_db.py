@@ -78,6 +78,19 @@ def test_an_older_store_asks_for_db_upgrade(db, capsys):
         assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [1, 2]
 
 
+def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
+    """``make app`` runs ``planlib setup``: a county that updates the workbench keeps its store."""
+    store.import_observations(_rows({("W04", 2024): 95.0}), store.SubmissionMeta("a.csv"), db)
+    before = store.read_observations(db)
+    _make_version_1(db)
+    monkeypatch.setattr(cli, "_build", lambda *args, **kwargs: 0)  # the dashboard build is tested elsewhere
+    assert cli.main(["setup", "--db", str(db), "--lang", "en"]) == 0
+    assert "upgraded from schema version 1 to 2, data unchanged" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(store.read_observations(db), before)
+    assert cli.main(["setup", "--db", str(db), "--lang", "en"]) == 0
+    assert "exists, left unchanged" in capsys.readouterr().out
+
+
 def test_db_upgrade_creates_a_server_store(pg_url, capsys):
     assert cli.main(["db", "upgrade", "--db", pg_url, "--lang", "en"]) == 0
     assert "created (schema 2)" in capsys.readouterr().out
