@@ -103,8 +103,8 @@ def test_malformed_workbooks(db, blank_templates, tmp_path, changes, values):
     _check(result, "filled.xlsx", before, after, db)
     if result.files[0].status == "imported":  # everything in the file, nothing else, is stored
         stored = store.read_observations(db)
-        parsed = intake._parse("filled.xlsx", buf.getvalue())
-        rows, _ = intake.check_rows(parsed, intake._Catalog.load())
+        parsed = intake.readers._parse("filled.xlsx", buf.getvalue())
+        rows, _ = intake.check_rows(parsed, intake.layout._Catalog.load())
         for obs in rows:
             hit = stored[(stored[S.INDICATOR_ID] == obs[S.INDICATOR_ID]) & (stored[S.YEAR] == obs[S.YEAR])
                          & (stored[S.REGION] == obs[S.REGION])]
