@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -40,22 +39,11 @@ def vega_bundle() -> str:
     """
     import vl_convert
 
-    from ..charts import RENDER_CACHE
+    from .. import cache
+    from ..charts import RENDER_CACHE_NAME
 
-    path = RENDER_CACHE / f"vega-bundle-{vl_convert.__version__}.js"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    bundle = vl_convert.javascript_bundle()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(bundle, encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass
-    return bundle
+    return cache.get_or_make(cache.location(RENDER_CACHE_NAME), f"vega-bundle-{vl_convert.__version__}.js",
+                             lambda: vl_convert.javascript_bundle().encode("utf-8")).decode("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
