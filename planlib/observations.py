@@ -29,7 +29,7 @@ from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
 from .i18n import OBSERVATIONS_MESSAGES
-from .units import rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
+from .units import agrees, rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
 PLAN_SOURCES = {
@@ -398,7 +398,7 @@ def _rate_problems(value: float, numerator: float, denominator: float, unit: str
     if factor is None:
         return []
     expected = numerator / denominator * factor
-    if abs(value - expected) > max(0.01 * abs(expected), 0.051):  # allows the usual rounding
+    if not agrees(value, expected):
         return [_problem("rate_mismatch", None, None, S.VALUE, text, expected=round(expected, 4),
                          factor=f"{factor:g}")]
     return []

@@ -110,6 +110,19 @@ def rate_multiplier(unit: object) -> float | None:
     return get(unit).multiplier
 
 
+def agrees(value: float, computed: float) -> bool:
+    """Whether a value agrees with the one computed from its numerator and denominator.
+
+    The usual rounding is allowed: within 1% of the computed value, or 0.051 (a value given
+    with one decimal).
+
+    Examples:
+        >>> agrees(2.0, 7 / 3500 * 1000), agrees(2.1, 2.0), agrees(95.5, 95.4), agrees(90.0, 95.0)
+        (True, False, True, False)
+    """
+    return abs(value - computed) <= max(0.01 * abs(computed), 0.051)
+
+
 def value_range(unit: object) -> tuple[float, float]:
     """The values a number in ``unit`` may take (outside them is an error).
 

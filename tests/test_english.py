@@ -197,8 +197,6 @@ def test_dashboard_explorer_in_english(app_model, ident):
     assert leaks(text, allowed_texts(APP_CATALOG, APP_OBSERVATIONS)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="planlib/apps/content.py chart_data (H3's): the English chart-data "
-                   "CSV names the region by its key (全国), not i18n.region_label")
 def test_dashboard_chart_data_download_in_english(app_model):
     from planlib.apps.content import view_content
 
@@ -207,8 +205,6 @@ def test_dashboard_chart_data_download_in_english(app_model):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="planlib/assessment.py:1047 (H3's): the English table heads each "
-                   "region with its key ([石柱县]), not i18n.region_label (Shizhu County)")
 def test_assess_table_of_the_shipped_plans_in_english(capsys):
     from planlib import config
 

@@ -126,3 +126,15 @@ def test_the_intake_computes_the_sex_ratio_from_boys_and_girls(db, tmp_path):
     obs = store.read_observations(db)
     row = obs[(obs[S.INDICATOR_ID] == "W41") & (obs[S.YEAR] == YEAR) & (obs[S.SOURCE] != S.DEMO_SOURCE)]
     assert row[S.VALUE].tolist() == [108.0]
+
+
+@pytest.mark.parametrize("value, flagged", [(2.0, False), (2.05, False), (2.06, True), (1.9, True)])
+def test_both_paths_judge_a_value_against_its_counts_alike(value, flagged, catalog, db, tmp_path):
+    """7 deaths among 3,500 births is 2.0‰: both paths allow the same rounding (units.agrees)."""
+    loader = _loader_problems(f"indicator_id,year,value,numerator,denominator\nC02,2021,{value},7,3500\n", catalog)
+    result = _intake(db, tmp_path, f"""
+        indicator_id,year,value,numerator,denominator
+        C02,{YEAR},{value},7,3500
+        """)
+    intake_flags = [p for p in result.problems if "computed from numerator/denominator" in p.message_en]
+    assert (len(loader) == 1) is flagged and (len(intake_flags) == 1) is flagged

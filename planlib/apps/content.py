@@ -461,11 +461,12 @@ def chart_data(observed: pd.DataFrame, projection: pd.DataFrame, indicator_id: s
         [['Observed', 2021, 1.0], ['Fitted', 2021, 1.0], ['Projected', 2022, 1.5]]
     """
     kinds = {False: _label("kind_fitted", lang), True: _label("kind_projection", lang)}
-    obs = pd.DataFrame({"kind": _label("kind_observed", lang), "region": observed[S.REGION],
+    obs = pd.DataFrame({"kind": _label("kind_observed", lang),
+                        "region": observed[S.REGION].map(lambda r: i18n.region_label(r, lang)),
                         "year": observed[S.YEAR], "value": observed[S.VALUE],
                         "source": observed[S.SOURCE].fillna(""),
                         "confirmation": observed[S.CONFIRMATION].fillna("")})
-    proj = pd.DataFrame({"kind": projection[S.IS_PROJECTION].astype(bool).map(kinds), "region": COUNTY,
+    proj = pd.DataFrame({"kind": projection[S.IS_PROJECTION].astype(bool).map(kinds), "region": i18n.region_label(COUNTY, lang),
                          "year": projection[S.YEAR], "value": projection[S.MEAN]})
     for col in (S.LOWER_80, S.UPPER_80, S.LOWER_95, S.UPPER_95, S.METHOD):
         proj[col] = projection[col].to_numpy()

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import schema as S
 from ..errors import PlanlibError, Problem
 from ..formats import format_number, format_probability, format_value, is_missing
-from ..i18n import ATTRIBUTE_LABELS, STATUS_ORDER, status_label
+from ..i18n import ATTRIBUTE_LABELS, STATUS_ORDER, region_label, status_label
 from ..safecells import neutralise_frame, printable
 from .core import (BINDING_COL, EXPL_EN, EXPL_ZH, LATEST_VALUE, LATEST_YEAR, P_MEET, PROJ_HI,
     PROJ_LO, PROJECTED, STATUS)
@@ -149,7 +149,7 @@ def _table(result: pd.DataFrame, catalog: pd.DataFrame | None, lang: str, demo: 
         lines.append(f"  {status_label(rec[STATUS], lang)}  {rec[S.INDICATOR_ID]} {_name(info, rec, lang)}")
         lines.append(f"      {rec[EXPL_ZH] if lang == 'zh' else rec[EXPL_EN]}")
     for region, part in ordered.groupby(S.REGION, sort=False):
-        lines += ["", f"【{region}】" if lang == "zh" else f"[{region}]"] + _grid(part, info, lang)
+        lines += ["", f"【{region}】" if lang == "zh" else f"[{region_label(region, 'en')}]"] + _grid(part, info, lang)
     return printable("\n".join(lines) + "\n")  # names and notes never drive the terminal
 
 

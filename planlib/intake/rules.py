@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from .. import schema as S
-from .. import store
+from .. import store, units
 from ..config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
 from ..errors import Problem
 from .layout import (_blank, _Catalog, DEFAULT_RULE, FIRST_YEAR, FRACTION_RULE, Loc, MAX_JUMP_GAP,
@@ -165,7 +165,7 @@ def _check_numbers(row: RawRow, unit: str, rule: UnitRule, problems: list[Proble
             problems.append(_p("missing_value", _at(row, S.VALUE)))
             return {}
         value = computed
-    elif computed is not None and not math.isclose(value, computed, rel_tol=0.01, abs_tol=0.051):
+    elif computed is not None and not units.agrees(value, computed):
         problems.append(_p("fraction_mismatch", _at(row, S.VALUE), value, severity="warning",
                            value=_fmt(value), computed=_fmt(computed)))
     _check_range(row, value, unit, rule, problems)
