@@ -76,11 +76,11 @@ def load_observations(path: str | os.PathLike | None = None, *, catalog: pd.Data
     """
     if path is not None:
         return read_observations_file(path, catalog=catalog)
-    store_path = config.db_path(db)
-    if store_path.exists():
-        from . import store  # imported here: the store module is optional for file/shipped use
+    from . import store  # imported here: the store module is optional for file/shipped use
 
-        return store.read_observations(store_path)
+    target = store.locate(db)
+    if store.exists(target):
+        return store.read_observations(target)
     return load_shipped_observations(catalog)
 
 
@@ -99,12 +99,12 @@ def ensure_store(db: str | os.PathLike | None = None) -> tuple[Path, bool]:
         >>> ensure_store(db)[1], ensure_store(db)[1]
         (True, False)
     """
-    from .store import create_store  # imported here: the store module is optional for file/shipped use
+    from . import store  # imported here: the store module is optional for file/shipped use
 
-    path = config.db_path(db)
-    if path.exists():
-        return path, False
-    return path, create_store(path, load_shipped_observations())
+    target = store.locate(db)  # a SQLite file's path, or a postgresql:// URL
+    if store.exists(target):
+        return target, False
+    return target, store.create_store(target, load_shipped_observations())
 
 
 def read_observations_file(path: str | os.PathLike, *, catalog: pd.DataFrame | None = None

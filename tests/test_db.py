@@ -241,3 +241,20 @@ def test_a_url_folded_into_a_path_never_becomes_a_file(tmp_path, monkeypatch):
     with pytest.raises(PlanlibError):
         store.create_store(Path("postgresql://planlib@127.0.0.1:1/city"), observations.load_shipped_observations())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys):
+    """import, assess and export with ``--db postgresql://…``, as a city's deployment runs them."""
+    url = _seeded_pg(pg_url)
+    f = tmp_path / "县卫生健康委.csv"
+    f.write_text("indicator_id,year,value,note\nW04,2024,96.5,复核后更正\n", encoding="utf-8")
+    assert cli.main(["import", str(f), "--db", url, "--lang", "en"]) == 0
+    assert "No dashboard build for a server store yet" in capsys.readouterr().out
+    assert cli.main(["export", "--db", url, "--output", str(tmp_path / "all.csv")]) == 0
+    exported = pd.read_csv(tmp_path / "all.csv")
+    w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024)]
+    assert w04["value"].tolist() == [96.5]
+    assert cli.main(["assess", "--db", url, "--format", "csv", "--output", str(tmp_path / "a.csv")]) == 0
+    assessed = pd.read_csv(tmp_path / "a.csv")
+    assert len(assessed[assessed["region"] == "石柱县"]) == 90
+    assert not Path("postgresql:").exists()  # no file or folder named after the URL

@@ -82,9 +82,9 @@ def _check_template_year(year: int) -> None:
 
 def _last_reported(db, year: int) -> dict[str, tuple[float, int]]:
     """The latest non-illustrative county value before ``year``, per indicator."""
-    path = store.db_path(db)
-    if path.exists():
-        obs = store.read_observations(path)
+    target = store.locate(db)
+    if store.exists(target):
+        obs = store.read_observations(target)
     else:
         obs = load_shipped_observations()
     obs = obs[(obs[S.REGION] == COUNTY) & (obs[S.SOURCE] != S.DEMO_SOURCE)]

@@ -42,7 +42,7 @@ import pandas as pd
 from . import tables as T
 from .. import schema as S
 from ..catalog import indicators_of_unit, units_of
-from ..config import COUNTY, db_path
+from ..config import COUNTY
 from ..errors import PlanlibError, Problem
 from ..files import process_alive, swap_folder
 from .content import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
@@ -188,8 +188,8 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
     """
     from .. import store
 
-    path = db_path(db)
-    if not path.exists():
+    path = store.locate(db)
+    if not store.exists(path):
         return History()
     vintage = store.read_observations(path, as_of_date=options.previous_date)
     revisions = store.revisions(db=path)
