@@ -3,6 +3,7 @@
 import io
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -119,6 +120,8 @@ def test_the_store_is_used_when_it_exists(tmp_path, monkeypatch, catalog):
     db.write_bytes(b"")
     fake = types.ModuleType("planlib.store")
     fake.read_observations = lambda path: pd.DataFrame({"from": [str(path)]})
+    fake.locate = lambda db: Path(db)
+    fake.exists = lambda target: Path(target).exists()
     monkeypatch.setitem(sys.modules, "planlib.store", fake)
     monkeypatch.setattr(planlib, "store", fake, raising=False)
     assert load_observations(db=db)["from"].tolist() == [str(db)]
