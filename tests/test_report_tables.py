@@ -18,10 +18,11 @@ def table():
     return prepare(ReportOptions(2024), small_catalog(), observations()).table
 
 
-def test_label_fills_fields_and_falls_back_to_the_key():
+def test_label_fills_fields_and_never_invents_a_text():
     assert T.label("unit_scope", "en", unit="县教委") == "Responsible unit: 县教委"
     assert T.label("list_sep", "zh") == "、" and T.label("list_sep", "en") == ", "
-    assert T.label("no-such-label", "en") == "no-such-label"
+    with pytest.raises(KeyError, match="no-such-label"):  # i18n.t has no silent fallback
+        T.label("no-such-label", "en")
 
 
 def test_county_rows_keep_only_the_county():
