@@ -828,6 +828,13 @@ CLI_LABELS = {
     "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
     "store_upgraded": {"zh": "监测数据库的结构已从第 {found} 版升级到第 {now} 版，数据未改动：{path}",
                        "en": "Monitoring store upgraded from schema version {found} to {now}, data unchanged: {path}"},
+    "store_created_schema": {"zh": "监测数据库已创建（第 {now} 版）：{path}",
+                             "en": "Monitoring store created (schema version {now}): {path}"},
+    "store_schema_current": {"zh": "监测数据库已是第 {now} 版，未改动：{path}",
+                             "en": "Monitoring store already at schema version {now}, unchanged: {path}"},
+    "store_copied": {"zh": "已复制到 {path}：提交 {submissions} 个、数值版本 {observations} 条、修订 {revisions} 条",
+                     "en": "Copied to {path}: {submissions} submissions, {observations} value versions, "
+                           "{revisions} revisions"},
     "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
     "build_server_store": {"zh": "服务器数据库暂不生成仪表板数据（仪表板读取 SQLite 监测数据库）；数据已写入。",
                            "en": "No dashboard build for a server store yet (the dashboard reads a SQLite "

@@ -69,11 +69,11 @@ def test_an_older_store_asks_for_db_upgrade(db, capsys):
         store.import_observations(_rows({("W04", 2024): 96.0}), store.SubmissionMeta("b.csv"), db)
 
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "upgraded from schema 1 to 2" in capsys.readouterr().out
+    assert "upgraded from schema version 1 to 2, data unchanged" in capsys.readouterr().out
     pd.testing.assert_frame_equal(store.read_observations(db), before)
     assert store.submissions(db)["file_name"].tolist() == ["a.csv", store.SEED_FILE_NAME]
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "already at schema 2, unchanged" in capsys.readouterr().out
+    assert "already at schema version 2, unchanged" in capsys.readouterr().out
     with store._reader(db) as conn:
         assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [1, 2]
 
@@ -93,7 +93,7 @@ def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
 
 def test_db_upgrade_creates_a_server_store(pg_url, capsys):
     assert cli.main(["db", "upgrade", "--db", pg_url, "--lang", "en"]) == 0
-    assert "created (schema 2)" in capsys.readouterr().out
+    assert "created (schema version 2)" in capsys.readouterr().out
     assert len(store.read_observations(pg_url)) == len(observations.load_shipped_observations())
     assert store.submissions(pg_url)["file_name"].tolist() == [store.SEED_FILE_NAME]
 

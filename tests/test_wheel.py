@@ -139,3 +139,18 @@ def test_planlib_home_holds_store_build_and_caches(installed):
     assert [Path(line) for line in where.stdout.splitlines()] == [
         county / "monitoring.sqlite", county / "monitoring.build", county / "cache" / "render-cache"]
     assert list(work.iterdir()) == []
+
+
+def test_demo_from_the_wheel_writes_into_the_working_directory(installed):
+    county = installed["base"] / "county-demo"
+    env = {**installed["env"], "PLANLIB_HOME": str(county)}
+    work = installed["base"] / "elsewhere-3"
+    work.mkdir()
+    before = _files(installed["purelib"] / "planlib")
+    done = _run([installed["venv"] / "bin" / "planlib", "demo"], cwd=work, env=env)
+    written = county / "demo_observations.csv"
+    assert done.stdout.strip() == str(written)
+    shipped = installed["purelib"] / "planlib" / "shipped" / "demo_observations.csv"
+    assert written.read_bytes() == shipped.read_bytes(), "the same generator makes the shipped file"
+    assert _files(installed["purelib"] / "planlib") == before, "the shipped data stay untouched"
+    assert list(work.iterdir()) == []

@@ -260,7 +260,7 @@ def export_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         "col_upper_95": table[PROJ_HI], "col_p_meet": table["p_meet"],
         "col_status": table[S.ASSESSMENT_STATUS].map(lambda c: i18n.status_label(c, lang, icon=False)),
         "col_method": table[S.METHOD].map(lambda m: _method_label(m, lang)),
-        "col_explanation": table[f"explanation_{lang}"],
+        "col_explanation": table[S.EXPLANATION_BY_LANG[lang]],
         "col_units": table[S.RESPONSIBLE_UNITS].map(lambda u: unit_names(u, lang)),
         "col_data_note": table[DEMO].map(lambda d: i18n.t("demo_banner", lang) if d else ""),
     }
@@ -332,9 +332,9 @@ def info_html(indicator: dict, row: dict | None, lang: str = "zh") -> str:
     if row:
         lines += _number_lines(row, lang)
     parts.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
-    if row and isinstance(row.get(f"explanation_{lang}"), str):
+    if row and isinstance(row.get(S.EXPLANATION_BY_LANG[lang]), str):
         parts.append(f'<p class="planlib-explanation"><strong>{html.escape(_label("explanation", lang))}'
-                     f'</strong>：{html.escape(row[f"explanation_{lang}"])}</p>'.replace(
+                     f'</strong>：{html.escape(row[S.EXPLANATION_BY_LANG[lang]])}</p>'.replace(
                          "：", "：" if lang == "zh" else ": ", 1))
     return f'<div class="planlib-info">{"".join(parts)}</div>'
 
