@@ -154,6 +154,17 @@ def t(key: str, lang: str = "zh", table: dict | None = None) -> str:
     return text
 
 
+def both(key: str, table: dict | None = None, **fields) -> tuple[str, str]:
+    """The (Chinese, English) texts of ``key``, formatted with ``fields``: for records that keep
+    both languages (a skipped passage's reason, a position in a document).
+
+    Examples:
+        >>> both("where_line", PLANDOC_LABELS, n=12)
+        ('第 12 行', 'line 12')
+    """
+    return tuple(t(key, lang, table).format(**fields) for lang in ("zh", "en"))
+
+
 def has_label(key: str, table: dict | None = None) -> bool:
     """Whether ``table`` (default: :data:`COMMON`) has a label ``key``: for callers whose key
     comes from data (a confirmation code, an attribute) and who show the data value otherwise.
@@ -754,6 +765,19 @@ DRAFT_LABELS = {
     "howto": {"zh": "请逐行核对：标黄的是读取的原文；置信度低于 0.8 的行以底色标出；“需核对”一列写明要改什么。改好的目录可直接用于 planlib assess --catalog。",
               "en": "Check every row: the part of the source that was read is marked; rows with confidence below 0.8 are "
                     "shaded; the last column says what to check. The corrected catalogue runs with planlib assess --catalog."},
+    # why a passage that looked like a target was not drafted
+    "skip_table_row": {"zh": "表格行缺少指标名称或目标值", "en": "table row without a name or a target"},
+    "skip_baseline": {"zh": "基期年或更早年份的数值，不是目标", "en": "a statement of the base year or earlier, not a target"},
+    "skip_basis": {"zh": "位于发展基础部分（现状，不是目标）", "en": "in the 发展基础 part (where things stand)"},
+    "skip_measures": {"zh": "位于策略措施部分（措施，不是目标）", "en": "in the measures part"},
+    "skip_outside_goals": {"zh": "不在主要目标部分", "en": "outside the 主要目标 parts"},
+    "skip_current_state": {"zh": "陈述现状（目前、已经），不是目标", "en": "a statement of where things stand"},
+    "skip_unreadable": {"zh": "“{clause}”看似目标，但无法按目标语法读出",
+                        "en": "'{clause}' looks like a target but the grammar cannot read it"},
+    "skip_same_indicator": {"zh": "同一指标在本句中已有目标，另一种说法只列出",
+                            "en": "the same indicator already has a target in this sentence: the other wording is listed"},
+    "skip_interim": {"zh": "{year}年的阶段性目标（规划目标年为{end}年）", "en": "an interim target for {year} (the plan ends {end})"},
+    "note_unknown_attribute": {"zh": "指标属性“{attribute}”无法识别", "en": "unknown attribute '{attribute}'"},
     "drafted": {"zh": "起草的指标", "en": "Drafted indicators"},
     "skipped": {"zh": "看似目标但未起草的内容", "en": "Looked like targets, not drafted"},
     "col_id": {"zh": "代码", "en": "ID"},
@@ -935,6 +959,14 @@ PLANDOC_LABELS = {
                     "en": "If it is a scanned PDF, run text recognition (OCR) first, or use the Word or text version."},
     "encoding": {"zh": "文本文件既不是 UTF-8 也不是 GB18030 编码", "en": "The text file is neither UTF-8 nor GB18030"},
     "encoding_fix": {"zh": "请用记事本或 WPS 另存为 UTF-8 编码后重试。", "en": "Save it as UTF-8 and retry."},
+    "kind_text": {"zh": "文本", "en": "text"},
+    # positions in a plan document, shown beside every drafted row and skipped passage
+    "where_line": {"zh": "第 {n} 行", "en": "line {n}"},
+    "where_lines": {"zh": "第 {first}–{last} 行", "en": "lines {first}-{last}"},
+    "where_paragraph": {"zh": "第 {n} 段", "en": "paragraph {n}"},
+    "where_table": {"zh": "第 {n} 个表格", "en": "table {n}"},
+    "where_table_after": {"zh": "第 {n} 个表格（第 {paragraph} 段后）", "en": "table {n} (after paragraph {paragraph})"},
+    "where_page": {"zh": "第 {n} 页", "en": "page {n}"},
     "nothing_to_draft": {"zh": "在 {path} 中没有找到可起草的目标", "en": "No target found to draft in {path}"},
     "nothing_to_draft_fix": {
         "zh": "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",
