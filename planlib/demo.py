@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
