@@ -176,12 +176,8 @@ def _cmd_setup(args) -> int:
 
 def _build(db: str | None, lang: str, force: bool = False, workers: int | None = None) -> int:
     """Bring the dashboard's build up to date, saying so on standard output."""
-    from . import store
     from .apps.build import build
 
-    if store.is_server_url(store.locate(db)):  # the dashboard's build is kept beside a store file
-        print(_say("build_server_store", lang))
-        return 0
     print(_say("building", lang), flush=True)
     path = build(db, force=force, workers=workers,
                  echo=lambda done: print(_say("build_progress", lang, done=done), flush=True))

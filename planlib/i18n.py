@@ -860,9 +860,6 @@ CLI_LABELS = {
                      "en": "Copied to {path}: {submissions} submissions, {observations} value versions, "
                            "{revisions} revisions"},
     "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
-    "build_server_store": {"zh": "服务器数据库暂不生成仪表板数据（仪表板读取 SQLite 监测数据库）；数据已写入。",
-                           "en": "No dashboard build for a server store yet (the dashboard reads a SQLite "
-                                 "store); the data are stored."},
     "build_progress": {"zh": "  生成进度 {done}", "en": "  Progress {done}"},
     "build_done": {"zh": "仪表板数据已是最新：{path}", "en": "Dashboard build up to date: {path}"},
     "published": {"zh": "静态版已写入：{path}", "en": "Static edition written to: {path}"},

@@ -243,13 +243,24 @@ def test_a_url_folded_into_a_path_never_becomes_a_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys):
-    """import, assess and export with ``--db postgresql://…``, as a city's deployment runs them."""
+@pytest.mark.slow
+def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys, monkeypatch):
+    """import (with the dashboard's build), assess and export with ``--db postgresql://…``, as a
+    city's deployment runs them."""
+    from planlib.apps import edition as E
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("PLANLIB_HOME", str(home))
     url = _seeded_pg(pg_url)
     f = tmp_path / "县卫生健康委.csv"
     f.write_text("indicator_id,year,value,note\nW04,2024,96.5,复核后更正\n", encoding="utf-8")
     assert cli.main(["import", str(f), "--db", url, "--lang", "en"]) == 0
-    assert "No dashboard build for a server store yet" in capsys.readouterr().out
+    assert "Dashboard build up to date" in capsys.readouterr().out
+    assert E.build_dir(url).parent == home and E.build_dir(url).name.startswith("server-")
+    edition, state = E.open_current(url)
+    assert state is E.State.FRESH
+    w04 = next(r for r in edition.page(2024, "zh")["rows"] if r["id"] == "W04")
+    assert w04["latest"] == "96.5（2024年）"
     assert cli.main(["export", "--db", url, "--output", str(tmp_path / "all.csv")]) == 0
     exported = pd.read_csv(tmp_path / "all.csv")
     w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024)]
@@ -258,3 +269,7 @@ def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys):
     assessed = pd.read_csv(tmp_path / "a.csv")
     assert len(assessed[assessed["region"] == "石柱县"]) == 90
     assert not Path("postgresql:").exists()  # no file or folder named after the URL
+    assert edition.state(url) is E.State.FRESH
+    store.import_observations(_rows({("W04", 2024): 97.0}), store.SubmissionMeta("later.csv"), url)
+    assert edition.state(url) is E.State.STALE  # a viewer's kernel sees that the server's data moved on
+    edition.close()
