@@ -162,6 +162,21 @@ READING = [
     "first three are `p_meet` moving 0.1-0.2 across 0.25 or 0.75 (80%, 82% and 69% of them "
     "start within 0.1 of a cut-off): one more year's information, not model switching; in "
     "`drifting_share` switching between the level and a line is a real part (not fixed yet).",
+    "- tried and not adopted (150 draws, seed 0, same families, fertility test window): fitting "
+    "the recent window only when it beats every point by 15% / 30% (`flat_share` flips 11.3% "
+    "-> 10.7% / 12.0%, `drifting_share` 20.7% -> 21.3% / 20.0%, `steady_trend` 30.0% -> 27.3% / "
+    "22.7%, but fertility median error 0.136 -> 0.143 / 0.147 and Brier 0.051 -> 0.055 / "
+    "0.054); `trend_margin` 0.2 or `trend_min_t` 2 (flips within a point of today's; "
+    "`trend_min_t` 2 costs fertility 0.007 of median error); a tighter Poisson slope prior "
+    "(sd 0.05 / 0.03: `rare_events` flips 23.0% -> 21.5% / 16.5%, but 80% coverage 0.805 -> "
+    "0.790 / 0.770 and flagged 73% -> 80% / 87%: stability bought by ignoring real trends); "
+    "t-quantiles for the backtest discrepancy (`drifting_share` 95% coverage unchanged at "
+    "0.893, fertility 0.929 -> 0.949); `trend_change_floor` 0 or 0.15 (`steady_trend` Brier "
+    "0.168 -> 0.164 at 100 draws, coverage 0.99 -> 0.97). None of them is an honest fix.",
+    "- `drifting_share` coverage (89.3%, 300 draws: within two standard errors of 90%): the "
+    "level on the recent four points covers 87% of cases, the straight line that `auto` "
+    "sometimes reads into a random walk 76% (its error 4.4 against an interval sd of 2.5, "
+    "200 draws); the level on every point covers 95%.",
 ]
 
 
