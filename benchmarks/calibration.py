@@ -172,7 +172,10 @@ READING = [
     "0.790 / 0.770 and flagged 73% -> 80% / 87%: stability bought by ignoring real trends); "
     "t-quantiles for the backtest discrepancy (`drifting_share` 95% coverage unchanged at "
     "0.893, fertility 0.929 -> 0.949); `trend_change_floor` 0 or 0.15 (`steady_trend` Brier "
-    "0.168 -> 0.164 at 100 draws, coverage 0.99 -> 0.97). None of them is an honest fix.",
+    "0.168 -> 0.164 at 100 draws, coverage 0.99 -> 0.97); for `noisy_ratio` (200 draws) pooling "
+    "always the recent four years (flips 17.5% -> 19.5%), always every year (15.0%, but false "
+    "alarms 9.5% and Brier 0.230 from the lag behind a moving ratio) or the recent years only "
+    "when 15% better (18.5%, false alarms 8.4%). None of them is an honest fix.",
     "- `drifting_share` coverage (89.3%, 300 draws: within two standard errors of 90%): the "
     "level on the recent four points covers 87% of cases, the straight line that `auto` "
     "sometimes reads into a random walk 76% (its error 4.4 against an interval sd of 2.5, "
