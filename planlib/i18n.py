@@ -844,6 +844,48 @@ ASSESS_LABELS.update({
 })
 
 
+
+# --- calibration of the status (issue 14): how 趋于平衡 is read; why auto used its method -----------
+ASSESS_LABELS.update({
+    "balance_reading": {
+        "zh": "“趋于平衡”按统计上的通常读法理解为数据未显示潜在值超出正常范围{lo}–{hi}（出生不受性别选择时"
+              "出生性别比所处的范围，人口统计通用）；潜在值低于{lo}的概率{below}、高于{hi}的概率{above}，"
+              "某一侧达到{at_risk}才列为存在风险，达到{off_track}列为难以达标",
+        "en": "趋于平衡 (tending to balance) is read as a statistician would: the data do not show the "
+              "underlying value outside the normal range {lo}-{hi} (the sex ratio at birth where births "
+              "are not selected by sex, as demographic statistics use it); the chance it lies below {lo} "
+              "is {below} and above {hi} {above}, and it is flagged at risk only from {at_risk} on one "
+              "side, off track from {off_track}"},
+})
+#: Why ``auto`` used, or could not use, a method (``choose_method``'s table, ``backtest_errors``).
+FORECAST_REASONS = {
+    "rule_insufficient": {"zh": "规则：仅0–1个数据点", "en": "rule: 0-1 point"},
+    "rule_poisson": {"zh": "规则：有2个及以上年份（含最近一年）的计数（分子、分母）",
+                     "en": "rule: counts (numerator, denominator) on 2+ points including the latest"},
+    "rule_binomial": {"zh": "规则：有2个及以上年份（含最近一年）的两组计数",
+                      "en": "rule: counts of two groups on 2+ points including the latest"},
+    "rule_short": {"zh": "规则：仅2至short_series_max个数据点", "en": "rule: 2 to short_series_max points"},
+    "chosen_level": {"zh": "回测中没有趋势模型比近年水平好出trend_margin（相同时取较简单者）",
+                     "en": "no trend beat the level by trend_margin in backtests (ties: simpler)"},
+    "chosen_trend": {"zh": "回测误差最小，且比近年水平小trend_margin以上（相同时取较简单者）",
+                     "en": "smallest backtest error, by trend_margin below the level's (ties: simpler)"},
+    "decided_by_rule": {"zh": "已按规则确定", "en": "decided by rule"},
+    "not_candidate": {"zh": "不是此序列的候选方法", "en": "not a candidate for this series"},
+    "larger_error": {"zh": "回测误差较大", "en": "larger backtest error"},
+    "leaves_bounds": {"zh": "其趋势到{year}年会超出取值范围", "en": "its trend leaves the bounds by {year}"},
+    "slope_noise": {"zh": "斜率与0的差距在噪声之内（|t| < {t}）",
+                    "en": "its slope is within noise of zero (|t| < {t})"},
+    "needs_counts": {"zh": "需要2个及以上年份（含最近一年）的计数", "en": "needs counts on 2+ points incl. the latest"},
+    "needs_ratio_counts": {"zh": "需要两组的计数（ForecastConfig(counts='ratio')）",
+                           "en": "needs counts of two groups (ForecastConfig(counts='ratio'))"},
+    "needs_two": {"zh": "需要2个数据点", "en": "needs 2 points"},
+    "needs_annual": {"zh": "需要{n}个及以上连续年度数据", "en": "needs {n}+ consecutive annual points"},
+    "needs_points": {"zh": "需要{n}个及以上数据点", "en": "needs {n}+ points"},
+    "needs_positive": {"zh": "需要每个值都高于下限（0）", "en": "needs every value above the lower bound (0)"},
+    "needs_bounds": {"zh": "需要每个值都处在上下限之间", "en": "needs lower and upper bounds around every value"},
+    "not_backtested": {"zh": "不做回测", "en": "not backtested"},
+}
+
 # --- the command line (planlib.cli: progress and messages) -----------------------------------------
 CLI_LABELS = {
     "description": {"zh": f"{REGION_LABELS[COUNTY]['zh']}妇女儿童发展规划监测工作台",
