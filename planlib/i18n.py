@@ -795,6 +795,7 @@ REFERENCE_LABELS = {
     "col_url": {"zh": "网址", "en": "Address"},
     "col_quote": {"zh": "原文", "en": "Quoted sentence"},
     "col_derivation": {"zh": "推算过程", "en": "Derivation"},
+    "col_note": {"zh": "说明（原文与网址）", "en": "Note (quoted sentence and address)"},
 }
 
 # --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------

@@ -25,6 +25,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
@@ -36,7 +37,8 @@ from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
 from .files import atomic_path
-from .i18n import REFERENCE_MESSAGES
+from .formats import format_value
+from .i18n import REFERENCE_LABELS, REFERENCE_MESSAGES, region_label, t
 
 #: The columns of ``data/reference_values.csv``.
 COLUMNS = ["region", S.INDICATOR_ID, "nearest_id", "measure_zh", S.YEAR, S.VALUE, S.UNIT,
@@ -249,6 +251,46 @@ def context_for(reference: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     near = reference["nearest_id"].str.split("/").map(lambda ids: indicator_id in ids)
     rows = reference[near & ~(reference[S.INDICATOR_ID] == indicator_id)]
     return rows.sort_values(["region", S.YEAR], kind="stable").reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> pd.DataFrame:
+    return load_reference_values()
+
+
+def shipped_context(indicator_id: str) -> pd.DataFrame:
+    """:func:`context_for` on the shipped table (read once per process).
+
+    Examples:
+        >>> shipped_context("W14")[["region", "year", "value", "match"]].values.tolist()
+        [['重庆市', 2016, 9.76, 'close']]
+    """
+    return context_for(_shipped(), indicator_id).copy()
+
+
+def context_lines(context: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """One line per context row, as the explorer and the reports show it: region, year, value
+    with unit, how it matches, the measure, the arithmetic of a derived value and the source.
+
+    Examples:
+        >>> ctx = context_for(load_reference_values(), "W14")
+        >>> context_lines(ctx, "en")[0]
+        'Chongqing 2016: 9.76 years (similar measure: 全市平均受教育年限(语境为女性,未明言); source: 重庆市妇联2018年“三八”发布(2016年妇女发展规划实施数据;转载))'
+    """
+    label = lambda key: t(key, lang, REFERENCE_LABELS)  # noqa: E731
+    out = []
+    for row in context.to_dict("records"):
+        derived = f"{label('derivation')} {row['derivation']}; " if row["derivation"] else ""
+        if lang == "zh":
+            derived = derived.replace("; ", "；")
+            out.append(f"{row['region']} {row[S.YEAR]}年：{format_value(row[S.VALUE], row[S.UNIT], lang)}"
+                       f"（{label('match_' + row['match'])}：{row['measure_zh']}；{derived}"
+                       f"{label('col_source')}：{row[S.SOURCE]}）")
+        else:
+            out.append(f"{region_label(row['region'], lang)} {row[S.YEAR]}: "
+                       f"{format_value(row[S.VALUE], row[S.UNIT], lang)} ({label('match_' + row['match'])}: "
+                       f"{row['measure_zh']}; {derived}{label('col_source').lower()}: {row[S.SOURCE]})")
+    return out
 
 
 def county_agreement(reference: pd.DataFrame, baselines: pd.DataFrame) -> pd.DataFrame:
