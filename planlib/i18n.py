@@ -784,6 +784,7 @@ REFERENCE_LABELS = {
     "derivation": {"zh": "推算", "en": "derivation"},
     "city_note": {"zh": "{region}数据：公开发布值，来源见提示框", "en": "{region}: published values, sources in the tooltips"},
     "sheet": {"zh": "参考地区数据", "en": "Reference regions"},
+    "line": {"zh": "参考地区", "en": "Reference regions"},
     "col_region": {"zh": "地区", "en": "Region"},
     "col_indicator": {"zh": "指标", "en": "Indicator"},
     "col_measure": {"zh": "口径", "en": "Measure"},

@@ -174,3 +174,25 @@ def test_the_shipped_file_is_valid_csv_with_the_documented_columns():
     assert head.split(",") == reference.COLUMNS
     frame = pd.read_csv(io.StringIO(config.REFERENCE_VALUES_PATH.read_text(encoding="utf-8")), dtype=str)
     assert set(frame["match"]) == set(reference.MATCHES)
+
+
+def test_the_report_section_shows_reference_values_and_context_with_sources():
+    import docx
+
+    from planlib.report import docx as D
+    from planlib.report import html as H
+    from planlib.report.build import prepare
+    from planlib.report.content import ReportOptions
+
+    from .report_fixtures import observations, small_catalog
+
+    data = prepare(ReportOptions(2024), small_catalog(), observations())
+    text = H.render_html(data, {})
+    w03 = text[text.index('id="W03"'):].split("</article>")[0]
+    assert "参考地区：全国 2021年 16.1/10万（来源：国家卫生健康委）" in w03
+    assert "相关背景数据（不是本指标口径）" in w03 and "孕产妇零死亡(近两年)" in w03
+    c02 = text[text.index('id="C02"'):].split("</article>")[0]
+    assert "相关背景数据" not in c02  # C02 has no close or context row
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(D.render_docx(data, {}))).paragraphs]
+    assert "参考地区：全国 2021年 16.1/10万（来源：国家卫生健康委）" in paragraphs
+    assert "相关背景数据（不是本指标口径）" in paragraphs

@@ -254,6 +254,9 @@ def _indicator(doc, data: ReportData, row: dict, png: bytes | None) -> None:
     doc.add_paragraph(status)
     if png:
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    references = F.reference_line(data.observations, row[S.INDICATOR_ID], row.get(S.UNIT) or "", data.options.lang)
+    if references:
+        doc.add_paragraph(references)
     context = F.context_text(row[S.INDICATOR_ID], data.options.lang)
     if context:
         heading, intro, lines = context

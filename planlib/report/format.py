@@ -327,6 +327,43 @@ def reference_frame(observations: pd.DataFrame, catalog: pd.DataFrame, ids, lang
     })
 
 
+def reference_line(observations: pd.DataFrame, indicator_id: str, unit: str, lang: str = "zh") -> str | None:
+    """The reference regions' latest value of an indicator, each with its year and source, or None.
+
+    Examples:
+        >>> obs = pd.DataFrame({"indicator_id": ["C02"] * 3, "region": ["重庆市", "重庆市", "全国"],
+        ...     "year": [2021, 2022, 2024], "value": [2.82, 2.62, 4.0],
+        ...     "source": ["重庆日报", "重庆日报", "国家卫生健康委"], "confirmation": ["derived", "confirmed", "confirmed"]})
+        >>> reference_line(obs, "C02", "‰")
+        '参考地区：全国 2024年 4‰（来源：国家卫生健康委）；重庆市 2022年 2.62‰（来源：重庆日报）'
+        >>> reference_line(obs, "C02", "‰", "en")
+        'Reference regions: China (national) 2024: 4‰ (source: 国家卫生健康委); Chongqing 2022: 2.62‰ (source: 重庆日报)'
+    """
+    from ..config import REFERENCE_REGIONS
+    from ..formats import format_value
+
+    label = lambda key: i18n.t(key, lang, i18n.REFERENCE_LABELS)  # noqa: E731
+    rows = observations[(observations[S.INDICATOR_ID] == indicator_id)
+                        & observations[S.REGION].isin(REFERENCE_REGIONS)].dropna(subset=[S.VALUE])
+    parts = []
+    for region in REFERENCE_REGIONS:
+        mine = rows[rows[S.REGION] == region].sort_values(S.YEAR)
+        if not len(mine):
+            continue
+        last = mine.iloc[-1]
+        value, name = format_value(last[S.VALUE], unit, lang), i18n.region_label(region, lang)
+        source, derived = last.get(S.SOURCE) or "—", last.get(S.CONFIRMATION) == "derived"
+        tag = f"，{label('match_derived')}" if lang == "zh" else f", {label('match_derived')}"
+        if lang == "zh":
+            parts.append(f"{name} {int(last[S.YEAR])}年 {value}（{label('col_source')}：{source}"
+                         f"{tag if derived else ''}）")
+        else:
+            parts.append(f"{name} {int(last[S.YEAR])}: {value} (source: {source}{tag if derived else ''})")
+    if not parts:
+        return None
+    return label("line") + ("：" + "；".join(parts) if lang == "zh" else ": " + "; ".join(parts))
+
+
 def context_text(indicator_id: str, lang: str = "zh") -> tuple[str, str, list[str]] | None:
     """Heading, one sentence and one line per row of the reference table's similar measures and
     background figures for an indicator (:func:`planlib.reference.shipped_context`), or None.
