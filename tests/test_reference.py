@@ -196,3 +196,14 @@ def test_the_report_section_shows_reference_values_and_context_with_sources():
     paragraphs = [p.text for p in docx.Document(io.BytesIO(D.render_docx(data, {}))).paragraphs]
     assert "参考地区：全国 2021年 16.1/10万（来源：国家卫生健康委）" in paragraphs
     assert "相关背景数据（不是本指标口径）" in paragraphs
+
+
+def test_the_explorer_detail_shows_context_with_its_source():
+    from planlib.apps.content import info_html
+
+    cat = load_catalog().set_index(S.INDICATOR_ID)
+    w14 = {S.INDICATOR_ID: "W14", **cat.loc["W14"].to_dict()}
+    text = info_html(w14, None, "zh", reference.shipped_context("W14"))
+    assert "相关背景数据（不是本指标口径）" in text and "重庆市 2016年：9.76年" in text
+    assert "来源：重庆市妇联2018年“三八”发布" in text
+    assert "相关背景数据" not in info_html(w14, None, "zh", reference.shipped_context("C02"))
