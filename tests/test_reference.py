@@ -207,3 +207,15 @@ def test_the_explorer_detail_shows_context_with_its_source():
     assert "相关背景数据（不是本指标口径）" in text and "重庆市 2016年：9.76年" in text
     assert "来源：重庆市妇联2018年“三八”发布" in text
     assert "相关背景数据" not in info_html(w14, None, "zh", reference.shipped_context("C02"))
+
+
+def test_two_baselines_the_reference_file_calls_close_are_listed_and_agree_in_value(ref):
+    """baselines.csv makes W03 2019/2020 = 0 and C21 2020 = 100 observations; shizhu_real.md calls
+    the same sentences close ("近两年", "义务教育阶段入学巩固率"). Reported, not changed here."""
+    close = ref[(ref["region"] == config.COUNTY) & (ref["match"] == "close")
+                & ref["nearest_id"].isin(["W03", "C21"])]
+    base = load_baselines()
+    base = base[(base[S.INDICATOR_ID].isin(["W03", "C21"]))].drop_duplicates([S.INDICATOR_ID, S.YEAR])
+    assert close[["nearest_id", S.YEAR, S.VALUE]].values.tolist() == [["W03", 2020, 0.0], ["C21", 2020, 100.0]]
+    assert base[[S.INDICATOR_ID, S.YEAR, S.VALUE]].values.tolist() == [
+        ["W03", 2019, 0.0], ["W03", 2020, 0.0], ["C21", 2020, 100.0]]
