@@ -33,6 +33,11 @@ BASELINES_PATH = DATA_DIR / "baselines.csv"
 NATIONAL_PATH = DATA_DIR / "national.csv"
 NATIONAL_TARGETS_PATH = DATA_DIR / "national_targets.csv"
 DEMO_PATH = DATA_DIR / "demo_observations.csv"
+#: Real published values of the reference regions (and the county's, checked against the baselines).
+REFERENCE_VALUES_PATH = DATA_DIR / "reference_values.csv"
+#: Where those values were collected (the steering repository's ``shared/reference``, beside the
+#: checkout). Read only by :func:`planlib.reference.build_reference_values`, never at run time.
+SHARED_REFERENCE_PATH = ROOT.parent / "shared" / "reference" / "shizhu_real.csv"
 #: The store's file name in the working directory (:func:`home_dir`).
 STORE_NAME = "monitoring.sqlite"
 #: The store of the checkout (``data/monitoring.sqlite``), the default when running from it.

@@ -756,6 +756,60 @@ OBSERVATIONS_MESSAGES = {
                 "每个指标、地区、年份只能来自一个文件。", "Each indicator, region and year may come from one file only."),
 }
 
+# --- reference values (planlib.reference: data/reference_values.csv) -------------------------------
+#: The reference table's problems (kind -> message zh, en, fix zh, en) and its notes.
+REFERENCE_MESSAGES = {
+    "missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
+                       "按 shizhu_real.md 的列补全表头。", "Complete the header as shizhu_real.md describes."),
+    "bad_match": ("match 列的取值无法识别", "Unknown value in the match column",
+                  "填写以下之一：{allowed}。", "Use one of: {allowed}."),
+    "unknown_indicator": ("指标代码不在指标目录中", "The indicator id is not in the catalogue",
+                          "填写指标目录中的代码，或留空（相近指标或背景数据）。",
+                          "Use an id of the catalogue, or leave it empty (close or context row)."),
+    "unit_mismatch": ("单位与指标 {ident} 的单位“{expected}”不一致",
+                      "The unit differs from the unit '{expected}' of indicator {ident}",
+                      "换算为指标单位并在 quote 中写明换算，或不填指标代码。",
+                      "Convert to the indicator's unit and show the conversion in quote, or leave the id empty."),
+    "id_on_context": ("“{match}”行不能填写指标代码（不是该指标的数值）",
+                      "A '{match}' row must not carry an indicator id (it is not the indicator's value)",
+                      "清空 indicator_id。", "Empty indicator_id."),
+    "exact_without_id": ("exact 行缺少指标代码", "An exact row has no indicator id",
+                         "填写指标代码，或改为 close / context。", "Enter the id, or mark the row close / context."),
+    "no_derivation": ("derived 行的 quote 没有写出推算过程（应以“derived:”开头）",
+                      "A derived row's quote does not show the arithmetic (it should start with 'derived:')",
+                      "在 quote 中写明推算过程。", "Write the arithmetic in quote."),
+    "not_number": ("不是数字", "Not a number", "只填数字。", "Enter a plain number."),
+    "note_exact": ("公开发布值", "published value", "", ""),
+    "note_derived": ("推算值（由公布的水平和变化量计算）", "derived from a published level and change", "", ""),
+}
+#: What the explorer and the reports say about the reference values.
+REFERENCE_LABELS = {
+    "context_heading": {"zh": "相关背景数据（不是本指标口径）", "en": "Context (not the indicator's definition)"},
+    "context_intro": {"zh": "以下为相近口径或背景数据，仅供参考，不作为本指标的数值，不参与评估和图表。",
+                      "en": "Similar measures or background figures, for reference only: they are not this "
+                            "indicator's value and are neither assessed nor plotted."},
+    "match_close": {"zh": "相近口径", "en": "similar measure"},
+    "match_context": {"zh": "背景数据", "en": "background"},
+    "match_derived": {"zh": "推算值", "en": "derived"},
+    "match_exact": {"zh": "公开发布值", "en": "published"},
+    "derivation": {"zh": "推算", "en": "derivation"},
+    "city_note": {"zh": "{region}数据：公开发布值，来源见提示框", "en": "{region}: published values, sources in the tooltips"},
+    "sheet": {"zh": "参考地区数据", "en": "Reference regions"},
+    "line": {"zh": "参考地区", "en": "Reference regions"},
+    "col_region": {"zh": "地区", "en": "Region"},
+    "col_indicator": {"zh": "指标", "en": "Indicator"},
+    "col_measure": {"zh": "口径", "en": "Measure"},
+    "col_year": {"zh": "年份", "en": "Year"},
+    "col_value": {"zh": "数值", "en": "Value"},
+    "col_unit": {"zh": "单位", "en": "Unit"},
+    "col_match": {"zh": "匹配程度", "en": "Match"},
+    "col_source": {"zh": "来源", "en": "Source"},
+    "col_url": {"zh": "网址", "en": "Address"},
+    "col_quote": {"zh": "原文", "en": "Quoted sentence"},
+    "col_derivation": {"zh": "推算过程", "en": "Derivation"},
+    "col_note": {"zh": "说明（原文与网址）", "en": "Note (quoted sentence and address)"},
+}
+
 # --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------
 DRAFT_LABELS = {
     "title": {"zh": "指标目录草稿审阅", "en": "Catalogue draft: review"},

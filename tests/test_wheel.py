@@ -86,7 +86,7 @@ def installed(tmp_path_factory) -> dict:
 
 def test_wheel_ships_the_data_and_nothing_of_a_running_store(installed):
     names = zipfile.ZipFile(installed["wheel"]).namelist()
-    for name in ("catalog.csv", "baselines.csv", "national.csv", "national_targets.csv",
+    for name in ("catalog.csv", "baselines.csv", "national.csv", "national_targets.csv", "reference_values.csv",
                  "demo_observations.csv", "demo_spec.csv", "outline_indicators.csv", "README.md"):
         assert f"planlib/shipped/{name}" in names, name
     assert "planlib/apps/static/vega_chart.js" in names
