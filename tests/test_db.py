@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from planlib import cli, observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
+from planlib.config import COUNTY
 
 from .intake_fixtures import db, seeded_store  # noqa: F401
 
@@ -159,7 +160,7 @@ def test_copy_round_trip_reproduces_every_vintage(db, pg_cluster, tmp_path, caps
 
 
 def _value_w04(frame):
-    sel = frame[(frame[S.INDICATOR_ID] == "W04") & (frame[S.YEAR] == 2024)]
+    sel = frame[(frame[S.INDICATOR_ID] == "W04") & (frame[S.YEAR] == 2024) & (frame[S.REGION] == COUNTY)]
     return float(sel[S.VALUE].iloc[0])
 
 
@@ -195,7 +196,7 @@ def test_twenty_departments_import_at_once(pg_url):
                                                         + [store.SEED_FILE_NAME])
     assert sorted(subs["id"].tolist()) == list(range(1, 22))
     obs = store.read_observations(url)
-    mine = obs[(obs[S.INDICATOR_ID] == "W04") & obs[S.YEAR].between(2000, 2019)]
+    mine = obs[(obs[S.INDICATOR_ID] == "W04") & obs[S.YEAR].between(2000, 2019) & (obs[S.REGION] == COUNTY)]
     assert mine[S.VALUE].tolist() == [float(i) for i in range(20)]
     # the value every department wrote (none stored before): the first adds it, the 19 others each
     # revise the value the one before left (no import saw a stale value)
@@ -263,7 +264,7 @@ def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys, monkeypat
     assert w04["latest"] == "96.5（2024年）"
     assert cli.main(["export", "--db", url, "--output", str(tmp_path / "all.csv")]) == 0
     exported = pd.read_csv(tmp_path / "all.csv")
-    w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024)]
+    w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024) & (exported["region"] == COUNTY)]
     assert w04["value"].tolist() == [96.5]
     assert cli.main(["assess", "--db", url, "--format", "csv", "--output", str(tmp_path / "a.csv")]) == 0
     assessed = pd.read_csv(tmp_path / "a.csv")
