@@ -107,7 +107,7 @@ def run_cli(db: Path, out: Path, extra: list[str]) -> dict:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()}")
     # the CPU of the pool's processes is counted when they are reaped (the forkserver's children
     # by the forkserver); a Dask cluster's workers are not children of the command
-    return {"wall": wall, "cpu": _children_cpu() - cpu_start, "rss_mib": peak.mib()}
+    return {"wall": wall, "cpu": _children_cpu() - cpu_start, "rss_mib": peak.mib()}  # cpu: the command's own process (and, run alone, its work)
 
 
 def _local_cluster(workers: int):

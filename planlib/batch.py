@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import i18n
-from . import schema as S
+from . import schema as S  # noqa: F401  (the examples use it)
 from .assessment import assess, format_assessment
 from .config import REFERENCE_REGIONS
 from .errors import PlanlibError, Problem, problem
@@ -235,12 +235,22 @@ def _pool_context():
 def _on_dask(tasks, load: Loader, as_of: int | None, workers: int | None,
              scheduler: str) -> Iterator[RegionResult]:
     from distributed import Client
+    from distributed.comm.addressing import parse_address, parse_host_port
 
+    def unreachable(exc: Exception) -> PlanlibError:
+        return PlanlibError(problem(i18n.CLI_LABELS, "batch_no_scheduler",
+                                    {"address": scheduler, "reason": str(exc)}))
+
+    try:  # a malformed address is told at once (a Client made of it takes 20 s to give up)
+        scheme, location = parse_address(scheduler)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as exc:
+        raise unreachable(exc) from exc
     try:
         client = Client(scheduler, set_as_default=False, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise PlanlibError(problem(i18n.CLI_LABELS, "batch_no_scheduler",
-                                   {"address": scheduler, "reason": str(exc)})) from exc
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise unreachable(exc) from exc
     with client:
         window = (workers or sum(client.nthreads().values()) or 1) * IN_FLIGHT_PER_WORKER
 

@@ -162,3 +162,11 @@ def test_a_store_with_only_reference_regions_is_refused(tmp_path, capsys):
                  str(tmp_path / "x.csv")])
     err = capsys.readouterr().err
     assert code == 2 and "没有可评估的区域" in err and not (tmp_path / "x.csv").exists()
+
+
+def test_a_malformed_scheduler_address_is_told_at_once(province):
+    with pytest.raises(PlanlibError) as caught:
+        _run(province, scheduler="dask-host-without-port")
+    text = caught.value.text("en")
+    assert text.startswith("Cannot reach the Dask scheduler dask-host-without-port: missing port number")
+    assert "tcp://host:port" in text
