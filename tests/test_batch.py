@@ -39,7 +39,7 @@ def province(tmp_path_factory) -> dict:
     catalog = load_catalog(catalog_file)
     everything = store.read_observations(db)
     alone = {r: assess(catalog, everything[everything["region"] == r]) for r in (JIA, YI)}
-    return {"db": db, "catalog_file": catalog_file, "catalog": catalog, "alone": alone}
+    return {"db": db, "catalog_file": catalog_file, "catalog": catalog, "alone": alone, "obs": obs}
 
 
 def _run(province: dict, **how) -> list[batch.RegionResult]:
@@ -170,3 +170,14 @@ def test_a_malformed_scheduler_address_is_told_at_once(province):
     text = caught.value.text("en")
     assert text.startswith("Cannot reach the Dask scheduler dask-host-without-port: missing port number")
     assert "tcp://host:port" in text
+
+
+@pytest.mark.slow
+def test_a_server_store_gives_the_same_results(province, pg_url):
+    """Workers read their regions from PostgreSQL themselves: the same regions, the same frames."""
+    assert store.create_store(pg_url, province["obs"])
+    assert store.list_regions(pg_url) == [YI, config.NATIONAL, JIA]
+    for workers in (1, 2):
+        results = list(batch.assess_regions(batch.regions_to_assess(pg_url), lambda region: province["catalog"],
+                                            batch.store_loader(pg_url), workers=workers))
+        _assert_alone(results, province)
