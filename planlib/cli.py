@@ -8,6 +8,7 @@ column; nothing is half-written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=int, dest="as_of", help="use only data up to this year")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--output", help="write here instead of standard output")
+    p.add_argument("--all-regions", action="store_true", dest="all_regions",
+                   help="assess every region of the store (not the reference regions), each alone")
+    p.add_argument("--workers", type=int,
+                   help="with --all-regions: local worker processes (default: the machine's cores; 1: none)")
+    p.add_argument("--scheduler", help="with --all-regions: run on this Dask scheduler, tcp://HOST:PORT")
 
     p = sub.add_parser("template", help="write the Excel workbook a department fills in")
     _common(p)
@@ -199,6 +205,8 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_assess(args) -> int:
+    if args.all_regions:
+        return _assess_all_regions(args)
     from .assessment import assess, format_assessment
     from .catalog import load_catalog
     from .observations import demo_label, load_observations
@@ -213,6 +221,58 @@ def _cmd_assess(args) -> int:
     _write_text(format_assessment(result, args.format, lang=args.lang, catalog=catalog, demo=demo),
                 args.output)
     return 0
+
+
+def _region_catalogs(catalog):
+    """The catalogue of each region for ``--all-regions``: for now the one catalogue (the shipped
+    plans or ``--catalog``) for every region. The one place to give each region its own plan."""
+    return lambda region: catalog
+
+
+def _assess_all_regions(args) -> int:
+    """``planlib assess --all-regions``: each region of the store alone, streamed to the output."""
+    from . import batch, store
+    from . import schema as S
+    from .catalog import load_catalog
+    from .config import REFERENCE_REGIONS
+    from .errors import problem
+
+    if args.observations:
+        raise PlanlibError(problem(i18n.CLI_LABELS, "batch_with_file"))
+    catalog_for = _region_catalogs(load_catalog(args.catalog))
+    regions = batch.regions_to_assess(args.db)
+    if not regions:
+        raise PlanlibError(problem(i18n.CLI_LABELS, "batch_no_regions", {
+            "path": store.describe(store.locate(args.db)), "reference": "、".join(REFERENCE_REGIONS)}))
+    results = batch.assess_regions(regions, catalog_for, batch.store_loader(args.db), as_of=args.as_of,
+                                   workers=args.workers, scheduler=args.scheduler)
+    if args.format != "table":  # csv/json carry exactly the columns: the demo label on stderr, once
+        label = S.DEMO_LABEL_ZH if args.lang == "zh" else S.DEMO_LABEL_EN
+        results = _noting_demo(results, label)
+    chunks = batch.stream_text(results, args.format, args.lang, catalog_for)
+    if not args.output:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        return 0
+    from .files import atomic_path
+
+    with atomic_path(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        os.chmod(tmp, 0o644)  # readable like any file the commands write (the temporary one is 0600)
+        for chunk in chunks:  # written as each region finishes; renamed into place when all are
+            out.write(chunk)
+    print(_say("batch_done", args.lang, n=len(regions), path=args.output), file=sys.stderr)
+    return 0
+
+
+def _noting_demo(results, label: str):
+    """The results, passed on; the demo label on standard error when the first demo region comes."""
+    said = False
+    for result in results:
+        if result.demo and not said:
+            print(label, file=sys.stderr, flush=True)
+            said = True
+        yield result
 
 
 def _cmd_template(args) -> int:

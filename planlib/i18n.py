@@ -963,6 +963,31 @@ CLI_LABELS = {
     "io_error": {"zh": "无法读写 {file}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。",
                  "en": "Cannot read or write {file}: {reason}. Nothing was changed; check the path, "
                        "the permissions and the free disk space, then try again."},
+    # planlib assess --all-regions (planlib.batch)
+    "batch_region_failed": {"zh": "区域“{region}”评估失败", "en": "Assessing region '{region}' failed"},
+    "batch_region_failed_fix": {"zh": "输出文件未写出。请修正该区域的数据后重试。",
+                                "en": "The output file was not written. Fix this region's data and run again."},
+    "batch_region_failed_reason": {"zh": "区域“{region}”评估失败：{reason}",
+                                   "en": "Assessing region '{region}' failed: {reason}"},
+    "batch_region_failed_reason_fix": {"zh": "输出文件未写出。请修正该区域的数据后重试。",
+                                       "en": "The output file was not written. Fix this region's data and run again."},
+    "batch_no_scheduler": {"zh": "无法连接 Dask 调度器 {address}：{reason}",
+                           "en": "Cannot reach the Dask scheduler {address}: {reason}"},
+    "batch_no_scheduler_fix": {"zh": "检查地址（tcp://主机:端口）以及调度器是否在运行；不用 --scheduler 则在本机评估。",
+                               "en": "Check the address (tcp://host:port) and that the scheduler is running; "
+                                     "without --scheduler the regions are assessed on this machine."},
+    "batch_with_file": {"zh": "--all-regions 评估监测数据库中的各区域，不能与 --observations 同用",
+                        "en": "--all-regions assesses the regions of the monitoring store and cannot be "
+                              "combined with --observations"},
+    "batch_with_file_fix": {"zh": "去掉 --observations；文件中的每个区域都会由 planlib assess --observations 文件 评估。",
+                            "en": "Leave out --observations; planlib assess --observations FILE assesses every "
+                                  "region of the file."},
+    "batch_no_regions": {"zh": "监测数据库 {path} 中没有可评估的区域（参照区域 {reference} 不评估）",
+                         "en": "The monitoring store {path} holds no region to assess (the reference regions "
+                               "{reference} are not assessed)"},
+    "batch_no_regions_fix": {"zh": "先导入各区域的数据（planlib import）。",
+                             "en": "Import the regions' data first (planlib import)."},
+    "batch_done": {"zh": "已评估 {n} 个区域，写入 {path}", "en": "Assessed {n} regions, written to {path}"},
 }
 
 

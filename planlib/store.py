@@ -35,7 +35,7 @@ import io
 import math
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -590,14 +590,41 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return out[S.OBS_COLUMNS].reset_index(drop=True)
 
 
+def _valid(as_of_date: str | date | None):
+    """The rows holding the current values, or those valid at the end of ``as_of_date``."""
+    o = OBSERVATIONS.c
+    if as_of_date is None:
+        return o.valid_to.is_(None)
+    cut = vintage_cutoff(as_of_date)
+    return sa.and_(o.valid_from < cut, sa.or_(o.valid_to.is_(None), o.valid_to >= cut))
+
+
+def list_regions(db: str | os.PathLike | None = None, as_of_date: str | date | None = None) -> list[str]:
+    """The regions the store holds values for (now, or at the end of ``as_of_date``), sorted.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
+        >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
+        >>> list_regions(db)
+        ['全国', '石柱县']
+    """
+    o = OBSERVATIONS.c
+    found = _query(sa.select(o.region).where(_valid(as_of_date)).distinct(), db)
+    return sorted(str(r) for r in found[S.REGION])  # code-point order on both backends
+
+
 def read_observations(db: str | os.PathLike | None = None,
-                      as_of_date: str | date | None = None) -> pd.DataFrame:
+                      as_of_date: str | date | None = None,
+                      regions: Iterable[str] | None = None) -> pd.DataFrame:
     """The current observations, or those known at the end of ``as_of_date`` (a vintage).
 
     Args:
         db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``).
         as_of_date: ``YYYY-MM-DD``; the values as they stood at the end of that day (local
             time), so a report made then can be reproduced after later corrections.
+        regions: only these regions (default: all), so that one region of many can be read
+            without holding the others (``planlib assess --all-regions``).
 
     Returns:
         A new frame with the columns ``schema.OBS_COLUMNS``, sorted by indicator, region, year;
@@ -612,13 +639,13 @@ def read_observations(db: str | os.PathLike | None = None,
         [1.5]
         >>> len(read_observations(db, as_of_date="2000-01-01"))
         0
+        >>> read_observations(db, regions=["全国"])["region"].unique().tolist()
+        ['全国']
     """
     o = OBSERVATIONS.c
-    if as_of_date is None:
-        where = o.valid_to.is_(None)
-    else:
-        cut = vintage_cutoff(as_of_date)
-        where = sa.and_(o.valid_from < cut, sa.or_(o.valid_to.is_(None), o.valid_to >= cut))
+    where = _valid(as_of_date)
+    if regions is not None:
+        where = sa.and_(where, o.region.in_(list(regions)))
     query = sa.select(*(o[c] for c in S.OBS_COLUMNS)).where(where)
     # sorted here, not by the database: a server's collation may order text otherwise than
     # SQLite's (code points), and the frame must be the same on both
