@@ -15,7 +15,7 @@ from .. import schema as S
 from .. import store
 from ..errors import Problem
 from ..observations import ensure_store
-from .layout import _Catalog, HISTORY_YEARS, Loc, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, _p
+from .layout import _Plans, HISTORY_YEARS, Loc, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, _p
 from .readers import _parse, ParsedFile
 from .rules import check_against_store, check_rows
 
@@ -155,9 +155,9 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
         >>> result.ok, result.problems[0].row, result.problems[0].column
         (False, 2, 'value')
     """
-    info = _Catalog.load()
     who = by or _user()
     ensure_store(db)  # the first import into no store yet starts from the shipped data, as setup does
+    info = _Plans.load(db)  # every row is checked against its region's plan
     with store.write_connection(db) as conn:
         results = tuple(_import_one(Path(f), info, conn, who, dry_run) for f in files)
     return ImportResult(results, dry_run)
@@ -170,7 +170,7 @@ def _user() -> str | None:
         return None
 
 
-def _import_one(path: Path, info: _Catalog, conn, by: str | None, dry_run: bool) -> FileResult:
+def _import_one(path: Path, info: _Plans, conn, by: str | None, dry_run: bool) -> FileResult:
     name = path.name
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
