@@ -169,6 +169,7 @@ def has_label(key: str, table: dict | None = None) -> bool:
 REPORT_LABELS = {
     "plans": {"zh": "石柱县妇女发展规划和儿童发展规划（2021—2030年）",
               "en": "Shizhu County Women's and Children's Development Plans (2021-2030)"},
+    "plans_of_region": {"zh": "{region}：{title}", "en": "{region}: {title}"},
     "kind_annual": {"zh": "{year}年度统计监测报告", "en": "Annual Monitoring Report {year}"},
     "kind_midterm": {"zh": "中期评估报告（数据截至{year}年）",
                      "en": "Mid-term Evaluation Report (data up to {year})"},
@@ -877,7 +878,6 @@ PLAN_STORE_LABELS = {
     "template_title": {"zh": "{region}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年",
                        "en": "{region} women's and children's plan monitoring return　{dept}　{year}"},
     "target_year_note": {"zh": "{target}（{year}年）", "en": "{target} (by {year})"},
-    "report_plans": {"zh": "{region}妇女儿童发展规划（{title}）", "en": "{region} women's and children's plans ({title})"},
 }
 
 

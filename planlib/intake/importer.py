@@ -6,7 +6,7 @@ import getpass
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -129,7 +129,7 @@ def more_problems(n: int, lang: str = "zh") -> str:
 
 
 def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | None = None,
-                 by: str | None = None, dry_run: bool = False) -> ImportResult:
+                 by: str | None = None, dry_run: bool = False, region: str | None = None) -> ImportResult:
     """Validate and import filled templates (.xlsx) and tidy CSV files, each all-or-nothing.
 
     Each file is one transaction: if any error is found, nothing of that file is imported;
@@ -143,6 +143,8 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
         db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``).
         by: who imports (recorded); default the operating-system user.
         dry_run: check everything, including against the store, but import nothing.
+        region: the region of a CSV row whose ``region`` is empty (default the county); a row
+            naming its region, and a template (which records its region), decide for themselves.
 
     Returns:
         An :class:`ImportResult`; ``.ok`` is False if any file had an error.
@@ -157,7 +159,7 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
     """
     who = by or _user()
     ensure_store(db)  # the first import into no store yet starts from the shipped data, as setup does
-    info = _Plans.load(db)  # every row is checked against its region's plan
+    info = replace(_Plans.load(db), default=region)  # every row is checked against its region's plan
     with store.write_connection(db) as conn:
         results = tuple(_import_one(Path(f), info, conn, who, dry_run) for f in files)
     return ImportResult(results, dry_run)

@@ -174,6 +174,7 @@ class _Plans:
 
     catalogs: dict[str, _Catalog]  # region -> its plan (the home county's under config.COUNTY)
     regions: tuple[str, ...]        # the regions accepted at intake (planlib.plans.known_regions)
+    default: str | None = None      # the region of a row that names none (None: config.COUNTY)
 
     @classmethod
     def load(cls, db=None) -> _Plans:

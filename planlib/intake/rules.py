@@ -69,7 +69,7 @@ def _check_row(row: RawRow, plans: _Plans, this_year: int) -> tuple[dict | None,
     """One row checked on its own, against its region's plan: the observation it gives (or
     ``None``) and its problems."""
     problems: list[Problem] = []
-    region = _check_region(row, plans.regions, problems)
+    region = _check_region(row, plans, problems)
     info = plans.for_region(region)
     code = _check_indicator(row, info, problems)
     year = _check_year(row, this_year, problems)
@@ -84,14 +84,16 @@ def _check_row(row: RawRow, plans: _Plans, this_year: int) -> tuple[dict | None,
     return obs, problems
 
 
-def _check_region(row: RawRow, known: tuple[str, ...], problems: list[Problem]) -> str:
-    """The row's region, one of ``known`` (:func:`planlib.plans.known_regions`; empty: the
-    county). A template's rows carry the region its information sheet records."""
+def _check_region(row: RawRow, plans: _Plans, problems: list[Problem]) -> str:
+    """The row's region, one of ``plans.regions`` (:func:`planlib.plans.known_regions`; empty:
+    ``plans.default``, else the county). A template's rows carry the region its information
+    sheet records."""
     raw = _raw(row, S.REGION)
-    region = unicodedata.normalize("NFKC", _text(raw) or COUNTY).strip()
-    if region not in known:
+    default = plans.default or COUNTY
+    region = unicodedata.normalize("NFKC", _text(raw) or default).strip()
+    if region not in plans.regions:
         problems.append(_p("unknown_region", _at(row, S.REGION), raw, region=region,
-                           known="、".join(known), county=COUNTY))
+                           known="、".join(plans.regions), county=default))
     return region
 
 
