@@ -206,7 +206,7 @@ def test_assess_judges_each_region_against_its_own_plan(same_values, capsys):
     # the same values: 96.9 meets ≥ 96 (石柱县) but not ≥ 98 (丰都县), which the trend misses by 2030
     assert home.loc[("C21", COUNTY), S.ASSESSMENT_STATUS] == S.ACHIEVED
     assert other.loc[("C21", OTHER), S.ASSESSMENT_STATUS] == S.OFF_TRACK
-    assert home.loc[("C21", COUNTY), S.P_MEET] > 0.75 > other.loc[("C21", OTHER), S.P_MEET]
+    assert home.loc[("C21", COUNTY), S.P_MEET] > 0.5 > 0.25 > other.loc[("C21", OTHER), S.P_MEET]
 
 
 def test_a_report_names_its_region_and_its_targets(same_values):
