@@ -540,7 +540,7 @@ def upgrade(db: str | os.PathLike | None = None, seed: pd.DataFrame | None = Non
                                                  {"version": 2, "applied_at": _utc_text()}])
                 conn.execute(META.delete().where(META.c.key == "schema_version"))
             if found < 3:  # 2 -> 3: the plans of other regions
-                PLANS.create(conn)
+                PLANS.create(conn, checkfirst=True)
                 conn.execute(VERSIONS.insert(), [{"version": 3, "applied_at": _utc_text()}])
         except BaseException:
             _rollback(conn)
