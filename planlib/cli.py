@@ -316,8 +316,10 @@ def _cmd_export(args) -> int:
             from .plans import catalog_for
 
             catalog_for(region, args.db)  # raises, naming the regions with a plan
+    from .schema import REGION
+
     rows = store.read_observations(args.db, args.as_of_date)
-    label = demo_label(rows if region is None else rows[rows["region"] == region], args.lang)
+    label = demo_label(rows if region is None else rows[rows[REGION] == region], args.lang)
     if label:  # the CSV carries exactly its columns (demo rows say so in `source`): label on stderr
         print(label, file=sys.stderr)
     if args.output:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import i18n, store
+from . import schema as S
 from .catalog import load_catalog, parse_catalog, read_table
 from .config import CATALOG_PATH, COUNTY, KNOWN_REGIONS, REFERENCE_REGIONS
 from .errors import PlanlibError, problem
@@ -194,6 +195,19 @@ def catalog_for(region: str | None = None, db: str | os.PathLike | None = None) 
     raise PlanlibError(_problem("unknown_region", {
         "region": region, "known": {"zh": "、".join(known), "en": ", ".join(known)}},
         column="--region", value=region))
+
+
+def rows_of(frame: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
+    """The rows of ``region`` (default the home county) and of the reference regions: what is
+    judged against ``region``'s plan, with the series it is compared with; no other plan's rows.
+
+    Examples:
+        >>> f = pd.DataFrame({"region": ["石柱县", "全国", "丰都县", ""], "value": [1, 2, 3, 4]})
+        >>> rows_of(f, "丰都县")["value"].tolist(), rows_of(f)["value"].tolist()
+        ([2, 3], [1, 2, 4])
+    """
+    regions = frame[S.REGION].fillna("").replace("", COUNTY)
+    return frame[regions.isin([region_name(region), *REFERENCE_REGIONS])].reset_index(drop=True)
 
 
 def _parsed(plan: dict) -> pd.DataFrame:

@@ -42,7 +42,7 @@ import pandas as pd
 from . import tables as T
 from .. import schema as S
 from ..catalog import indicators_of_unit, units_of
-from ..config import COUNTY, REFERENCE_REGIONS
+from ..config import COUNTY
 from ..errors import PlanlibError, Problem
 from ..files import process_alive, swap_folder
 from .content import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
@@ -187,27 +187,16 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
     Without a store (the shipped data are used), the history is empty.
     """
     from .. import store
+    from ..plans import rows_of
 
     path = store.locate(db)
     if not store.exists(path):
         return History()
-    vintage = _of_region(store.read_observations(path, as_of_date=options.previous_date), options.region)
-    revisions = _of_region(store.revisions(db=path), options.region)
+    vintage = rows_of(store.read_observations(path, as_of_date=options.previous_date), options.region)
+    revisions = rows_of(store.revisions(db=path), options.region)
     later = revisions[revisions["changed_at"] > store.vintage_cutoff(options.previous_date)]
     return History(vintage=vintage if len(vintage) else None,
                    revisions=later.reset_index(drop=True), submissions=store.submissions(path))
-
-
-def _of_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
-    """The rows of ``region`` and of the reference regions (no other plan's rows).
-
-    Examples:
-        >>> f = pd.DataFrame({"region": ["石柱县", "全国", "丰都县"], "value": [1, 2, 3]})
-        >>> _of_region(f, "丰都县")["value"].tolist()
-        [2, 3]
-    """
-    regions = frame[S.REGION].fillna("").replace("", COUNTY)
-    return frame[regions.isin([region, *REFERENCE_REGIONS])].reset_index(drop=True)
 
 
 def load_inputs(options: ReportOptions, db: str | os.PathLike | None = None
@@ -215,10 +204,10 @@ def load_inputs(options: ReportOptions, db: str | os.PathLike | None = None
     """The catalogue of the report's region (:func:`planlib.plans.catalog_for`), its
     observations with the reference regions' (the store, else the shipped data) and the history."""
     from ..observations import load_observations
-    from ..plans import catalog_for
+    from ..plans import catalog_for, rows_of
 
     catalog = catalog_for(options.region, db)
-    observations = _of_region(load_observations(catalog=catalog, db=db), options.region)
+    observations = rows_of(load_observations(catalog=catalog, db=db), options.region)
     return catalog, observations, load_history(options, db)
 
 
