@@ -27,7 +27,7 @@ import pandas as pd
 from . import i18n
 from . import schema as S
 from .formats import is_missing
-from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY
+from .config import COUNTY, MIDTERM_YEAR, NATIONAL, PARENT_CITY, REFERENCE_REGIONS
 from .render import CJK_FONT_DIRS, json_safe, register_cjk_fonts, render  # noqa: F401 (public here too)
 from .targets import Target
 
@@ -37,9 +37,12 @@ FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaH
 #: Okabe & Ito (2008), "Color Universal Design": safe for the common colour-vision deficiencies.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 
-#: Colours of the explorer's series (county blue, national reddish purple, target bluish green).
+#: Colours of the explorer's series (county blue, national reddish purple, the parent city orange,
+#: target bluish green): Okabe-Ito colours, which stay apart for the common colour-vision deficiencies.
 SERIES_COLORS = {"observed": "#0072B2", "later": "#999999", "trend": "#0072B2",
                  "projection": "#0072B2", "national": "#CC79A7", "city": "#E69F00", "target": "#009E73"}
+#: Point shapes of the reference regions' series, so that shape too tells them apart.
+REFERENCE_SHAPES = {"national": "diamond", "city": "square"}
 BAND_COLOR = "#56B4E9"
 MARKER_COLOR = "#555555"
 #: The cache (:mod:`planlib.cache`) where :func:`render_reusing` keeps drawn charts.
@@ -377,13 +380,19 @@ def _band_tooltip(lo: str, hi: str, title: str, lang: str) -> list[alt.Tooltip]:
 
 
 def observed_layers(observed: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]:
-    """County points and, where present, the national series (hollow where not confirmed).
+    """County points and, where present, each reference region's series (the nation, the
+    parent city): a thin line and diamonds, hollow where the value is not confirmed, the source
+    and confirmation in the tooltip.
 
     Examples:
-        >>> obs = pd.DataFrame({"region": ["石柱县", "全国"], "year": [2020, 2020],
-        ...     "value": [1.0, 2.0], "source": ["demo", "NBS"], "confirmation": ["", "confirmed"]})
-        >>> [l.mark.type for l in observed_layers(obs)]
-        ['point', 'line', 'point']
+        >>> obs = pd.DataFrame({"region": ["石柱县", "全国", "重庆市"], "year": [2020, 2020, 2020],
+        ...     "value": [1.0, 2.0, 3.0], "source": ["demo", "NBS", "重庆日报"],
+        ...     "confirmation": ["", "confirmed", "derived"]})
+        >>> layers = observed_layers(obs)
+        >>> [l.mark.type for l in layers]
+        ['point', 'line', 'point', 'line', 'point']
+        >>> [row["series"] for row in layers[0].data["values"]], layers[4].data["values"][0]["source_label"]
+        (['石柱县（观测值）'], '重庆日报')
     """
     label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
     frame = series_frame(observed, lang)
@@ -392,20 +401,22 @@ def observed_layers(observed: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]
                _q(alt.Tooltip, "value", title=label("value"), format=".4~r"),
                _n(alt.Tooltip, "source_label", title=label("source"))]
     x, y = _q(alt.X, "year"), _q(alt.Y, "value")
-    county = frame[frame[S.REGION] != NATIONAL]
-    layers = [alt.Chart(_inline(county)).mark_point(size=60, filled=True, opacity=1).encode(
+    reference = frame[S.REGION].isin(REFERENCE_REGIONS)
+    layers = [alt.Chart(_inline(frame[~reference])).mark_point(size=60, filled=True, opacity=1).encode(
         x=x, y=y, color=_series_color(lang), tooltip=tooltip)]
-    national = frame[frame[S.REGION] == NATIONAL].assign(
-        confirmed=lambda f: f[S.CONFIRMATION].fillna("").isin(["confirmed", "derived"]))
-    if len(national):
-        tip = tooltip + [_n(alt.Tooltip, "confirmation_label", title=label("confirmation"))]
-        national = _inline(national)
-        layers.append(alt.Chart(national).mark_line(strokeWidth=1, opacity=0.7).encode(
+    tip = tooltip + [_n(alt.Tooltip, "confirmation_label", title=label("confirmation"))]
+    for region, key in ((NATIONAL, "national"), (PARENT_CITY, "city")):
+        rows = frame[frame[S.REGION] == region]
+        if not len(rows):
+            continue
+        rows = _inline(rows.assign(
+            confirmed=rows[S.CONFIRMATION].fillna("").isin(["confirmed", "derived"])))
+        layers.append(alt.Chart(rows).mark_line(strokeWidth=1, opacity=0.7).encode(
             x=x, y=y, color=_series_color(lang)))
-        layers.append(alt.Chart(national).mark_point(shape="diamond", size=50, opacity=1).encode(
+        layers.append(alt.Chart(rows).mark_point(shape=REFERENCE_SHAPES[key], size=50, opacity=1).encode(
             x=x, y=y, color=_series_color(lang), tooltip=tip,
             fill=alt.FillValue(value="white", condition={"test": "datum.confirmed",
-                                                         "value": SERIES_COLORS["national"]})))
+                                                         "value": SERIES_COLORS[key]})))
     return layers
 
 

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages")
 
     p = sub.add_parser("demo", help="regenerate the illustrative (demo) observations")
-    p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv)")
+    p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv in the checkout, else in the working directory)")
 
     _db_parser(sub)
     _plan_parser(sub)
@@ -160,30 +160,20 @@ def _db_parser(sub) -> None:
 def _cmd_db(args) -> int:
     from . import store
 
-    zh = args.lang == "zh"
     if args.db_command == "upgrade":
         from .observations import load_shipped_observations
 
         target = store.describe(store.locate(args.db))
         seed = None if store.exists(args.db) else load_shipped_observations()
         found, now = store.upgrade(args.db, seed=seed)
-        if found is None:
-            print(f"监测数据库已创建（第 {now} 版）：{target}" if zh else f"Monitoring store created (schema {now}): {target}")
-        elif found == now:
-            print(f"监测数据库已是第 {now} 版，未改动：{target}" if zh
-                  else f"Monitoring store already at schema {now}, unchanged: {target}")
-        else:
-            print(f"监测数据库已从第 {found} 版升级到第 {now} 版：{target}" if zh
-                  else f"Monitoring store upgraded from schema {found} to {now}: {target}")
+        key = ("store_created_schema" if found is None else "store_schema_current" if found == now
+               else "store_upgraded")
+        print(_say(key, args.lang, path=target, found=found, now=now))
         return 0
     counts = store.copy_store(args.source, args.target)
-    to = store.describe(store.locate(args.target))
-    if zh:
-        print(f"已复制到 {to}：提交 {counts['submissions']} 个、数值版本 {counts['observations']} 条、"
-              f"修订 {counts['revisions']} 条")
-    else:
-        print(f"Copied to {to}: {counts['submissions']} submissions, {counts['observations']} value "
-              f"versions, {counts['revisions']} revisions")
+    print(_say("store_copied", args.lang, path=store.describe(store.locate(args.target)),
+               submissions=counts["submissions"], observations=counts["observations"],
+               revisions=counts["revisions"]))
     return 0
 
 
@@ -235,12 +225,8 @@ def _cmd_setup(args) -> int:
 
 def _build(db: str | None, lang: str, force: bool = False, workers: int | None = None) -> int:
     """Bring the dashboard's build up to date, saying so on standard output."""
-    from . import store
     from .apps.build import build
 
-    if store.is_server_url(store.locate(db)):  # the dashboard's build is kept beside a store file
-        print(_say("build_server_store", lang))
-        return 0
     print(_say("building", lang), flush=True)
     path = build(db, force=force, workers=workers,
                  echo=lambda done: print(_say("build_progress", lang, done=done), flush=True))

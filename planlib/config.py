@@ -33,6 +33,11 @@ BASELINES_PATH = DATA_DIR / "baselines.csv"
 NATIONAL_PATH = DATA_DIR / "national.csv"
 NATIONAL_TARGETS_PATH = DATA_DIR / "national_targets.csv"
 DEMO_PATH = DATA_DIR / "demo_observations.csv"
+#: Real published values of the reference regions (and the county's, checked against the baselines).
+REFERENCE_VALUES_PATH = DATA_DIR / "reference_values.csv"
+#: Where those values were collected (the steering repository's ``shared/reference``, beside the
+#: checkout). Read only by :func:`planlib.reference.build_reference_values`, never at run time.
+SHARED_REFERENCE_PATH = ROOT.parent / "shared" / "reference" / "shizhu_real.csv"
 #: The store's file name in the working directory (:func:`home_dir`).
 STORE_NAME = "monitoring.sqlite"
 #: The store of the checkout (``data/monitoring.sqlite``), the default when running from it.
@@ -79,7 +84,7 @@ def home_dir() -> Path:
     if env:
         return Path(env).expanduser()
     env = os.environ.get(DB_ENV)
-    if env:
+    if env and not is_server_url(env):  # a server store has no folder of its own
         return Path(env).expanduser().parent
     if CHECKOUT is not None:
         return DEFAULT_DB.parent
@@ -122,3 +127,49 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get(DB_ENV)
     return Path(env).expanduser() if env else home_dir() / STORE_NAME
+
+
+def is_server_url(db: object) -> bool:
+    """Whether ``db`` names a PostgreSQL server store (``postgresql://…``) rather than a file.
+
+    Examples:
+        >>> is_server_url("postgresql://planlib@db.example/city"), is_server_url("data/monitoring.sqlite")
+        (True, False)
+    """
+    return isinstance(db, str) and db.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def locate_store(db: str | os.PathLike | None = None) -> str | Path:
+    """The store to use: a ``postgresql://`` URL (as a string) or a SQLite file's path.
+
+    ``db`` if given, else ``$PLANLIB_DB``, else the default file (:func:`db_path`).
+
+    Examples:
+        >>> locate_store("postgresql://planlib@db.example/city")
+        'postgresql://planlib@db.example/city'
+        >>> locate_store("/tmp/x.sqlite").name
+        'x.sqlite'
+    """
+    text = os.fspath(db) if db else os.environ.get(DB_ENV)
+    if is_server_url(text):
+        return text
+    return db_path(db)
+
+
+def server_key(url: str) -> str:
+    """A folder name for what is kept on this machine about a server store (its dashboard build):
+    the same for the same user, host, port and database, whatever the password.
+
+    Examples:
+        >>> a = server_key("postgresql://planlib:secret@db.example:5432/city")
+        >>> a == server_key("postgresql://planlib:other@db.example:5432/city"), a.startswith("server-")
+        (True, True)
+        >>> a == server_key("postgresql://planlib@db.example:5432/town")
+        False
+    """
+    import hashlib
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    who = f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}?{parts.query}"
+    return "server-" + hashlib.sha256(who.encode()).hexdigest()[:12]

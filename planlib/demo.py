@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,11 +179,26 @@ def demo_csv_text(frame: pd.DataFrame, spec: pd.DataFrame | None = None) -> str:
     return buffer.getvalue()
 
 
+def default_output() -> Path:
+    """Where ``planlib demo`` writes without ``--output``.
+
+    In the checkout, the shipped file itself (``data/demo_observations.csv``: regenerating it is
+    how the demo series change). From an installed wheel the shipped data are read only (they sit
+    in ``site-packages``), so the CSV goes into the working directory (:func:`config.home_dir`).
+
+        >>> default_output() == config.DEMO_PATH  # run from the checkout
+        True
+    """
+    if config.CHECKOUT is not None:
+        return config.DEMO_PATH
+    return config.home_dir() / config.DEMO_PATH.name
+
+
 def write_demo(output: str | os.PathLike | None = None) -> Path:
     """Regenerate the demo observations and write them (atomically) as CSV.
 
     Args:
-        output: the CSV to write; default ``data/demo_observations.csv``.
+        output: the CSV to write; default :func:`default_output`.
 
     Returns:
         The path written.
@@ -195,7 +209,7 @@ def write_demo(output: str | os.PathLike | None = None) -> Path:
         >>> path.read_text(encoding="utf-8") == config.DEMO_PATH.read_text(encoding="utf-8")
         True
     """
-    path = Path(output) if output else config.DEMO_PATH
+    path = Path(output) if output else default_output()
     catalog = _catalog(None)
     frame = build_demo(catalog)
     text = demo_csv_text(frame)

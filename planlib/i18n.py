@@ -154,6 +154,17 @@ def t(key: str, lang: str = "zh", table: dict | None = None) -> str:
     return text
 
 
+def both(key: str, table: dict | None = None, **fields) -> tuple[str, str]:
+    """The (Chinese, English) texts of ``key``, formatted with ``fields``: for records that keep
+    both languages (a skipped passage's reason, a position in a document).
+
+    Examples:
+        >>> both("where_line", PLANDOC_LABELS, n=12)
+        ('第 12 行', 'line 12')
+    """
+    return tuple(t(key, lang, table).format(**fields) for lang in ("zh", "en"))
+
+
 def has_label(key: str, table: dict | None = None) -> bool:
     """Whether ``table`` (default: :data:`COMMON`) has a label ``key``: for callers whose key
     comes from data (a confirmation code, an attribute) and who show the data value otherwise.
@@ -746,6 +757,60 @@ OBSERVATIONS_MESSAGES = {
                 "每个指标、地区、年份只能来自一个文件。", "Each indicator, region and year may come from one file only."),
 }
 
+# --- reference values (planlib.reference: data/reference_values.csv) -------------------------------
+#: The reference table's problems (kind -> message zh, en, fix zh, en) and its notes.
+REFERENCE_MESSAGES = {
+    "missing_column": ("缺少必需的列“{col}”", "The required column '{col}' is missing",
+                       "按 shizhu_real.md 的列补全表头。", "Complete the header as shizhu_real.md describes."),
+    "bad_match": ("match 列的取值无法识别", "Unknown value in the match column",
+                  "填写以下之一：{allowed}。", "Use one of: {allowed}."),
+    "unknown_indicator": ("指标代码不在指标目录中", "The indicator id is not in the catalogue",
+                          "填写指标目录中的代码，或留空（相近指标或背景数据）。",
+                          "Use an id of the catalogue, or leave it empty (close or context row)."),
+    "unit_mismatch": ("单位与指标 {ident} 的单位“{expected}”不一致",
+                      "The unit differs from the unit '{expected}' of indicator {ident}",
+                      "换算为指标单位并在 quote 中写明换算，或不填指标代码。",
+                      "Convert to the indicator's unit and show the conversion in quote, or leave the id empty."),
+    "id_on_context": ("“{match}”行不能填写指标代码（不是该指标的数值）",
+                      "A '{match}' row must not carry an indicator id (it is not the indicator's value)",
+                      "清空 indicator_id。", "Empty indicator_id."),
+    "exact_without_id": ("exact 行缺少指标代码", "An exact row has no indicator id",
+                         "填写指标代码，或改为 close / context。", "Enter the id, or mark the row close / context."),
+    "no_derivation": ("derived 行的 quote 没有写出推算过程（应以“derived:”开头）",
+                      "A derived row's quote does not show the arithmetic (it should start with 'derived:')",
+                      "在 quote 中写明推算过程。", "Write the arithmetic in quote."),
+    "not_number": ("不是数字", "Not a number", "只填数字。", "Enter a plain number."),
+    "note_exact": ("公开发布值", "published value", "", ""),
+    "note_derived": ("推算值（由公布的水平和变化量计算）", "derived from a published level and change", "", ""),
+}
+#: What the explorer and the reports say about the reference values.
+REFERENCE_LABELS = {
+    "context_heading": {"zh": "相关背景数据（不是本指标口径）", "en": "Context (not the indicator's definition)"},
+    "context_intro": {"zh": "以下为相近口径或背景数据，仅供参考，不作为本指标的数值，不参与评估和图表。",
+                      "en": "Similar measures or background figures, for reference only: they are not this "
+                            "indicator's value and are neither assessed nor plotted."},
+    "match_close": {"zh": "相近口径", "en": "similar measure"},
+    "match_context": {"zh": "背景数据", "en": "background"},
+    "match_derived": {"zh": "推算值", "en": "derived"},
+    "match_exact": {"zh": "公开发布值", "en": "published"},
+    "derivation": {"zh": "推算", "en": "derivation"},
+    "city_note": {"zh": "{region}数据：公开发布值，来源见提示框", "en": "{region}: published values, sources in the tooltips"},
+    "sheet": {"zh": "参考地区数据", "en": "Reference regions"},
+    "line": {"zh": "参考地区", "en": "Reference regions"},
+    "col_region": {"zh": "地区", "en": "Region"},
+    "col_indicator": {"zh": "指标", "en": "Indicator"},
+    "col_measure": {"zh": "口径", "en": "Measure"},
+    "col_year": {"zh": "年份", "en": "Year"},
+    "col_value": {"zh": "数值", "en": "Value"},
+    "col_unit": {"zh": "单位", "en": "Unit"},
+    "col_match": {"zh": "匹配程度", "en": "Match"},
+    "col_source": {"zh": "来源", "en": "Source"},
+    "col_url": {"zh": "网址", "en": "Address"},
+    "col_quote": {"zh": "原文", "en": "Quoted sentence"},
+    "col_derivation": {"zh": "推算过程", "en": "Derivation"},
+    "col_note": {"zh": "说明（原文与网址）", "en": "Note (quoted sentence and address)"},
+}
+
 # --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------
 DRAFT_LABELS = {
     "title": {"zh": "指标目录草稿审阅", "en": "Catalogue draft: review"},
@@ -755,6 +820,19 @@ DRAFT_LABELS = {
     "howto": {"zh": "请逐行核对：标黄的是读取的原文；置信度低于 0.8 的行以底色标出；“需核对”一列写明要改什么。改好的目录可直接用于 planlib assess --catalog。",
               "en": "Check every row: the part of the source that was read is marked; rows with confidence below 0.8 are "
                     "shaded; the last column says what to check. The corrected catalogue runs with planlib assess --catalog."},
+    # why a passage that looked like a target was not drafted
+    "skip_table_row": {"zh": "表格行缺少指标名称或目标值", "en": "table row without a name or a target"},
+    "skip_baseline": {"zh": "基期年或更早年份的数值，不是目标", "en": "a statement of the base year or earlier, not a target"},
+    "skip_basis": {"zh": "位于发展基础部分（现状，不是目标）", "en": "in the 发展基础 part (where things stand)"},
+    "skip_measures": {"zh": "位于策略措施部分（措施，不是目标）", "en": "in the measures part"},
+    "skip_outside_goals": {"zh": "不在主要目标部分", "en": "outside the 主要目标 parts"},
+    "skip_current_state": {"zh": "陈述现状（目前、已经），不是目标", "en": "a statement of where things stand"},
+    "skip_unreadable": {"zh": "“{clause}”看似目标，但无法按目标语法读出",
+                        "en": "'{clause}' looks like a target but the grammar cannot read it"},
+    "skip_same_indicator": {"zh": "同一指标在本句中已有目标，另一种说法只列出",
+                            "en": "the same indicator already has a target in this sentence: the other wording is listed"},
+    "skip_interim": {"zh": "{year}年的阶段性目标（规划目标年为{end}年）", "en": "an interim target for {year} (the plan ends {end})"},
+    "note_unknown_attribute": {"zh": "指标属性“{attribute}”无法识别", "en": "unknown attribute '{attribute}'"},
     "drafted": {"zh": "起草的指标", "en": "Drafted indicators"},
     "skipped": {"zh": "看似目标但未起草的内容", "en": "Looked like targets, not drafted"},
     "col_id": {"zh": "代码", "en": "ID"},
@@ -821,6 +899,48 @@ ASSESS_LABELS.update({
 })
 
 
+
+# --- calibration of the status (issue 14): how 趋于平衡 is read; why auto used its method -----------
+ASSESS_LABELS.update({
+    "balance_reading": {
+        "zh": "“趋于平衡”按统计上的通常读法理解为数据未显示潜在值超出正常范围{lo}–{hi}（出生不受性别选择时"
+              "出生性别比所处的范围，人口统计通用）；潜在值低于{lo}的概率{below}、高于{hi}的概率{above}，"
+              "某一侧达到{at_risk}才列为存在风险，达到{off_track}列为难以达标",
+        "en": "趋于平衡 (tending to balance) is read as a statistician would: the data do not show the "
+              "underlying value outside the normal range {lo}-{hi} (the sex ratio at birth where births "
+              "are not selected by sex, as demographic statistics use it); the chance it lies below {lo} "
+              "is {below} and above {hi} {above}, and it is flagged at risk only from {at_risk} on one "
+              "side, off track from {off_track}"},
+})
+#: Why ``auto`` used, or could not use, a method (``choose_method``'s table, ``backtest_errors``).
+FORECAST_REASONS = {
+    "rule_insufficient": {"zh": "规则：仅0–1个数据点", "en": "rule: 0-1 point"},
+    "rule_poisson": {"zh": "规则：有2个及以上年份（含最近一年）的计数（分子、分母）",
+                     "en": "rule: counts (numerator, denominator) on 2+ points including the latest"},
+    "rule_binomial": {"zh": "规则：有2个及以上年份（含最近一年）的两组计数",
+                      "en": "rule: counts of two groups on 2+ points including the latest"},
+    "rule_short": {"zh": "规则：仅2至short_series_max个数据点", "en": "rule: 2 to short_series_max points"},
+    "chosen_level": {"zh": "回测中没有趋势模型比近年水平好出trend_margin（相同时取较简单者）",
+                     "en": "no trend beat the level by trend_margin in backtests (ties: simpler)"},
+    "chosen_trend": {"zh": "回测误差最小，且比近年水平小trend_margin以上（相同时取较简单者）",
+                     "en": "smallest backtest error, by trend_margin below the level's (ties: simpler)"},
+    "decided_by_rule": {"zh": "已按规则确定", "en": "decided by rule"},
+    "not_candidate": {"zh": "不是此序列的候选方法", "en": "not a candidate for this series"},
+    "larger_error": {"zh": "回测误差较大", "en": "larger backtest error"},
+    "leaves_bounds": {"zh": "其趋势到{year}年会超出取值范围", "en": "its trend leaves the bounds by {year}"},
+    "slope_noise": {"zh": "斜率与0的差距在噪声之内（|t| < {t}）",
+                    "en": "its slope is within noise of zero (|t| < {t})"},
+    "needs_counts": {"zh": "需要2个及以上年份（含最近一年）的计数", "en": "needs counts on 2+ points incl. the latest"},
+    "needs_ratio_counts": {"zh": "需要两组的计数（ForecastConfig(counts='ratio')）",
+                           "en": "needs counts of two groups (ForecastConfig(counts='ratio'))"},
+    "needs_two": {"zh": "需要2个数据点", "en": "needs 2 points"},
+    "needs_annual": {"zh": "需要{n}个及以上连续年度数据", "en": "needs {n}+ consecutive annual points"},
+    "needs_points": {"zh": "需要{n}个及以上数据点", "en": "needs {n}+ points"},
+    "needs_positive": {"zh": "需要每个值都高于下限（0）", "en": "needs every value above the lower bound (0)"},
+    "needs_bounds": {"zh": "需要每个值都处在上下限之间", "en": "needs lower and upper bounds around every value"},
+    "not_backtested": {"zh": "不做回测", "en": "not backtested"},
+}
+
 # --- the command line (planlib.cli: progress and messages) -----------------------------------------
 CLI_LABELS = {
     "description": {"zh": f"{REGION_LABELS[COUNTY]['zh']}妇女儿童发展规划监测工作台",
@@ -829,10 +949,14 @@ CLI_LABELS = {
     "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
     "store_upgraded": {"zh": "监测数据库的结构已从第 {found} 版升级到第 {now} 版，数据未改动：{path}",
                        "en": "Monitoring store upgraded from schema version {found} to {now}, data unchanged: {path}"},
+    "store_created_schema": {"zh": "监测数据库已创建（第 {now} 版）：{path}",
+                             "en": "Monitoring store created (schema version {now}): {path}"},
+    "store_schema_current": {"zh": "监测数据库已是第 {now} 版，未改动：{path}",
+                             "en": "Monitoring store already at schema version {now}, unchanged: {path}"},
+    "store_copied": {"zh": "已复制到 {path}：提交 {submissions} 个、数值版本 {observations} 条、修订 {revisions} 条",
+                     "en": "Copied to {path}: {submissions} submissions, {observations} value versions, "
+                           "{revisions} revisions"},
     "building": {"zh": "正在生成仪表板数据……", "en": "Building the dashboard..."},
-    "build_server_store": {"zh": "服务器数据库暂不生成仪表板数据（仪表板读取 SQLite 监测数据库）；数据已写入。",
-                           "en": "No dashboard build for a server store yet (the dashboard reads a SQLite "
-                                 "store); the data are stored."},
     "build_progress": {"zh": "  生成进度 {done}", "en": "  Progress {done}"},
     "build_done": {"zh": "仪表板数据已是最新：{path}", "en": "Dashboard build up to date: {path}"},
     "published": {"zh": "静态版已写入：{path}", "en": "Static edition written to: {path}"},
@@ -967,6 +1091,14 @@ PLANDOC_LABELS = {
                     "en": "If it is a scanned PDF, run text recognition (OCR) first, or use the Word or text version."},
     "encoding": {"zh": "文本文件既不是 UTF-8 也不是 GB18030 编码", "en": "The text file is neither UTF-8 nor GB18030"},
     "encoding_fix": {"zh": "请用记事本或 WPS 另存为 UTF-8 编码后重试。", "en": "Save it as UTF-8 and retry."},
+    "kind_text": {"zh": "文本", "en": "text"},
+    # positions in a plan document, shown beside every drafted row and skipped passage
+    "where_line": {"zh": "第 {n} 行", "en": "line {n}"},
+    "where_lines": {"zh": "第 {first}–{last} 行", "en": "lines {first}-{last}"},
+    "where_paragraph": {"zh": "第 {n} 段", "en": "paragraph {n}"},
+    "where_table": {"zh": "第 {n} 个表格", "en": "table {n}"},
+    "where_table_after": {"zh": "第 {n} 个表格（第 {paragraph} 段后）", "en": "table {n} (after paragraph {paragraph})"},
+    "where_page": {"zh": "第 {n} 页", "en": "page {n}"},
     "nothing_to_draft": {"zh": "在 {path} 中没有找到可起草的目标", "en": "No target found to draft in {path}"},
     "nothing_to_draft_fix": {
         "zh": "确认文件包含“主要目标”或指标表（专栏），目标写成“孕产妇死亡率控制在8/10万以下”等形式。",

@@ -8,6 +8,9 @@ rates), ``source``, ``status`` (reported | provisional | estimated), ``note`` an
 * ``data/baselines.csv``: every quantitative fact of the plans' "发展基础" sections; the rows
   whose definition matches an indicator become observations with the plan as ``source``;
 * ``data/national.csv``: the national (全国) reference series, with their confirmation flags;
+* ``data/reference_values.csv``: real published values of 重庆市 and 全国 (:mod:`planlib.reference`);
+  its exact and derived rows become observations of those regions, the national series of
+  ``national.csv`` winning where both hold an (indicator, year);
 * ``data/demo_observations.csv``: an illustrative county series (``source == "demo"``).
 
 ``load_observations`` reads a file when given one, else the monitoring store if it exists, else
@@ -29,6 +32,7 @@ from . import config
 from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
 from .i18n import OBSERVATIONS_MESSAGES
+from .reference import load_reference_values, reference_observations
 from .units import agrees, rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
@@ -131,24 +135,42 @@ def read_observations_file(path: str | os.PathLike, *, catalog: pd.DataFrame | N
 
 
 def load_shipped_observations(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The shipped observations: the plans' baselines, the national series and the demo series.
+    """The shipped observations: the plans' baselines, the national series, the reference
+    regions' published values and the demo series.
 
     Examples:
         >>> obs = load_shipped_observations()
         >>> obs.groupby("region").size().to_dict()
-        {'全国': 60, '石柱县': 903}
-        >>> obs[obs.source != "demo"].groupby("region").size().to_dict()  # plan baselines, national
-        {'全国': 60, '石柱县': 15}
+        {'全国': 105, '石柱县': 903, '重庆市': 27}
+        >>> obs[obs.source != "demo"].groupby("region").size().to_dict()  # plan baselines, national, city
+        {'全国': 105, '石柱县': 15, '重庆市': 27}
     """
     catalog = _catalog(catalog)
+    national = _read_csv(config.NATIONAL_PATH)
     parts = [
         (config.BASELINES_PATH, baseline_observations(load_baselines())),
-        (config.NATIONAL_PATH, _read_csv(config.NATIONAL_PATH)),
+        (config.NATIONAL_PATH, national),
+        (config.REFERENCE_VALUES_PATH, shipped_reference_observations(national)),
         (config.DEMO_PATH, _read_csv(config.DEMO_PATH)),
     ]
     frames = [validate_observations(frame, catalog, file=path.name) for path, frame in parts]
     _check_no_overlap(frames, [path.name for path, _ in parts])
     return pd.concat(frames, ignore_index=True)
+
+
+def shipped_reference_observations(national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The published 重庆市 and 全国 values of ``data/reference_values.csv`` as observations,
+    without any (indicator, region, year) the national series (``national``, default
+    ``data/national.csv``) already holds: that series wins.
+
+    Examples:
+        >>> ref = shipped_reference_observations()
+        >>> ref[(ref.region == "重庆市") & (ref.indicator_id == "C02")][["year", "value", "confirmation"]].values.tolist()
+        [[2011, 6.44, 'confirmed'], [2016, 4.3, 'confirmed'], [2021, 2.82, 'derived'], [2022, 2.62, 'confirmed']]
+    """
+    national = _read_csv(config.NATIONAL_PATH) if national is None else national
+    national = national.assign(**{S.YEAR: national[S.YEAR].astype(int)})
+    return reference_observations(load_reference_values(), national)
 
 
 def load_baselines(path: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -81,7 +81,7 @@ def read_plan(path: str | os.PathLike) -> list[Block]:
     except PlanlibError:
         raise
     except Exception as exc:  # a corrupt .docx/.pdf: say which file and what the reader said
-        kind = {"zh": suffix or "文本", "en": suffix or "text"}
+        kind = {"zh": suffix, "en": suffix} if suffix else i18n.PLANDOC_LABELS["kind_text"]
         raise PlanlibError(problem(i18n.PLANDOC_LABELS, "unreadable", {"reason": exc, "kind": kind},
                                    file=str(path))) from None
     if not any(b.text.strip() for b in blocks):
@@ -90,6 +90,11 @@ def read_plan(path: str | os.PathLike) -> list[Block]:
 
 
 # --- text -----------------------------------------------------------------------------------------
+
+def _where(key: str, **fields) -> tuple[str, str]:
+    """A position in the document, in Chinese and English (:data:`planlib.i18n.PLANDOC_LABELS`)."""
+    return i18n.both(key, i18n.PLANDOC_LABELS, **fields)
+
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (BOM or not), else GB18030; a file in neither raises.
@@ -132,16 +137,15 @@ def text_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
         if _is_cell_line(lines[i]):
             j, rows = _cell_run(lines, i)
             if all(len(r) == 1 for r in rows):  # a boxed paragraph (专栏 of measures), not a table
-                blocks += [Block("line", text.strip(), (), f"第 {first_line + k} 行", f"line {first_line + k}")
+                blocks += [Block("line", text.strip(), (), *_where("where_line", n=first_line + k))
                            for k in range(i, j) for text in [lines[k]] if text.strip()]
             else:
-                where = (f"第 {first_line + i}–{first_line + j - 1} 行",
-                         f"lines {first_line + i}-{first_line + j - 1}")
+                where = _where("where_lines", first=first_line + i, last=first_line + j - 1)
                 blocks.append(Block("table", "\n".join("\t".join(r) for r in rows), rows, *where))
             i = j
             continue
         if lines[i].strip():
-            blocks.append(Block("line", lines[i].strip(), (), f"第 {first_line + i} 行", f"line {first_line + i}"))
+            blocks.append(Block("line", lines[i].strip(), (), *_where("where_line", n=first_line + i)))
         i += 1
     return blocks
 
@@ -222,13 +226,13 @@ def _read_docx(path: Path) -> list[Block]:
         if tag == "p":
             paragraph += 1
             text = Paragraph(child, document).text
-            blocks += [Block("line", line.strip(), (), f"第 {paragraph} 段", f"paragraph {paragraph}")
+            blocks += [Block("line", line.strip(), (), *_where("where_paragraph", n=paragraph))
                        for line in text.splitlines() if line.strip()]
         elif tag == "tbl":
             table += 1
             rows = tuple(tuple(cell.text.strip() for cell in row.cells) for row in Table(child, document).rows)
             blocks.append(Block("table", "\n".join("\t".join(r) for r in rows), rows,
-                                f"第 {table} 个表格（第 {paragraph} 段后）", f"table {table} (after paragraph {paragraph})"))
+                                *_where("where_table_after", n=table, paragraph=paragraph)))
     return blocks
 
 
@@ -277,7 +281,7 @@ class _HtmlBlocks(HTMLParser):
             rows = tuple(tuple(r) for r in self._rows if r)
             n = self._tables
             self.blocks.append(Block("table", "\n".join("\t".join(r) for r in rows), rows,
-                                     f"第 {n} 个表格", f"table {n}"))
+                                     *_where("where_table", n=n)))
             self._rows = None
         elif tag in _BLOCK_TAGS and self._rows is None:
             self._flush()
@@ -295,7 +299,7 @@ class _HtmlBlocks(HTMLParser):
         self._text = []
         if text:
             n = sum(b.kind == "line" for b in self.blocks) + 1
-            self.blocks.append(Block("line", text, (), f"第 {n} 段", f"paragraph {n}"))
+            self.blocks.append(Block("line", text, (), *_where("where_paragraph", n=n)))
 
     def close(self) -> None:
         super().close()
@@ -320,7 +324,7 @@ def _read_pdf(path: Path) -> list[Block]:
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
             outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, b) for b in boxes))
-            where = (f"第 {number} 页", f"page {number}")
+            where = _where("where_page", n=number)
             text = outside.extract_text() or ""
             items = [(t.bbox[1], Block("table", "", tuple(tuple((c or "").strip() for c in row)
                                                           for row in t.extract()), *where)) for t in tables]

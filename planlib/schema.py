@@ -69,6 +69,8 @@ REQUIRED_CHANGE = "required_annual_change"  # % per year needed from the base to
 OBSERVED_CHANGE = "observed_annual_change"  # % per year observed from the base to the latest
 BINDING_FLAG = "binding"  # True for a binding (约束性) target
 EXPLANATION_ZH, EXPLANATION_EN = "explanation_zh", "explanation_en"
+#: The explanation column of each language.
+EXPLANATION_BY_LANG = {"zh": EXPLANATION_ZH, "en": EXPLANATION_EN}
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"

@@ -51,7 +51,8 @@ from sqlalchemy.pool import NullPool
 
 from . import i18n
 from . import schema as S
-from .config import COUNTY, db_path
+from . import config
+from .config import COUNTY
 from .errors import PlanlibError, Problem, problem
 from .safecells import csv_text
 
@@ -180,26 +181,9 @@ class ImportCounts:
 Target = str | Path
 
 
-def is_server_url(db: object) -> bool:
-    """Whether ``db`` names a PostgreSQL server store (``postgresql://…``) rather than a file."""
-    return isinstance(db, str) and db.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
-
-
-def locate(db: str | os.PathLike | None = None) -> Target:
-    """The store to use: a ``postgresql://`` URL (as a string) or a SQLite file's path.
-
-    ``db`` if given, else ``$PLANLIB_DB``, else the default file (:func:`planlib.config.db_path`).
-
-    Examples:
-        >>> locate("postgresql://planlib@db.example/city")
-        'postgresql://planlib@db.example/city'
-        >>> locate("/tmp/x.sqlite").name
-        'x.sqlite'
-    """
-    text = os.fspath(db) if db else os.environ.get("PLANLIB_DB")
-    if is_server_url(text):
-        return text
-    return db_path(db)
+#: Whether ``db`` names a server store, and which store a command uses (:mod:`planlib.config`).
+is_server_url = config.is_server_url
+locate = config.locate_store
 
 
 def describe(target: Target) -> str:
@@ -353,6 +337,22 @@ def _reader(db: str | os.PathLike | None = None) -> sa.Connection:
     if isinstance(target, Path) and not target.exists():
         raise _missing_store(target)
     return _checked(_open(target, readonly=True), target)
+
+
+def change_stamp(db: str | os.PathLike | None = None) -> list:
+    """What identifies the store's contents cheaply: its ``meta`` rows (when it was created),
+    its newest submission and value, how many value versions it holds and when the last import
+    happened. Equal stamps, equal contents (the dashboard's build compares them).
+    """
+    with _reader(db) as conn:
+        meta = [list(r) for r in conn.execute(sa.select(META.c.key, META.c.value).order_by(META.c.key))]
+        row = conn.execute(sa.select(
+            sa.select(sa.func.max(SUBMISSIONS.c.id)).scalar_subquery(),
+            sa.select(sa.func.max(OBSERVATIONS.c.id)).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(OBSERVATIONS).scalar_subquery(),
+            sa.select(SUBMISSIONS.c.imported_at).order_by(SUBMISSIONS.c.id.desc()).limit(1).scalar_subquery(),
+        )).one()
+    return [meta, *row]
 
 
 def _connect_writer(target: Target, existing: bool = True) -> sa.Connection:

@@ -111,11 +111,50 @@ def test_approx_inside_the_band_is_achieved_outside_off_track():
 
 
 def test_balance_moving_into_the_band():
-    """Projected into the band, but only just: moving toward it keeps it at worst at risk."""
+    """Projected into the band, though not surely: not shown to be outside it, so not flagged."""
     row = one(catalog(("O", "女=100", "趋于平衡")), series("O", [118 - i for i in range(9)]))
-    assert row.status == "at_risk" and 0.25 <= row.p_meet < 0.75
+    assert row.status == "on_track" and 0.25 <= row.p_meet < 0.75
     assert row.goal_value == 107.0  # the nearest edge of 103-107
     assert row.projected_value == pytest.approx(104.0, abs=0.01)
+    assert "数据未显示潜在值超出正常范围103–107" in row.explanation_zh
+    assert "the data do not show the underlying value outside the normal range 103-107" in row.explanation_en
+
+
+def births(ident: str, ratios: list[float], total: int = 4000) -> pd.DataFrame:
+    """A sex ratio at birth with its counts: ``total`` births a year, boys per 100 girls ``ratios``
+    (in the last ``len(ratios)`` years up to 2024)."""
+    boys = [round(total * r / (100 + r)) for r in ratios]
+    girls = [total - b for b in boys]
+    return series(ident, [100 * b / g for b, g in zip(boys, girls)], YEARS[-len(ratios):]) \
+        .assign(numerator=boys, denominator=girls)
+
+
+def test_balance_inside_the_band_is_not_flagged_though_the_band_is_narrower_than_the_noise():
+    """A ratio of 105-106 from 3,000-4,000 births a year: P(inside 103-107) can stay below the
+    on-track 0.75 (the ratio is known to about ±1.7), yet nothing shows it outside: no flag."""
+    cat = catalog(("R", "女=100", "趋于平衡"), ("S", "女=100", "趋于平衡"))
+    obs = pd.concat([births("R", [105 + w for w in WIGGLE], 4000),
+                     births("S", [105.8 + w for w in [1.5, -1.6, 1.1, -0.5, 0.2]], 3000)])
+    out = A.assess_detail(cat, obs).set_index("indicator_id")
+    assert (out.method == "binomial").all()
+    assert out.p_meet["R"] == pytest.approx(0.93, abs=0.03)
+    assert out.p_meet["S"] == pytest.approx(0.68, abs=0.03)  # below on_track: at risk under the old rule
+    assert out.status.to_dict() == {"R": "achieved", "S": "achieved"}
+    assert "高于107的概率27%" in out.explanation_zh["S"]
+    assert "flagged at risk only from 90% on one side, off track from 97.5%" in out.explanation_en["S"]
+
+
+def test_balance_shown_outside_is_flagged_at_risk_or_off_track():
+    """Nine years of 4,000 births: 110 is shown outside (95% interval above 107), 109 is at risk
+    (80% interval above), 106.5 near the edge is not shown outside."""
+    wobble = [0.9, -1.2, 0.4, 1.5, -0.8, -1.6, 1.1, 0.2, -0.5]
+    cat = catalog(("H", "女=100", "趋于平衡"), ("M", "女=100", "趋于平衡"), ("N", "女=100", "趋于平衡"))
+    obs = pd.concat([births("H", [110 + w for w in wobble]), births("M", [109 + w for w in wobble]),
+                     births("N", [106.5 + w for w in wobble])])
+    out = A.assess_detail(cat, obs).set_index("indicator_id")
+    assert out.status.to_dict() == {"H": "off_track", "M": "at_risk", "N": "achieved"}
+    assert out.p_meet["H"] < 0.01 and out.p_meet["M"] == pytest.approx(0.04, abs=0.02)
+    assert "above 107 96%" in out.explanation_en["M"]
 
 
 # --- directional ------------------------------------------------------------------------------------

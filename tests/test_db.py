@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from planlib import cli, observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
+from planlib.config import COUNTY
 
 from .intake_fixtures import db, seeded_store  # noqa: F401
 
@@ -69,11 +70,11 @@ def test_an_older_store_asks_for_db_upgrade(db, capsys):
         store.import_observations(_rows({("W04", 2024): 96.0}), store.SubmissionMeta("b.csv"), db)
 
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "upgraded from schema 1 to 3" in capsys.readouterr().out
+    assert "upgraded from schema version 1 to 3, data unchanged" in capsys.readouterr().out
     pd.testing.assert_frame_equal(store.read_observations(db), before)
     assert store.submissions(db)["file_name"].tolist() == ["a.csv", store.SEED_FILE_NAME]
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "already at schema 3, unchanged" in capsys.readouterr().out
+    assert "already at schema version 3, unchanged" in capsys.readouterr().out
     with store._reader(db) as conn:
         assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [1, 2, 3]
 
@@ -93,7 +94,7 @@ def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
 
 def test_db_upgrade_creates_a_server_store(pg_url, capsys):
     assert cli.main(["db", "upgrade", "--db", pg_url, "--lang", "en"]) == 0
-    assert "created (schema 3)" in capsys.readouterr().out
+    assert "created (schema version 3)" in capsys.readouterr().out
     assert len(store.read_observations(pg_url)) == len(observations.load_shipped_observations())
     assert store.submissions(pg_url)["file_name"].tolist() == [store.SEED_FILE_NAME]
 
@@ -159,7 +160,7 @@ def test_copy_round_trip_reproduces_every_vintage(db, pg_cluster, tmp_path, caps
 
 
 def _value_w04(frame):
-    sel = frame[(frame[S.INDICATOR_ID] == "W04") & (frame[S.YEAR] == 2024)]
+    sel = frame[(frame[S.INDICATOR_ID] == "W04") & (frame[S.YEAR] == 2024) & (frame[S.REGION] == COUNTY)]
     return float(sel[S.VALUE].iloc[0])
 
 
@@ -195,7 +196,7 @@ def test_twenty_departments_import_at_once(pg_url):
                                                         + [store.SEED_FILE_NAME])
     assert sorted(subs["id"].tolist()) == list(range(1, 22))
     obs = store.read_observations(url)
-    mine = obs[(obs[S.INDICATOR_ID] == "W04") & obs[S.YEAR].between(2000, 2019)]
+    mine = obs[(obs[S.INDICATOR_ID] == "W04") & obs[S.YEAR].between(2000, 2019) & (obs[S.REGION] == COUNTY)]
     assert mine[S.VALUE].tolist() == [float(i) for i in range(20)]
     # the value every department wrote (none stored before): the first adds it, the 19 others each
     # revise the value the one before left (no import saw a stale value)
@@ -243,18 +244,33 @@ def test_a_url_folded_into_a_path_never_becomes_a_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys):
-    """import, assess and export with ``--db postgresql://…``, as a city's deployment runs them."""
+@pytest.mark.slow
+def test_the_commands_work_on_a_server_store(pg_url, tmp_path, capsys, monkeypatch):
+    """import (with the dashboard's build), assess and export with ``--db postgresql://…``, as a
+    city's deployment runs them."""
+    from planlib.apps import edition as E
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("PLANLIB_HOME", str(home))
     url = _seeded_pg(pg_url)
     f = tmp_path / "县卫生健康委.csv"
     f.write_text("indicator_id,year,value,note\nW04,2024,96.5,复核后更正\n", encoding="utf-8")
     assert cli.main(["import", str(f), "--db", url, "--lang", "en"]) == 0
-    assert "No dashboard build for a server store yet" in capsys.readouterr().out
+    assert "Dashboard build up to date" in capsys.readouterr().out
+    assert E.build_dir(url).parent == home and E.build_dir(url).name.startswith("server-")
+    edition, state = E.open_current(url)
+    assert state is E.State.FRESH
+    w04 = next(r for r in edition.page(2024, "zh")["rows"] if r["id"] == "W04")
+    assert w04["latest"] == "96.5（2024年）"
     assert cli.main(["export", "--db", url, "--output", str(tmp_path / "all.csv")]) == 0
     exported = pd.read_csv(tmp_path / "all.csv")
-    w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024)]
+    w04 = exported[(exported["indicator_id"] == "W04") & (exported["year"] == 2024) & (exported["region"] == COUNTY)]
     assert w04["value"].tolist() == [96.5]
     assert cli.main(["assess", "--db", url, "--format", "csv", "--output", str(tmp_path / "a.csv")]) == 0
     assessed = pd.read_csv(tmp_path / "a.csv")
     assert len(assessed[assessed["region"] == "石柱县"]) == 90
     assert not Path("postgresql:").exists()  # no file or folder named after the URL
+    assert edition.state(url) is E.State.FRESH
+    store.import_observations(_rows({("W04", 2024): 97.0}), store.SubmissionMeta("later.csv"), url)
+    assert edition.state(url) is E.State.STALE  # a viewer's kernel sees that the server's data moved on
+    edition.close()

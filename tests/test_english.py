@@ -29,6 +29,7 @@ from planlib import forecast  # noqa: F401  (imported at collection: statsmodels
 from planlib import i18n
 from planlib import schema as S
 from planlib.cli import main
+from planlib.reference import load_reference_values
 
 from .app_fixtures import CATALOG as APP_CATALOG
 from .app_fixtures import OBSERVATIONS as APP_OBSERVATIONS
@@ -54,6 +55,9 @@ def allowed_texts(catalog: pd.DataFrame, observations: pd.DataFrame | None = Non
     if observations is not None:
         texts += [r for r in get(observations, S.REGION).unique() if r not in i18n.REGION_LABELS]
         texts += get(observations, S.SOURCE).tolist() + get(observations, "note").tolist()
+    # The reference table's published measures and sources are shown as published (context lines).
+    ref = load_reference_values()
+    texts += ref["measure_zh"].tolist() + ref[S.SOURCE].tolist() + ref["derivation"].tolist()
     return [t for t in texts if t]
 
 

@@ -109,6 +109,11 @@ def test_declining_linear_trend_is_clipped_at_the_lower_bound():
     chosen, table = fc.choose_method(s, (0, None), target_year=2035)
     assert chosen == "log_linear"
     assert table.loc[table["method"] == "linear", "reason"].str.contains("leaves the bounds").all()
+    _, zh = fc.choose_method(s, (0, None), target_year=2035, lang="zh")
+    reasons = dict(zip(zh["method"], zh["reason"]))
+    assert reasons["linear"] == "其趋势到2035年会超出取值范围"
+    assert reasons["poisson"] == "需要2个及以上年份（含最近一年）的计数"
+    assert reasons["log_linear"].startswith("回测误差最小")
 
 
 def test_gaps_and_five_year_steps():

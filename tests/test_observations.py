@@ -13,7 +13,7 @@ import planlib
 from planlib import config
 from planlib import schema as S
 from planlib.errors import PlanlibError
-from planlib.observations import (PLAN_SOURCES, demo_label, is_demo, load_national_targets,
+from planlib.observations import (PLAN_SOURCES, REFERENCE_INDICATORS, demo_label, is_demo, load_national_targets,
                                   load_observations, load_shipped_observations, national_observations,
                                   national_targets, validate_observations)
 
@@ -125,7 +125,7 @@ def test_the_store_is_used_when_it_exists(tmp_path, monkeypatch, catalog):
     monkeypatch.setitem(sys.modules, "planlib.store", fake)
     monkeypatch.setattr(planlib, "store", fake, raising=False)
     assert load_observations(db=db)["from"].tolist() == [str(db)]
-    assert len(load_observations(db=tmp_path / "none.sqlite", catalog=catalog)) == 963
+    assert len(load_observations(db=tmp_path / "none.sqlite", catalog=catalog)) == 1035
 
 
 def test_shipped_data_keep_plan_national_and_demo_apart(shipped):
@@ -136,14 +136,23 @@ def test_shipped_data_keep_plan_national_and_demo_apart(shipped):
     demo = shipped[shipped[S.SOURCE] == S.DEMO_SOURCE]
     assert len(demo) == 888 and set(demo[S.NOTE]) == {S.DEMO_LABEL_ZH}
     assert set(demo[S.STATUS]) == {"estimated"} and set(demo[S.REGION]) == {config.COUNTY}
-    national = shipped[shipped[S.REGION] == config.NATIONAL]
+    national = _national_series(shipped)
     assert national.groupby(S.INDICATOR_ID).size().to_dict() == {"C01": 15, "C02": 15, "C04": 15,
                                                                  "W03": 15}
-    assert len(plan) + len(demo) + len(national) == len(shipped)
+    reference = shipped[shipped[S.REGION].isin(config.REFERENCE_REGIONS) & ~shipped.index.isin(national.index)]
+    assert reference.groupby(S.REGION).size().to_dict() == {"全国": 45, "重庆市": 27}
+    assert reference[S.CONFIRMATION].value_counts().to_dict() == {"confirmed": 60, "derived": 12}
+    assert len(plan) + len(demo) + len(national) + len(reference) == len(shipped)
+
+
+def _national_series(shipped):
+    """The rows of data/national.csv: the national mortality series."""
+    return shipped[(shipped[S.REGION] == config.NATIONAL)
+                   & shipped[S.INDICATOR_ID].isin(REFERENCE_INDICATORS.values())]
 
 
 def test_national_series_keep_their_flags(shipped):
-    national = shipped[shipped[S.REGION] == config.NATIONAL].set_index([S.INDICATOR_ID, S.YEAR])
+    national = _national_series(shipped).set_index([S.INDICATOR_ID, S.YEAR])
     assert national.loc[("C02", 2020), S.VALUE] == 5.4
     assert national.loc[("W03", 2024), S.VALUE] == 14.3
     assert national.loc[("C01", 2015), S.CONFIRMATION] == "unconfirmed"

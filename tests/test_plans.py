@@ -257,7 +257,7 @@ def test_a_plan_survives_upgrade_from_v2_and_copy(db, other_catalog, tmp_path, c
     with pytest.raises(PlanlibError, match="older schema"):
         plans.catalog_for(OTHER, db)
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "upgraded from schema 2 to 3" in capsys.readouterr().out
+    assert "upgraded from schema version 2 to 3" in capsys.readouterr().out
     with store._reader(db) as conn:
         assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [2, 3]
     plans.add_plan(OTHER, other_catalog, title=TITLE, db=db)

@@ -334,7 +334,9 @@ def test_full_xlsx_sheets(full):
     sheets = xlsx_sheets(full[report.XLSX_NAME])
     units = set(units_of(load_catalog()))
     assert {"摘要", "妇女发展规划", "儿童发展规划", "数据质量"} | units <= set(sheets)
+    reference = sheets.pop("参考地区数据")  # real published values: not labelled demo
     assert all(rows[0][0] == DEMO for rows in sheets.values())
+    assert reference[0][0] == "地区" and ("重庆市", "C02", 2022, 2.62) in {r[:4] for r in reference}
     header = sheets["妇女发展规划"][1]
     for col in ("指标代码", "指标名称", "计量单位", "目标值", "指标属性", "责任单位", "基期值（2020年）",
                 "2015", "2024", "最新值", "目标年预测值", "95%区间下限", "95%区间上限", "状态", "说明"):

@@ -8,7 +8,6 @@ sources, revision reasons and submitting departments carry ``<script>alert(1)</s
 
 from __future__ import annotations
 
-import io
 import json
 from html.parser import HTMLParser
 
@@ -21,31 +20,12 @@ from planlib.report import History, ReportOptions, prepare, render
 from planlib.report.charts import ChartOptions
 from planlib.report.html import script_json
 
+from .report_fixtures import observations
+
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
-IDS = ["W01", "W03", "W11", "C02"]
+IDS = ["W01", "W03", "W11", "C02"]  # of report_fixtures.IDS
 
-OBSERVATIONS_CSV = """indicator_id,region,year,value,source
-W03,石柱县,2019,9.0,demo
-W03,石柱县,2020,9.5,demo
-W03,石柱县,2021,10.0,demo
-W03,石柱县,2022,10.5,demo
-W03,石柱县,2023,11.0,demo
-W03,石柱县,2024,11.5,demo
-W01,石柱县,2020,64.0,demo
-W01,石柱县,2021,66.0,demo
-W01,石柱县,2022,65.0,demo
-W01,石柱县,2023,68.0,demo
-W01,石柱县,2024,70.0,demo
-W11,石柱县,2020,95.0,demo
-W11,石柱县,2021,95.5,demo
-W11,石柱县,2022,96.0,demo
-C02,石柱县,2020,1.5,demo
-C02,石柱县,2021,2.4,demo
-C02,石柱县,2022,2.2,demo
-C02,石柱县,2023,2.0,demo
-C02,石柱县,2024,1.9,demo
-"""
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +46,10 @@ def hostile_catalog():
 
 @pytest.fixture(scope="module")
 def hostile_observations():
-    frame = pd.read_csv(io.StringIO(OBSERVATIONS_CSV)).reindex(columns=S.OBS_COLUMNS)
-    texts = [S.STATUS, S.NOTE, S.CONFIRMATION]
-    frame = frame.assign(**{c: frame[c].astype(object).fillna("") for c in texts})
+    frame = observations()  # the report tests' observations, with markup in every text
+    frame = frame[frame[S.INDICATOR_ID].isin(IDS)].reset_index(drop=True)
+    rising = (frame[S.INDICATOR_ID] == "W03") & (frame[S.REGION] == "石柱县")  # binding, off track:
+    frame.loc[rising, S.VALUE] = 6.0 + frame.loc[rising, S.YEAR] - 2018  # the dashboard's first alert
     frame[S.NOTE] = f"备注{SCRIPT}{IMG}"
     frame.loc[frame[S.INDICATOR_ID] == "C02", S.SOURCE] = f"统计公报{IMG}"  # not demo: a source name
     return frame

@@ -34,8 +34,18 @@ def test_sheet_names_are_valid_and_unique():
 
 def test_workbook_sheets_and_demo_mark(annual):
     book = sheets(X.render_xlsx(annual))
-    assert list(book) == ["摘要", "妇女发展规划", "儿童发展规划", "县卫生健康委", "县教委", "数据质量", "修订记录"]
-    assert all(rows[0][0] == "示例数据（非官方统计）" for rows in book.values())
+    assert list(book) == ["摘要", "妇女发展规划", "儿童发展规划", "县卫生健康委", "县教委", "数据质量", "修订记录",
+                          "参考地区数据"]
+    demo = {name: rows for name, rows in book.items() if name != "参考地区数据"}
+    assert all(rows[0][0] == "示例数据（非官方统计）" for rows in demo.values())
+
+
+def test_reference_sheet_lists_the_reference_values_with_their_source(annual):
+    rows = sheets(X.render_xlsx(annual))["参考地区数据"]
+    assert rows[0][:4] == ("地区", "指标", "年份", "数值") and rows[0][6] == "来源"
+    assert rows[0][0] != "示例数据（非官方统计）"  # real published values are not labelled demo
+    assert [r[:5] + (r[6],) for r in rows[1:]] == [
+        ("全国", "W03", 2020, 16.9, "1/10万", "国家卫生健康委"), ("全国", "W03", 2021, 16.1, "1/10万", "国家卫生健康委")]
 
 
 def test_plan_sheet_keeps_numbers_as_numbers(annual):
@@ -52,4 +62,5 @@ def test_plan_sheet_keeps_numbers_as_numbers(annual):
 def test_english_workbook_names_the_plan_sheets_short():
     data = prepare(ReportOptions(2025, "midterm", lang="en"), small_catalog(), observations())
     assert list(sheets(X.render_xlsx(data))) == [
-        "Summary", "Women", "Children", "县卫生健康委", "县教委", "Data quality", "Revisions", "Evaluation"]
+        "Summary", "Women", "Children", "县卫生健康委", "县教委", "Data quality", "Revisions", "Evaluation",
+        "Reference regions"]

@@ -86,7 +86,7 @@ def installed(tmp_path_factory) -> dict:
 
 def test_wheel_ships_the_data_and_nothing_of_a_running_store(installed):
     names = zipfile.ZipFile(installed["wheel"]).namelist()
-    for name in ("catalog.csv", "baselines.csv", "national.csv", "national_targets.csv",
+    for name in ("catalog.csv", "baselines.csv", "national.csv", "national_targets.csv", "reference_values.csv",
                  "demo_observations.csv", "demo_spec.csv", "outline_indicators.csv", "README.md"):
         assert f"planlib/shipped/{name}" in names, name
     assert "planlib/apps/static/vega_chart.js" in names
@@ -138,4 +138,19 @@ def test_planlib_home_holds_store_build_and_caches(installed):
                   "print(c.db_path()); print(e.build_dir()); print(ch.RENDER_CACHE)"], cwd=work, env=env)
     assert [Path(line) for line in where.stdout.splitlines()] == [
         county / "monitoring.sqlite", county / "monitoring.build", county / "cache" / "render-cache"]
+    assert list(work.iterdir()) == []
+
+
+def test_demo_from_the_wheel_writes_into_the_working_directory(installed):
+    county = installed["base"] / "county-demo"
+    env = {**installed["env"], "PLANLIB_HOME": str(county)}
+    work = installed["base"] / "elsewhere-3"
+    work.mkdir()
+    before = _files(installed["purelib"] / "planlib")
+    done = _run([installed["venv"] / "bin" / "planlib", "demo"], cwd=work, env=env)
+    written = county / "demo_observations.csv"
+    assert done.stdout.strip() == str(written)
+    shipped = installed["purelib"] / "planlib" / "shipped" / "demo_observations.csv"
+    assert written.read_bytes() == shipped.read_bytes(), "the same generator makes the shipped file"
+    assert _files(installed["purelib"] / "planlib") == before, "the shipped data stay untouched"
     assert list(work.iterdir()) == []

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import charts, i18n
+from .. import charts, i18n, reference
 from .. import schema as S
-from ..config import COUNTY, NATIONAL
+from ..config import COUNTY, NATIONAL, PARENT_CITY, REFERENCE_REGIONS
 from ..errors import PlanlibError
 from ..formats import format_number, is_missing
 from ..targets import parse_target
@@ -260,7 +260,7 @@ def export_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         "col_upper_95": table[PROJ_HI], "col_p_meet": table["p_meet"],
         "col_status": table[S.ASSESSMENT_STATUS].map(lambda c: i18n.status_label(c, lang, icon=False)),
         "col_method": table[S.METHOD].map(lambda m: _method_label(m, lang)),
-        "col_explanation": table[f"explanation_{lang}"],
+        "col_explanation": table[S.EXPLANATION_BY_LANG[lang]],
         "col_units": table[S.RESPONSIBLE_UNITS].map(lambda u: unit_names(u, lang)),
         "col_data_note": table[DEMO].map(lambda d: i18n.t("demo_banner", lang) if d else ""),
     }
@@ -316,13 +316,16 @@ def alerts_html(alerts: pd.DataFrame, lang: str = "zh") -> str:
     return f'<section class="planlib-alerts" aria-label="{title}"><h2>{title}</h2>{body}</section>'
 
 
-def info_html(indicator: dict, row: dict | None, lang: str = "zh") -> str:
-    """The explorer's words about one indicator: status, numbers, method and explanation.
+def info_html(indicator: dict, row: dict | None, lang: str = "zh",
+              context: pd.DataFrame | None = None) -> str:
+    """The explorer's words about one indicator: status, numbers, method and explanation, and
+    the similar measures and background figures of the reference table, labelled as context.
 
     Args:
         indicator: its catalogue row.
         row: its county assessment row (``assess_detail``), or None.
         lang: "zh" or "en".
+        context: its close and context rows (:func:`planlib.reference.context_for`), or None.
     """
     status = (row or {}).get(S.ASSESSMENT_STATUS) or S.INSUFFICIENT_DATA
     parts = [f'<p class="planlib-info-status"><span class="planlib-status" style="border-color:'
@@ -332,11 +335,29 @@ def info_html(indicator: dict, row: dict | None, lang: str = "zh") -> str:
     if row:
         lines += _number_lines(row, lang)
     parts.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
-    if row and isinstance(row.get(f"explanation_{lang}"), str):
+    if row and isinstance(row.get(S.EXPLANATION_BY_LANG[lang]), str):
         parts.append(f'<p class="planlib-explanation"><strong>{html.escape(_label("explanation", lang))}'
-                     f'</strong>：{html.escape(row[f"explanation_{lang}"])}</p>'.replace(
+                     f'</strong>：{html.escape(row[S.EXPLANATION_BY_LANG[lang]])}</p>'.replace(
                          "：", "：" if lang == "zh" else ": ", 1))
+    if context is not None and len(context):
+        parts.append(context_html(context, lang))
     return f'<div class="planlib-info">{"".join(parts)}</div>'
+
+
+def context_html(context: pd.DataFrame, lang: str = "zh") -> str:
+    """The reference table's similar measures for one indicator, under the heading
+    "context (not the indicator's definition)", each with its source.
+
+    Examples:
+        >>> from planlib.reference import shipped_context
+        >>> text = context_html(shipped_context("W14"), "en")
+        >>> "Context (not the indicator&#x27;s definition)" in text, text.count("<li>")
+        (True, 1)
+    """
+    label = lambda key: i18n.t(key, lang, i18n.REFERENCE_LABELS)  # noqa: E731
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in reference.context_lines(context, lang))
+    return (f'<div class="planlib-context"><p><strong>{html.escape(label("context_heading"))}</strong></p>'
+            f'<p>{html.escape(label("context_intro"))}</p><ul>{items}</ul></div>')
 
 
 def _number_lines(row: dict, lang: str) -> list[str]:
@@ -403,12 +424,15 @@ def explorer_view(model, indicator_id: str, method: str = "auto", as_of: int | N
     demo = bool((observed[S.SOURCE] == S.DEMO_SOURCE).any())
     if (observed[S.REGION] == NATIONAL).any():
         notes.append(_label("national_note", lang))
+    if (observed[S.REGION] == PARENT_CITY).any():
+        notes.append(i18n.t("city_note", lang, i18n.REFERENCE_LABELS).format(
+            region=i18n.region_label(PARENT_CITY, lang)))
     if observed["later"].any():
         notes.append(_label("later_points", lang))
     text = chart_text(indicator, projection, demo, lang, notes)
     chart = charts.indicator_chart(observed, projection, parse_target(indicator[S.TARGET_TEXT]), text)
     return ExplorerView(chart.to_dict(validate=False), chart_data(observed, projection, indicator_id, lang),
-                        info_html(indicator, row, lang), demo)
+                        info_html(indicator, row, lang, reference.shipped_context(indicator_id)), demo)
 
 
 def chart_text(indicator: dict, projection: pd.DataFrame, demo: bool, lang: str,
@@ -434,7 +458,8 @@ def chart_text(indicator: dict, projection: pd.DataFrame, demo: bool, lang: str,
 
 
 def explorer_observations(observations: pd.DataFrame, indicator_id: str, as_of: int | None) -> pd.DataFrame:
-    """One indicator's observations (county and national); county years after ``as_of`` marked ``later``.
+    """One indicator's observations (county and reference regions); county years after ``as_of``
+    marked ``later``.
 
     Examples:
         >>> obs = pd.DataFrame({"indicator_id": ["A"] * 3, "region": ["石柱县", "石柱县", "全国"],
@@ -443,7 +468,7 @@ def explorer_observations(observations: pd.DataFrame, indicator_id: str, as_of: 
         [False, True, False]
     """
     rows = observations[observations[S.INDICATOR_ID] == indicator_id].dropna(subset=[S.VALUE])
-    later = (rows[S.REGION] != NATIONAL) & (rows[S.YEAR] > as_of) if as_of is not None else False
+    later = ~rows[S.REGION].isin(REFERENCE_REGIONS) & (rows[S.YEAR] > as_of) if as_of is not None else False
     return rows.reindex(columns=S.OBS_COLUMNS).assign(later=later).reset_index(drop=True)
 
 

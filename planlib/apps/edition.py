@@ -16,6 +16,7 @@ The build is keyed by two stamps, and a kernel compares both before it shows any
 Layout of the build folder (:func:`build_dir`, beside the store)::
 
     monitoring.build/dashboard.sqlite   the build (replaced whole by a rename, never edited)
+    (a server store's build folder is server-<key>.build in the working directory)
     monitoring.build/build.lock         held by the one process that is building
     monitoring.build/progress.json      how far that build has come
 """
@@ -54,8 +55,12 @@ def build_dir(db: str | os.PathLike | None = None) -> Path:
     Examples:
         >>> build_dir("/srv/county/monitoring.sqlite").as_posix()
         '/srv/county/monitoring.build'
+        >>> build_dir("postgresql://planlib@db.example/city").name.startswith("server-")
+        True
     """
-    store = config.db_path(db)
+    store = config.locate_store(db)
+    if isinstance(store, str):  # a server store: its build lives in the working directory
+        return config.home_dir() / f"{config.server_key(store)}.build"
     return store.with_name(store.stem + ".build")
 
 
@@ -98,7 +103,12 @@ def source_stamp(db: str | os.PathLike | None = None) -> str:
         (True, True)
     """
     digest = hashlib.sha256(config.CATALOG_PATH.read_bytes())
-    store = config.db_path(db)
+    store = config.locate_store(db)
+    if isinstance(store, str):  # a server store: read through the store module (SQLAlchemy, psycopg)
+        from .. import store as server
+
+        digest.update(json.dumps(server.change_stamp(store), default=str).encode())
+        return f"store:{digest.hexdigest()[:16]}"
     if not store.exists():
         for path in (config.BASELINES_PATH, config.NATIONAL_PATH, config.DEMO_PATH):
             digest.update(path.read_bytes() if path.exists() else b"")

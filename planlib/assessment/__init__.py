@@ -28,14 +28,20 @@ How each kind of target gives ``p_meet``:
   natural bound (``≥ 100`` for a percentage) cannot be reached by a continuous projection, so it
   counts as met within ``bound_margin`` (0.5 units, i.e. 99.5 %) of the bound.
 * approx (``45左右``): the probability of lying inside the tolerance band of the target grammar.
-* balance (``趋于平衡``, the sex ratio at birth): 趋于平衡 is read as "the county's underlying sex
-  ratio at birth lies in the normal range" (103-107 boys per 100 girls, ``TargetConfig``; see
-  ``data/README.md`` for the source). The ratio is modelled as the share of boys among births, a
-  binomial with the county's births (``RATIO_OF_COUNTS_UNITS``), pooled over the recent level,
-  and ``p_meet`` is the probability that the *underlying* ratio lies in the band: one year's
-  ratio among ~3,500 births swings by about ±3 by chance alone and is not read as a trend. A
-  series outside the band whose projection is nearer the band than its latest value is moving
-  toward it and is at worst ``at_risk``.
+* balance (``趋于平衡``, the sex ratio at birth): 趋于平衡 is read as a statistician reads it,
+  "the county's underlying sex ratio at birth is not shown to be outside the normal range"
+  (103-107 boys per 100 girls, ``TargetConfig``; see ``data/README.md`` for the source). The
+  ratio is modelled as the share of boys among births, a binomial with the county's births
+  (``RATIO_OF_COUNTS_UNITS``), pooled over the recent level; one year's ratio among ~3,500
+  births swings by about ±3 by chance alone and is not read as a trend. ``p_meet`` is the
+  probability that the *underlying* ratio lies in the band; but with a county's births that
+  ratio is known only to about ±1.7, so ``p_meet`` rarely reaches 0.75 even in the middle of the
+  band, and the status does not come from it: :func:`~planlib.assessment.rules.balance_status`
+  flags ``at_risk`` when the underlying ratio lies beyond one edge with probability
+  ``balance_at_risk`` (0.90: its 80 % interval wholly outside) and ``off_track`` from
+  ``balance_off_track`` (0.975: its 95 % interval wholly outside); otherwise ``achieved`` if the
+  latest value is in the band, else ``on_track``. An off-track series whose projection is nearer
+  the band than its latest value is moving toward it and is at worst ``at_risk``.
 * A threshold, band or approx target met in every observed year (at least
   ``MIN_STEADY_POINTS``, all of them since any step change) by a series judged on its level (no
   trend carried forward), and met by the projection, is ``achieved``: its probability reflects

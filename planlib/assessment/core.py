@@ -78,6 +78,12 @@ class AssessConfig:
         significant_ratio / moderate_ratio: Eurostat-style cut-offs of observed / required rate.
         directional_significant / stagnation: cut-offs (% per year) for directional targets.
         declines_off_track: this many declines of a 逐年 target make it off track.
+        balance_at_risk, balance_off_track: a ``趋于平衡`` target reads "not shown to be
+            outside the normal range" (:func:`planlib.assessment.rules.balance_status`): at
+            risk when the underlying value lies beyond one edge of the band with at least
+            this probability (0.90: the 80% interval lies wholly outside), off track from
+            ``balance_off_track`` on (0.975: the 95% interval lies wholly outside, i.e. shown
+            to be outside at the usual 5% level).
         home_region: region that gets a row for every indicator; None picks the county if it is
             in the observations, else the most frequent region.
 
@@ -100,13 +106,18 @@ class AssessConfig:
     directional_significant: float = 1.0
     stagnation: float = 0.1
     declines_off_track: int = 2
+    balance_at_risk: float = 0.90
+    balance_off_track: float = 0.975
     home_region: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= self.at_risk <= self.on_track <= 1 or self.min_points < 2:
+        if not 0 <= self.at_risk <= self.on_track <= 1 or self.min_points < 2 \
+                or not 0.5 <= self.balance_at_risk <= self.balance_off_track <= 1:
             raise PlanlibError(Problem(
-                "评估阈值设置有误：须 0 ≤ at_risk ≤ on_track ≤ 1，且 min_points ≥ 2。",
-                "Invalid assessment cut-offs: need 0 <= at_risk <= on_track <= 1 and min_points >= 2.",
+                "评估阈值设置有误：须 0 ≤ at_risk ≤ on_track ≤ 1，0.5 ≤ balance_at_risk ≤ "
+                "balance_off_track ≤ 1，且 min_points ≥ 2。",
+                "Invalid assessment cut-offs: need 0 <= at_risk <= on_track <= 1, 0.5 <= "
+                "balance_at_risk <= balance_off_track <= 1 and min_points >= 2.",
                 "请检查 AssessConfig 的设置。", "Check the AssessConfig values.",
                 value=(self.at_risk, self.on_track, self.min_points)))
 
@@ -131,6 +142,10 @@ class Facts:
         decline_years: years a 逐年 target moved the wrong way.
         hold: a directional target whose base is on its natural bound: stay within this value.
         ref_id, ref_value: a relative target's reference indicator and its target-year value.
+        outside: a ``趋于平衡`` target: ``below`` and ``above``, the probabilities that the
+            underlying value lies below and above the band in the target year, and the
+            ``at_risk`` and ``off_track`` cut-offs they were judged by
+            (:func:`planlib.assessment.rules.balance_status`).
     """
 
     unit: str
@@ -143,6 +158,7 @@ class Facts:
     hold: float | None = None
     ref_id: str = ""
     ref_value: float = math.nan
+    outside: Mapping | None = None
 
 
 #: What :func:`assess` accepts as ready-made projections: (indicator id, region) -> Projection.

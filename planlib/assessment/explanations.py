@@ -30,7 +30,7 @@ def explain(row: dict, facts: Facts, lang: str = "zh") -> str:
         first = _say(key, lang, year=row[S.TARGET_YEAR], value=format_value(row[PROJECTED], unit, lang), target=text)
     else:
         first = _lead(row, facts, lang) + _projection_phrase(row, facts, lang)
-    rest = [r for r in (_model_phrase(row, facts, lang), _steady_phrase(facts, lang),
+    rest = [r for r in (_model_phrase(row, facts, lang), _balance_phrase(facts, lang), _steady_phrase(facts, lang),
                         _rates_phrase(row, lang), _declines_phrase(facts, lang)) if r]
     sentence = first + ("；" if lang == "zh" else "; ").join([""] + rest) if rest else first
     sentence = sentence[0].upper() + sentence[1:]
@@ -98,6 +98,17 @@ def _model_phrase(row: dict, facts: Facts, lang: str) -> str:
         if method == "damped_trend":
             parts.append(_say("model_damped", lang))
     return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _balance_phrase(facts: Facts, lang: str) -> str:
+    """How 趋于平衡 was read: not shown to be outside the band, and the evidence either way."""
+    if not facts.outside or not facts.target.band:
+        return ""
+    lo, hi = facts.target.band
+    out = facts.outside
+    return _say("balance_reading", lang, lo=format_number(lo), hi=format_number(hi),
+                below=format_probability(out["below"]), above=format_probability(out["above"]),
+                at_risk=f"{100 * out['at_risk']:g}%", off_track=f"{100 * out['off_track']:g}%")
 
 
 def _steady_phrase(facts: Facts, lang: str) -> str:

@@ -155,8 +155,13 @@ def _assess_level(ctx: _Context, ind: dict, region: str, series: pd.DataFrame, r
     facts = replace(facts, choice=proj[0].choice or {}, binomial=proj[0].binomial)
     p = _p_level(proj[0], target, ty, bounds_for_unit(ind[S.UNIT]), cfg)
     status = _status(p, met_now, cfg)
-    if target.kind == "balance" and status == S.OFF_TRACK and _toward_band(target.band, row):
-        status = S.AT_RISK
+    if target.kind == "balance":
+        outside = p_outside(proj[0], target.band, ty)
+        status = balance_status(outside, met_now, cfg)
+        facts = replace(facts, outside={"below": outside[0], "above": outside[1],
+                                        "at_risk": cfg.balance_at_risk, "off_track": cfg.balance_off_track})
+        if status == S.OFF_TRACK and _toward_band(target.band, row):
+            status = S.AT_RISK
     steady = _met_every_year(series, proj[0], target, row)
     if steady is not None and status != S.ACHIEVED:
         status, facts = S.ACHIEVED, replace(facts, steady_since=steady)
@@ -215,6 +220,50 @@ def _p_level(proj: Projection, target: Target, year: int, bounds, config: Assess
         lo, hi = target.band
         p = proj.p_meet(">=", lo, year, noise=False) - proj.p_meet(">", hi, year, noise=False)
     return _fallback(p, proj, target, year)
+
+
+def p_outside(proj: Projection, band: tuple[float, float], year: int) -> tuple[float, float]:
+    """Probabilities that the underlying value lies below and above ``band`` in ``year``.
+
+    The underlying value is the one births are drawn from (``binomial``: the sex ratio without
+    one year's chance swing); other methods have no separate one and use their full spread.
+    A degenerate projection (no spread) decides on its mean.
+    """
+    lo, hi = band
+    below = proj.p_meet("<", lo, year, noise=False)
+    above = proj.p_meet(">", hi, year, noise=False)
+    if is_missing(below) or is_missing(above):
+        mean = proj.frame.loc[proj.frame[S.YEAR] == year, S.MEAN]
+        value = float(mean.iloc[-1]) if not mean.empty else math.nan
+        return float(value < lo), float(value > hi)
+    return float(min(max(below, 0.0), 1.0)), float(min(max(above, 0.0), 1.0))
+
+
+def balance_status(outside: tuple[float, float], met_now: bool, config: AssessConfig) -> str:
+    """The status of a ``趋于平衡`` target: met unless the data show the value is outside the band.
+
+    A statistician reads 趋于平衡 (tending to balance) as "not shown to be outside the normal
+    range" (103-107 boys per 100 girls, :class:`planlib.targets.TargetConfig`): a county's
+    3,000-4,500 births a year pin the ratio down only to about ±1.7, so a ratio in the middle of
+    a band four wide cannot be shown to be inside it either, and is not flagged for that.  The
+    flag needs evidence of being outside on one side: at risk from ``balance_at_risk`` (0.90,
+    the 80% interval of the underlying ratio wholly beyond an edge), off track from
+    ``balance_off_track`` (0.975, the 95% interval wholly beyond it).  Not flagged, it is
+    achieved when the latest value is inside the band, else on track.
+
+    Examples:
+        >>> cfg = AssessConfig()
+        >>> balance_status((0.0, 0.2), True, cfg), balance_status((0.0, 0.2), False, cfg)
+        ('achieved', 'on_track')
+        >>> balance_status((0.0, 0.93), False, cfg), balance_status((0.99, 0.0), False, cfg)
+        ('at_risk', 'off_track')
+    """
+    evidence = max(outside)
+    if evidence >= config.balance_off_track:
+        return S.OFF_TRACK
+    if evidence >= config.balance_at_risk:
+        return S.AT_RISK
+    return S.ACHIEVED if met_now else S.ON_TRACK
 
 
 def _fallback(p: float, proj: Projection, target: Target, year: int) -> float:

@@ -136,7 +136,7 @@ def _assemble(rows: list[Found], skipped: list[Skipped], path: str, vocab: Vocab
 
 def _note(key: str, **fields) -> tuple[str, str]:
     """A (Chinese, English) note of :data:`planlib.i18n.DRAFT_LABELS`, formatted."""
-    return tuple(i18n.t(key, lang, i18n.DRAFT_LABELS).format(**fields) for lang in ("zh", "en"))
+    return i18n.both(key, i18n.DRAFT_LABELS, **fields)
 
 
 def _ident(f: Found, match: Match | None, sub: str, used: set[str]) -> str:

@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import i18n
 from ..errors import PlanlibError
 from ..plandoc import Block
 from ..targets import NUMBER_WITH_UNIT, Target, parse_target, target_starts
@@ -66,7 +67,7 @@ _SHARE = re.compile(rf"^(?P<share>{NUMBER_WITH_UNIT.pattern}(?:及以上|以上)
 _COUNTED = re.compile(r"^(?:每(?:年|半年|季度|月|周|学期))?(?:至少|最少|不少于)")
 _OWNER = re.compile(r"^每.{1,12}?(?:拥有|配备)")
 _LOOKS_LIKE = re.compile(r"\d")
-_BASELINE = ("基期年或更早年份的数值，不是目标", "a statement of the base year or earlier, not a target")
+_BASELINE = i18n.both("skip_baseline", i18n.DRAFT_LABELS)
 _LIST_OF_TARGETS = re.compile(r"\d(?:%|‰|名|张|个|次|所|人|岁|年)?、")  # "…达到1.12名、床位数": two targets
 
 
@@ -117,9 +118,8 @@ def read_prose(items: list[tuple[Block, Place]], only_goals: bool,
                 found += f
                 skipped += s
             else:
-                why = {"basis": ("位于发展基础部分（现状，不是目标）", "in the 发展基础 part (where things stand)"),
-                       "measures": ("位于策略措施部分（措施，不是目标）", "in the measures part")}.get(
-                    place.section, ("不在主要目标部分", "outside the 主要目标 parts"))
+                why = _reason({"basis": "skip_basis", "measures": "skip_measures"}.get(
+                    place.section, "skip_outside_goals"))
                 skipped += [Skipped(x.source, x.where_zh, x.where_en, *why) for x in f]
                 skipped += [Skipped(x.text, x.where_zh, x.where_en, *why) for x in s]
     return found, skipped
@@ -148,7 +148,7 @@ def read_sentence(sentence: str, place: Place, block: Block | None = None,
     body = _take_notes(sentence, state)
     if _NOW.search(body):
         if _LOOKS_LIKE.search(body):
-            state.skipped.append(_skip(state, "陈述现状（目前、已经），不是目标", "a statement of where things stand"))
+            state.skipped.append(_skip(state, *_reason("skip_current_state")))
         return [], state.skipped
     for m in _CLAUSE.finditer(body):
         _clause(m.group().strip(), state)
@@ -189,8 +189,7 @@ def _clause(clause: str, state: _Sentence) -> None:
     if len(parts) > 1 and "分别" not in clause and all(_targets(p, state) for p in parts):
         return
     if any(_LOOKS_LIKE.search(clause[p:]) for p in target_starts(clause)):
-        state.skipped.append(_skip(state, f"“{clause}”看似目标，但无法按目标语法读出",
-                                   f"'{clause}' looks like a target but the grammar cannot read it"))
+        state.skipped.append(_skip(state, *_reason("skip_unreadable", clause=clause)))
 
 
 def _take_years(clause: str, state: _Sentence) -> str:
@@ -355,16 +354,20 @@ def _add(name: str, text: str, state: _Sentence, part: str) -> None:
         where_zh=state.block.where_zh, where_en=state.block.where_en)
     if any(f.name == name for f in state.found):
         state.skipped.append(Skipped(
-            f"{name}：{text}", found.where_zh, found.where_en, "同一指标在本句中已有目标，另一种说法只列出",
-            "the same indicator already has a target in this sentence: the other wording is listed"))
+            f"{name}：{text}", found.where_zh, found.where_en, *_reason("skip_same_indicator")))
         return
     if year != place.end:
         state.skipped.append(Skipped(
             f"{name}：{text}（{year}年）", found.where_zh, found.where_en,
-            f"{year}年的阶段性目标（规划目标年为{place.end}年）", f"an interim target for {year} (the plan ends {place.end})"))
+            *_reason("skip_interim", year=year, end=place.end)))
         state.subject = name
         return
     state.found.append(found)
+
+
+def _reason(key: str, **fields) -> tuple[str, str]:
+    """Why a passage was not drafted, in Chinese and English (:data:`planlib.i18n.DRAFT_LABELS`)."""
+    return i18n.both(key, i18n.DRAFT_LABELS, **fields)
 
 
 def _skip(state: _Sentence, zh: str, en: str) -> Skipped:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import i18n
 from ..plandoc import Block
 from .found import Found, Place, Skipped, plan_of_domain
 
@@ -158,7 +159,7 @@ class _RowState:
     @staticmethod
     def _skip(cells: dict, block: Block, skipped: list[Skipped]) -> None:
         skipped.append(Skipped("\t".join(_oneline(v) for v in cells.values() if v), block.where_zh, block.where_en,
-                               "表格行缺少指标名称或目标值", "table row without a name or a target"))
+                               *i18n.both("skip_table_row", i18n.DRAFT_LABELS)))
 
 
 def _cells(row: tuple[str, ...], layout: Layout) -> dict:
@@ -204,7 +205,7 @@ def _found(cells: dict, state: _RowState, block: Block, place: Place, layout: La
     start = row.find(target)
     notes = []
     if cells["attribute"] and not attribute:
-        notes.append((f"指标属性“{_oneline(cells['attribute'])}”无法识别", "unknown attribute"))
+        notes.append(i18n.both("note_unknown_attribute", i18n.DRAFT_LABELS, attribute=_oneline(cells["attribute"])))
     return Found(
         name=name, target_text=target, unit=unit, target_year=layout.year or place.end,
         attribute=attribute, units=_units(cells["units"]), domain=domain,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .. import schema
+from .. import i18n, schema
 from ..errors import PlanlibError, Problem
 from .core import (_BACKTESTED, _clean, _multiplier, _natural_transform, _norm_bounds, _Obs,
     _poisson_cdf, _poisson_lambdas, _Transform, _transform_for, _Z80, _Z95, BINOMIAL, COUNTS_RATIO,
@@ -149,28 +149,38 @@ def _is_annual(t: np.ndarray) -> bool:
 # --- which methods fit which series -------------------------------------------------------------
 
 
-def _infeasible(method: str, obs: _Obs, bounds, cfg: ForecastConfig) -> str:
-    """Why ``method`` cannot be fitted to ``obs`` ("" when it can)."""
+def _reason(key: str, lang: str = "en", **values) -> str:
+    """A reason of :data:`planlib.i18n.FORECAST_REASONS` in ``lang``, filled in."""
+    return i18n.t(key, lang, i18n.FORECAST_REASONS).format(**values)
+
+
+def _infeasible(method: str, obs: _Obs, bounds, cfg: ForecastConfig, lang: str = "en") -> str:
+    """Why ``method`` cannot be fitted to ``obs`` ("" when it can), in ``lang``."""
+    key, values = _infeasible_key(method, obs, bounds, cfg)
+    return _reason(key, lang, **values) if key else ""
+
+
+def _infeasible_key(method: str, obs: _Obs, bounds, cfg: ForecastConfig) -> tuple[str, dict]:
     n, lo, hi, x = len(obs), bounds[0], bounds[1], obs.x
     if method == POISSON:
-        return "" if obs.has_counts else "needs counts on 2+ points incl. the latest"
+        return ("", {}) if obs.has_counts else ("needs_counts", {})
     if method == BINOMIAL:
         if cfg.counts != COUNTS_RATIO:
-            return "needs counts of two groups (ForecastConfig(counts='ratio'))"
-        return "" if obs.has_counts else "needs counts on 2+ points incl. the latest"
+            return "needs_ratio_counts", {}
+        return ("", {}) if obs.has_counts else ("needs_counts", {})
     if method == NAIVE_WIDE:
-        return "" if n >= 2 else "needs 2 points"
+        return ("", {}) if n >= 2 else ("needs_two", {})
     if method == ETS_DAMPED:
         if n < cfg.ets_min_points or not _is_annual(obs.t):
-            return f"needs {cfg.ets_min_points}+ consecutive annual points"
-        return ""
+            return "needs_annual", {"n": cfg.ets_min_points}
+        return "", {}
     if n < cfg.min_points_trend:
-        return f"needs {cfg.min_points_trend}+ points"
+        return "needs_points", {"n": cfg.min_points_trend}
     if method == LOG_LINEAR and not np.all(x > (lo or 0.0)):
-        return "needs every value above the lower bound (0)"
+        return "needs_positive", {}
     if method == LOGIT_LINEAR and (lo is None or hi is None or not np.all((x >= lo) & (x <= hi))):
-        return "needs lower and upper bounds around every value"
-    return ""
+        return "needs_bounds", {}
+    return "", {}
 
 
 def _candidates(obs: _Obs, bounds, cfg: ForecastConfig) -> list[tuple[str, int | None]]:
@@ -244,7 +254,7 @@ def backtest_errors(series: pd.DataFrame, method: str, bounds=None,
     """
     cfg, bounds, obs = config or ForecastConfig(), _norm_bounds(bounds), _clean(series)
     t, x = obs.t, obs.x
-    reason = _infeasible(method, obs, bounds, cfg) if method in _BACKTESTED else "not backtested"
+    reason = _infeasible(method, obs, bounds, cfg) if method in _BACKTESTED else _reason("not_backtested")
     tf = _transform_for(method, bounds, cfg, x)
     rows = [] if reason else _backtest(t, x, method, tf, cfg, window)
     out = pd.DataFrame(

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import schema
 from .core import (_clean, _norm_bounds, _Obs, _transform_for, BINOMIAL, COUNTS_RATIO, ETS_DAMPED,
     ForecastConfig, INSUFFICIENT_DATA, LEVEL, LINEAR, METHODS, NAIVE_WIDE, POISSON, TREND_METHODS)
-from .methods import _backtest, _candidates, _infeasible, _line_slope, _ols_closed
+from .methods import _backtest, _candidates, _infeasible, _line_slope, _ols_closed, _reason
 
 
 # --- step changes -------------------------------------------------------------------------------
@@ -70,11 +70,12 @@ def _after_step(obs: _Obs, cfg: ForecastConfig) -> tuple[_Obs, int | None]:
 
 # --- choosing a method --------------------------------------------------------------------------
 
+#: The reason (a key of :data:`planlib.i18n.FORECAST_REASONS`) of each method fixed by rule.
 _RULE_REASONS = {
-    INSUFFICIENT_DATA: "rule: 0-1 point",
-    POISSON: "rule: counts (numerator, denominator) on 2+ points including the latest",
-    BINOMIAL: "rule: counts of two groups on 2+ points including the latest",
-    NAIVE_WIDE: "rule: 2 to short_series_max points",
+    INSUFFICIENT_DATA: "rule_insufficient",
+    POISSON: "rule_poisson",
+    BINOMIAL: "rule_binomial",
+    NAIVE_WIDE: "rule_short",
 }
 
 
@@ -150,18 +151,19 @@ def _rule_method(obs: _Obs, cfg: ForecastConfig) -> str | None:
 
 
 def _choice_table(obs: _Obs, bounds, cfg, scores: dict, chosen: tuple, ruled: str | None,
-                  dropped: dict) -> pd.DataFrame:
+                  dropped: dict, lang: str = "en") -> pd.DataFrame:
     rows = []
     for m in METHODS:
         for w in sorted({c[1] for c in (*scores, *dropped) if c[0] == m} or {None},
                         key=lambda v: v or 0):
-            reason = dropped.get((m, w)) or _infeasible(m, obs, bounds, cfg)
+            drop = dropped.get((m, w))
+            reason = _reason(drop[0], lang, **drop[1]) if drop else _infeasible(m, obs, bounds, cfg, lang)
             if (m, w) == chosen:
-                reason = _RULE_REASONS[ruled] if ruled else _chosen_reason(m)
+                reason = _reason(_RULE_REASONS[ruled] if ruled else _chosen_reason(m), lang)
             elif not reason and (m, w) not in scores:
-                reason = "decided by rule" if ruled else "not a candidate for this series"
+                reason = _reason("decided_by_rule" if ruled else "not_candidate", lang)
             elif not reason:
-                reason = "larger backtest error"
+                reason = _reason("larger_error", lang)
             mae, n = scores.get((m, w), (np.nan, 0))
             rows.append((m, w or len(obs), (m, w) in scores, mae, n, (m, w) == chosen, reason))
     return pd.DataFrame(rows, columns=[schema.METHOD, "fit_points", "candidate", "mae",
@@ -169,9 +171,7 @@ def _choice_table(obs: _Obs, bounds, cfg, scores: dict, chosen: tuple, ruled: st
 
 
 def _chosen_reason(method: str) -> str:
-    if method == LEVEL:
-        return "no trend beat the level by trend_margin in backtests (ties: simpler)"
-    return "smallest backtest error, by trend_margin below the level's (ties: simpler)"
+    return "chosen_level" if method == LEVEL else "chosen_trend"
 
 
 def _slope_t(obs: _Obs, cand: tuple[str, int | None], bounds, cfg: ForecastConfig) -> float:
@@ -192,9 +192,9 @@ def _choose(obs: _Obs, bounds, cfg: ForecastConfig, target_year: int | None):
     """``(method, window, scores, ruled, dropped)``: what ``auto`` fits and why."""
     ruled = _rule_method(obs, cfg)
     cands = [] if ruled else _candidates(obs, bounds, cfg)
-    dropped = {c: f"its trend leaves the bounds by {target_year}" for c in cands
+    dropped = {c: ("leaves_bounds", {"year": target_year}) for c in cands
                if c[0] in (LINEAR, ETS_DAMPED) and _leaves_bounds(obs, bounds, target_year, c[1])}
-    dropped.update({c: f"its slope is within noise of zero (|t| < {cfg.trend_min_t:g})"
+    dropped.update({c: ("slope_noise", {"t": f"{cfg.trend_min_t:g}"})
                     for c in cands if c not in dropped and c[0] in TREND_METHODS
                     and c[0] != ETS_DAMPED and _slope_t(obs, c, bounds, cfg) < cfg.trend_min_t})
     scores = _score_candidates(obs, [c for c in cands if c not in dropped], bounds, cfg)
@@ -203,7 +203,7 @@ def _choose(obs: _Obs, bounds, cfg: ForecastConfig, target_year: int | None):
 
 
 def choose_method(series: pd.DataFrame, bounds=None, config: ForecastConfig | None = None, *,
-                  target_year: int | None = None) -> tuple[str, pd.DataFrame]:
+                  target_year: int | None = None, lang: str = "en") -> tuple[str, pd.DataFrame]:
     """The method ``auto`` uses for this series, and the backtest scores behind the choice.
 
     Rule: 0-1 point gives ``insufficient_data``; counts on two or more points, the latest
@@ -223,6 +223,8 @@ def choose_method(series: pd.DataFrame, bounds=None, config: ForecastConfig | No
         bounds: ``(lo, hi)`` natural bounds of the value, either may be ``None``.
         config: options; defaults to :class:`ForecastConfig`.
         target_year: the year projected to (enables the bounds check).
+        lang: language of the table's ``reason`` (``"zh"`` or ``"en"``; the words are in
+            :data:`planlib.i18n.FORECAST_REASONS`).
 
     Returns:
         ``(method, table)``; the table has a row per method of :data:`METHODS` and window,
@@ -241,4 +243,4 @@ def choose_method(series: pd.DataFrame, bounds=None, config: ForecastConfig | No
     cfg, bounds, obs = config or ForecastConfig(), _norm_bounds(bounds), _clean(series)
     obs, _ = _after_step(obs, cfg)
     chosen, scores, ruled, dropped = _choose(obs, bounds, cfg, target_year)
-    return chosen[0], _choice_table(obs, bounds, cfg, scores, chosen, ruled, dropped)
+    return chosen[0], _choice_table(obs, bounds, cfg, scores, chosen, ruled, dropped, lang)

@@ -254,6 +254,16 @@ def _indicator(doc, data: ReportData, row: dict, png: bytes | None) -> None:
     doc.add_paragraph(status)
     if png:
         doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    references = F.reference_line(data.observations, row[S.INDICATOR_ID], row.get(S.UNIT) or "", data.options.lang)
+    if references:
+        doc.add_paragraph(references)
+    context = F.context_text(row[S.INDICATOR_ID], data.options.lang)
+    if context:
+        heading, intro, lines = context
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(intro)
+        for line in lines:
+            doc.add_paragraph(line, style="List Bullet")
 
 
 def _units(doc, data: ReportData) -> None:

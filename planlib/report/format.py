@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import i18n
+from .. import i18n, reference
 from . import tables as T
 from .. import schema as S
 from ..formats import MISSING, format_number, is_missing
@@ -294,6 +294,94 @@ def indicator_text(row: dict, lang: str = "zh") -> tuple[str, str]:
     status = T.label("status_line", lang, status=status_text(row[T.STATUS], lang),
                      explanation=row[T.EXPLANATION] or "")
     return facts, status.strip()
+
+
+def reference_frame(observations: pd.DataFrame, catalog: pd.DataFrame, ids, lang: str = "zh") -> pd.DataFrame:
+    """The reference regions' values (重庆市, 全国) of the indicators ``ids``, each with its
+    unit, confirmation, source and note (the quoted sentence and the address read).
+
+    Examples:
+        >>> obs = pd.DataFrame({"indicator_id": ["C02", "C02"], "region": ["重庆市", "石柱县"],
+        ...     "year": [2022, 2022], "value": [2.62, 1.9], "source": ["重庆日报", "demo"],
+        ...     "confirmation": ["confirmed", None], "note": ["公开发布值：…", None]})
+        >>> cat = pd.DataFrame({"indicator_id": ["C02"], "unit": ["‰"]})
+        >>> reference_frame(obs, cat, ["C02"], "en").values.tolist()
+        [['Chongqing', 'C02', 2022, 2.62, '‰', 'confirmed', '重庆日报', '公开发布值：…']]
+    """
+    from ..config import REFERENCE_REGIONS
+
+    rows = observations[observations[S.REGION].isin(REFERENCE_REGIONS)
+                        & observations[S.INDICATOR_ID].isin(list(ids))]
+    rows = rows.sort_values([S.INDICATOR_ID, S.REGION, S.YEAR], kind="stable")
+    units = dict(zip(catalog[S.INDICATOR_ID], catalog[S.UNIT]))
+    label = lambda key: i18n.t(key, lang, i18n.REFERENCE_LABELS)  # noqa: E731
+    return pd.DataFrame({
+        label("col_region"): [i18n.region_label(r, lang) for r in rows[S.REGION]],
+        label("col_indicator"): rows[S.INDICATOR_ID].to_numpy(),
+        label("col_year"): rows[S.YEAR].astype(int).to_numpy(),
+        label("col_value"): rows[S.VALUE].to_numpy(),
+        label("col_unit"): rows[S.INDICATOR_ID].map(units).to_numpy(),
+        i18n.t("confirmation", lang, i18n.APP_LABELS): rows.get(S.CONFIRMATION).fillna("").to_numpy(),
+        label("col_source"): rows[S.SOURCE].fillna("").to_numpy(),
+        i18n.t("col_note", lang, i18n.REFERENCE_LABELS): rows.get(S.NOTE).fillna("").to_numpy(),
+    })
+
+
+def reference_line(observations: pd.DataFrame, indicator_id: str, unit: str, lang: str = "zh") -> str | None:
+    """The reference regions' latest value of an indicator, each with its year and source, or None.
+
+    Examples:
+        >>> obs = pd.DataFrame({"indicator_id": ["C02"] * 3, "region": ["重庆市", "重庆市", "全国"],
+        ...     "year": [2021, 2022, 2024], "value": [2.82, 2.62, 4.0],
+        ...     "source": ["重庆日报", "重庆日报", "国家卫生健康委"], "confirmation": ["derived", "confirmed", "confirmed"]})
+        >>> reference_line(obs, "C02", "‰")
+        '参考地区：全国 2024年 4‰（来源：国家卫生健康委）；重庆市 2022年 2.62‰（来源：重庆日报）'
+        >>> reference_line(obs, "C02", "‰", "en")
+        'Reference regions: China (national) 2024: 4‰ (source: 国家卫生健康委); Chongqing 2022: 2.62‰ (source: 重庆日报)'
+    """
+    from ..config import REFERENCE_REGIONS
+    from ..formats import format_value
+
+    label = lambda key: i18n.t(key, lang, i18n.REFERENCE_LABELS)  # noqa: E731
+    rows = observations[(observations[S.INDICATOR_ID] == indicator_id)
+                        & observations[S.REGION].isin(REFERENCE_REGIONS)].dropna(subset=[S.VALUE])
+    parts = []
+    for region in REFERENCE_REGIONS:
+        mine = rows[rows[S.REGION] == region].sort_values(S.YEAR)
+        if not len(mine):
+            continue
+        last = mine.iloc[-1]
+        value, name = format_value(last[S.VALUE], unit, lang), i18n.region_label(region, lang)
+        source, derived = last.get(S.SOURCE) or "—", last.get(S.CONFIRMATION) == "derived"
+        tag = f"，{label('match_derived')}" if lang == "zh" else f", {label('match_derived')}"
+        if lang == "zh":
+            parts.append(f"{name} {int(last[S.YEAR])}年 {value}（{label('col_source')}：{source}"
+                         f"{tag if derived else ''}）")
+        else:
+            parts.append(f"{name} {int(last[S.YEAR])}: {value} (source: {source}{tag if derived else ''})")
+    if not parts:
+        return None
+    return label("line") + ("：" + "；".join(parts) if lang == "zh" else ": " + "; ".join(parts))
+
+
+def context_text(indicator_id: str, lang: str = "zh") -> tuple[str, str, list[str]] | None:
+    """Heading, one sentence and one line per row of the reference table's similar measures and
+    background figures for an indicator (:func:`planlib.reference.shipped_context`), or None.
+
+    They are shown as "context (not the indicator's definition)", never as its value.
+
+    Examples:
+        >>> heading, intro, lines = context_text("W14", "en")
+        >>> heading, len(lines), lines[0].split(" (")[0]
+        ("Context (not the indicator's definition)", 1, 'Chongqing 2016: 9.76 years')
+        >>> context_text("C02") is None
+        True
+    """
+    context = reference.shipped_context(indicator_id)
+    if not len(context):
+        return None
+    label = lambda key: i18n.t(key, lang, i18n.REFERENCE_LABELS)  # noqa: E731
+    return label("context_heading"), label("context_intro"), reference.context_lines(context, lang)
 
 
 def _value_clauses(row: dict, lang: str) -> list[str]:

@@ -182,7 +182,9 @@ def _indicator(data: ReportData, row: dict) -> dict:
     facts, status = F.indicator_text(row, lang)
     return {"kind": "indicator", "id": row[S.INDICATOR_ID], "name": row[T.NAME],
             "colour": i18n.STATUS_COLORS.get(row[T.STATUS], "#999999"),
-            "status": F.status_text(row[T.STATUS], lang), "facts": facts, "status_text": status}
+            "status": F.status_text(row[T.STATUS], lang), "facts": facts, "status_text": status,
+            "references": F.reference_line(data.observations, row[S.INDICATOR_ID], row.get(S.UNIT) or "", lang),
+            "context": F.context_text(row[S.INDICATOR_ID], lang)}
 
 
 def _units(data: ReportData) -> list[dict]:

@@ -30,15 +30,17 @@ NAME = "name"  # the indicator's name in the report's language
 TARGET = "target"  # the target as printed
 UNITS = "units"  # responsible units, "、"-joined
 BASELINE = "baseline"  # the county's 2020 value
-LATEST_YEAR, LATEST_VALUE = "latest_year", "latest_value"
+# the assessment's columns, named as the assessment names them (``schema``)
+LATEST_YEAR, LATEST_VALUE = S.LATEST_YEAR, S.LATEST_VALUE
 CHANGE = "change"  # latest value minus baseline
-PROJECTED, LOWER_95, UPPER_95 = "projected", "lower_95", "upper_95"
-P_MEET = "p_meet"
-STATUS = "status"  # a code of schema.STATUS_CODES
+PROJECTED = "projected"  # the target year's projected value (the assessment's S.PROJECTED)
+LOWER_95, UPPER_95 = S.LOWER_95, S.UPPER_95  # its 95% interval
+P_MEET = S.P_MEET
+STATUS = S.ASSESSMENT_STATUS  # a code of schema.STATUS_CODES
 EXPLANATION = "explanation"
 DEMO = "demo"  # True when any value of the indicator shown is illustrative
 HAS_YEAR = "has_year"  # True when the county has a value for the report's year
-BINDING = "binding"
+BINDING = S.BINDING_FLAG
 
 INDICATOR_COLUMNS = [
     S.INDICATOR_ID, S.PLAN, S.NUMBER, DOMAIN, NAME, S.UNIT, TARGET, S.TARGET_YEAR, S.ATTRIBUTE,
@@ -158,14 +160,14 @@ def _assessment_by_id(assessment: pd.DataFrame) -> pd.DataFrame:
 
 def _assessment_columns(found: pd.DataFrame, ids: pd.Series, lang: str) -> pd.DataFrame:
     pick = lambda col: ids.map(found[col]).astype(object).to_numpy()  # noqa: E731
-    status = pd.Series(pick("status"), dtype=object).fillna(S.INSUFFICIENT_DATA)
+    status = pd.Series(pick(S.ASSESSMENT_STATUS), dtype=object).fillna(S.INSUFFICIENT_DATA)
     return pd.DataFrame({
-        PROJECTED: pd.to_numeric(pd.Series(pick("projected_value")), errors="coerce"),
-        LOWER_95: pd.to_numeric(pd.Series(pick("projected_lower_95")), errors="coerce"),
-        UPPER_95: pd.to_numeric(pd.Series(pick("projected_upper_95")), errors="coerce"),
-        P_MEET: pd.to_numeric(pd.Series(pick("p_meet")), errors="coerce"),
+        PROJECTED: pd.to_numeric(pd.Series(pick(S.PROJECTED)), errors="coerce"),
+        LOWER_95: pd.to_numeric(pd.Series(pick(S.PROJECTED_LOWER_95)), errors="coerce"),
+        UPPER_95: pd.to_numeric(pd.Series(pick(S.PROJECTED_UPPER_95)), errors="coerce"),
+        P_MEET: pd.to_numeric(pd.Series(pick(S.P_MEET)), errors="coerce"),
         STATUS: status.astype(str),
-        EXPLANATION: pd.Series(pick(f"explanation_{lang}"), dtype=object).fillna("").astype(str),
+        EXPLANATION: pd.Series(pick(S.EXPLANATION_BY_LANG[lang]), dtype=object).fillna("").astype(str),
     })
 
 

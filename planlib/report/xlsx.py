@@ -98,6 +98,11 @@ def render_xlsx(data: ReportData) -> bytes:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in _sheets(data):
             _write_sheet(writer, sheet_name(name, taken), frame, data)
+        reference = F.reference_frame(data.observations, data.catalog, data.table[S.INDICATOR_ID],
+                                      data.options.lang)
+        if len(reference):  # real published values: no demo label on this sheet
+            name = sheet_name(i18n.t("sheet", data.options.lang, i18n.REFERENCE_LABELS), taken)
+            _write_sheet(writer, name, reference, data, demo=False)
         values_only(writer.book)  # a department's note is text, never a live formula
     return buf.getvalue()
 
@@ -125,11 +130,13 @@ def _plan_sheet_name(plan: str, lang: str) -> str:
     return T.label(f"sheet_{plan}", lang)
 
 
-def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, data: ReportData) -> None:
-    start = 1 if data.demo else 0
+def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, data: ReportData,
+                 demo: bool | None = None) -> None:
+    demo = data.demo if demo is None else demo
+    start = 1 if demo else 0
     frame.to_excel(writer, sheet_name=name, index=False, startrow=start)
     sheet = writer.sheets[name]
-    if data.demo:
+    if demo:
         sheet.cell(row=1, column=1, value=data.demo_label()).font = Font(bold=True, color="D55E00")
     sheet.freeze_panes = sheet.cell(row=start + 2, column=1)
     for idx, column in enumerate(frame.columns, start=1):
