@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from planlib import config
+
 GOAL_SECONDS = 60.0
 GOAL_PER_ADDED_WORKER = 0.8
 FIRST_SEED = 20230223
@@ -97,7 +99,9 @@ def _children_cpu() -> float:
 def run_cli(db: Path, out: Path, extra: list[str]) -> dict:
     """Run ``planlib assess --all-regions`` once; wall and CPU seconds, peak RSS of the command."""
     exe = Path(sys.executable).with_name("planlib")
-    cmd = [str(exe), "assess", "--all-regions", "--format", "csv", "--output", str(out), "--db", str(db), *extra]
+    # the synthetic regions share the shipped catalogue (no plan registered for each): --catalog
+    cmd = [str(exe), "assess", "--all-regions", "--catalog", str(config.CATALOG_PATH), "--format", "csv",
+           "--output", str(out), "--db", str(db), *extra]
     start, cpu_start = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = PeakRss(proc.pid)

@@ -180,6 +180,7 @@ def has_label(key: str, table: dict | None = None) -> bool:
 REPORT_LABELS = {
     "plans": {"zh": "石柱县妇女发展规划和儿童发展规划（2021—2030年）",
               "en": "Shizhu County Women's and Children's Development Plans (2021-2030)"},
+    "plans_of_region": {"zh": "{region}：{title}", "en": "{region}: {title}"},
     "kind_annual": {"zh": "{year}年度统计监测报告", "en": "Annual Monitoring Report {year}"},
     "kind_midterm": {"zh": "中期评估报告（数据截至{year}年）",
                      "en": "Mid-term Evaluation Report (data up to {year})"},
@@ -988,6 +989,44 @@ CLI_LABELS = {
     "batch_no_regions_fix": {"zh": "先导入各区域的数据（planlib import）。",
                              "en": "Import the regions' data first (planlib import)."},
     "batch_done": {"zh": "已评估 {n} 个区域，写入 {path}", "en": "Assessed {n} regions, written to {path}"},
+}
+
+
+# --- many plans in one store (planlib.plans: planlib plan add / list, --region) -------------------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem); the rest are
+#: the command line's lines and the plan list's headings.
+PLAN_STORE_LABELS = {
+    "plan_exists": {"zh": "监测数据库中已登记{region}的规划（{title}，{n} 个指标，{added_at} 登记）",
+                    "en": "The store already holds a plan for {region} ({title}, {n} indicators, added {added_at})"},
+    "plan_exists_fix": {"zh": "确需替换时加 --replace（已导入的数值不变）；否则不做任何改动。",
+                        "en": "Add --replace to replace it (the values already imported stay); otherwise nothing is changed."},
+    "unknown_region": {"zh": "监测数据库中没有地区“{region}”的规划",
+                       "en": "The store holds no plan for the region '{region}'"},
+    "unknown_region_fix": {"zh": "已有规划的地区：{known}。另一地区的规划先用 planlib plan add --region {region} --catalog 文件 登记。",
+                           "en": "Regions with a plan: {known}. Register another region's plan first with "
+                                 "`planlib plan add --region {region} --catalog FILE`."},
+    "reference_region": {"zh": "“{region}”是参照地区（{reference}），不能登记规划",
+                         "en": "'{region}' is a reference region ({reference}) and cannot have a plan"},
+    "reference_region_fix": {"zh": "--region 填写规划所属的县（区）名称，例如 丰都县。",
+                             "en": "Give --region the county (district) the plan belongs to, e.g. 丰都县."},
+    "bad_region": {"zh": "地区名称“{region}”不可用", "en": "The region name '{region}' cannot be used"},
+    "bad_region_fix": {"zh": "填写地区的正式名称（1—{max} 个字，不含空格），例如 丰都县。",
+                       "en": "Give the region's official name (1-{max} characters, no spaces), e.g. 丰都县."},
+    "plan_added": {"zh": "已登记{region}的规划：{n} 个指标（{source}）",
+                   "en": "Plan of {region} registered: {n} indicators ({source})"},
+    "plan_replaced": {"zh": "已替换{region}的规划：{n} 个指标（{source}）",
+                      "en": "Plan of {region} replaced: {n} indicators ({source})"},
+    "plan_none": {"zh": "监测数据库中尚未登记其他地区的规划；{county}使用随附的指标目录。",
+                  "en": "No other region's plan is registered in the store; {county} uses the shipped catalogue."},
+    "shipped": {"zh": "随附的指标目录（{file}）", "en": "the shipped catalogue ({file})"},
+    "col_region": {"zh": "地区", "en": "region"},
+    "col_title": {"zh": "规划名称", "en": "title"},
+    "col_n": {"zh": "指标数", "en": "indicators"},
+    "col_added_at": {"zh": "登记时间", "en": "added at"},
+    "col_source": {"zh": "来源文件", "en": "source"},
+    "template_title": {"zh": "{region}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年",
+                       "en": "{region} women's and children's plan monitoring return　{dept}　{year}"},
+    "target_year_note": {"zh": "{target}（{year}年）", "en": "{target} (by {year})"},
 }
 
 
