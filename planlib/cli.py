@@ -263,8 +263,10 @@ def _cmd_assess(args) -> int:
     from .plans import catalog_for, rows_of
 
     catalog = load_catalog(args.catalog) if args.catalog else catalog_for(args.region, args.db)
-    # the region's rows and the reference regions' only: no other plan's rows judged against this one
-    observations = rows_of(load_observations(args.observations, catalog=catalog, db=args.db), args.region)
+    observations = load_observations(args.observations, catalog=catalog, db=args.db)
+    if args.region or not args.observations:  # a file without --region: every region it holds
+        # the region's rows and the reference regions' only: no other plan's rows judged against this one
+        observations = rows_of(observations, args.region)
     result = assess(catalog, observations, as_of=args.as_of)
     label = demo_label(observations, args.lang)
     demo = label is not None
