@@ -2,7 +2,7 @@
 
 Two parts:
 
-* *Simulated series whose truth is known by construction* (``planlib.forecast.backtest.FAMILIES``):
+* *Simulated series whose truth is known by construction* (``planlib.calibration.FAMILIES``):
   county-like series for 2015-2024 (steady near-bound rates, steps, flat noisy shares, steady
   trends, rare events among births, noisy sex ratios, drifting shares), one more ordinary year
   (2025) and the 2030 value drawn from the same process.  Every draw is assessed exactly as
@@ -34,6 +34,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from planlib.forecast import backtest as bt  # noqa: E402
+from planlib import calibration as cal  # noqa: E402
 from planlib import config, schema  # noqa: E402
 from planlib.files import atomic_write_bytes  # noqa: E402
 
@@ -45,17 +46,17 @@ GOALS = {"coverage_95": (0.90, 0.97), "false_alarm": 0.05, "flip": 0.10}
 
 def simulated(draws: int, seed: int) -> dict[str, pd.DataFrame]:
     """Forecast frames of every simulated family."""
-    return {f.name: bt.calibration_cases(f, bt.draw_cases(f, draws, seed)) for f in bt.FAMILIES}
+    return {f.name: cal.calibration_cases(f, cal.draw_cases(f, draws, seed)) for f in cal.FAMILIES}
 
 
 def real() -> dict[str, pd.DataFrame]:
     """Forecast frames of the real data sets (fertility; the four national series together)."""
-    out = {"wb_fertility": bt.real_calibration(bt.load_fertility(), bt.FERTILITY_TEST)}
+    out = {"wb_fertility": cal.real_calibration(bt.load_fertility(), bt.FERTILITY_TEST)}
     frames = []
     for _, series in bt.load_national_reference().groupby("series", sort=True):
         window = bt.Window(int(series[schema.YEAR].min()), 2018, 2024, op=series["op"].iloc[0],
                            threshold=float(series["threshold"].iloc[0]))
-        frames.append(bt.real_calibration(series, window, key="series"))
+        frames.append(cal.real_calibration(series, window, key="series"))
     out["china_mortality"] = pd.concat(frames, ignore_index=True)
     return out
 
@@ -64,7 +65,7 @@ def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per family / data set: auto's figures beside the best baseline's Brier score."""
     rows = {}
     for name, forecasts in results.items():
-        scores = bt.calibration_score(forecasts)
+        scores = cal.calibration_score(forecasts)
         auto = scores.loc[bt.AUTO]
         base = scores.loc[list(bt.BASELINES), "brier"]
         rows[name] = {
@@ -101,7 +102,7 @@ def verdicts(frame: pd.DataFrame) -> list[str]:
 def reliability_frame(results: dict[str, pd.DataFrame], bins: int = 10) -> pd.DataFrame:
     """Binned ``p_meet`` against the share met, simulated families pooled and real data pooled."""
     parts = []
-    for group, names in (("simulated", [f.name for f in bt.FAMILIES]),
+    for group, names in (("simulated", [f.name for f in cal.FAMILIES]),
                          ("real", ["wb_fertility", "china_mortality"])):
         pooled = pd.concat([results[n] for n in names if n in results], ignore_index=True)
         rel = bt.reliability(pooled, bins=bins)
@@ -184,7 +185,7 @@ READING = [
 
 
 def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str:
-    descriptions = [f"- `{f.name}`: {f.description}" for f in bt.FAMILIES]
+    descriptions = [f"- `{f.name}`: {f.description}" for f in cal.FAMILIES]
     return "\n".join([
         BEGIN,
         "## Calibration of the at-risk flags",
@@ -204,7 +205,7 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str
         "",
         "Columns: `brier` of `p_meet` and of the three baselines' 0/1 calls; `coverage_80/95` of "
         "the projection intervals; `false_alarm` = share flagged at risk or off track among "
-        f"cases whose true probability of meeting is at least {bt.NEAR_CERTAIN:.0%} (real data: "
+        f"cases whose true probability of meeting is at least {cal.NEAR_CERTAIN:.0%} (real data: "
         f"met in the evaluation year and in each of the last {bt.MET_LATELY_YEARS} fitted years "
         f"with a {bt.MET_LATELY_MARGIN:.0%} margin; empty where there are none); `flagged` = "
         "share flagged at all; `flip` = share whose flag (none / at risk / off track) changes "

@@ -3,6 +3,8 @@
 A value keeps two decimals (three below 1, so that a small rate keeps a significant digit),
 trailing zeros dropped, thousands separated: 93.14 is shown as 93.14 wherever it appears, in
 the table, the chart's caption and the sentence that explains the status. Missing is "—".
+A probability is a whole percentage (:func:`format_probability`); an annual rate of change
+keeps one decimal (:func:`format_annual_change`).
 """
 
 from __future__ import annotations
@@ -71,3 +73,17 @@ def format_probability(p: object) -> str:
         return "<1%"
     return ">99%" if p > 0.995 else f"{p * 100:.0f}%"
 
+
+
+def format_annual_change(rate: object) -> str:
+    """The size of an annual rate of change (per cent a year), one decimal: the required and the
+    observed change of the explanations (``schema.REQUIRED_CHANGE``, ``OBSERVED_CHANGE``), whose
+    direction the sentence says in words.
+
+    Examples:
+        >>> format_annual_change(2.345), format_annual_change(-0.04), format_annual_change(None)
+        ('2.3%', '0.0%', '—')
+    """
+    if is_missing(rate):
+        return MISSING
+    return f"{abs(float(rate)):.1f}%"

@@ -317,6 +317,10 @@ METHOD_LABELS = {
     "poisson": {"zh": "泊松模型（罕见事件计数）", "en": "Poisson model (counts of rare events)"},
     "naive_wide": {"zh": "简单外推（数据点少，区间较宽）", "en": "Simple extrapolation (few points, wide interval)"},
     "insufficient_data": {"zh": "数据不足，无法预测", "en": "Too little data to project"},
+    # the level, damped and binomial models (no trend read into noise)
+    "level": {"zh": "近年水平（不外推趋势）", "en": "Recent level (no trend carried forward)"},
+    "damped_trend": {"zh": "阻尼趋势（趋势逐年减弱）", "en": "Damped trend (the trend fades year by year)"},
+    "binomial": {"zh": "二项模型（出生人口中男婴占比）", "en": "Binomial model (share of boys among births)"},
 }
 APP_LABELS = {
     "as_of": {"zh": "数据截至", "en": "Data up to"},
@@ -540,6 +544,33 @@ ASSESS_LABELS = {
     "col_projected": {"zh": "目标年预计（95%区间）", "en": "Projected (95% interval)"},
     "col_p": {"zh": "达标概率", "en": "P(meet)"},
     "col_explanation": {"zh": "说明", "en": "Explanation"},
+    # which model an assessment used, and why; how 趋于平衡 is read
+    "projection_level": {"zh": "按近年水平，{year}年预计为{value}（95%区间{lo}–{hi}）",
+                         "en": "on the recent level the {year} value is projected at {value} (95% interval {lo}–{hi})"},
+    "model_level": {"zh": "未发现可靠趋势：按近年水平判断", "en": "no reliable trend: judged on the recent level"},
+    "model_trend": {"zh": "趋势可靠：在本序列的回测中，趋势模型的预测误差比按近年水平小{gain}",
+                    "en": "the trend is reliable: in backtests on this series it predicted {gain} better than the recent level"},
+    "model_damped": {"zh": "趋势按逐年减弱外推", "en": "the trend is projected to fade year by year"},
+    "model_step": {"zh": "该序列在{year}年发生阶跃变化：按{year}年起的数据预测",
+                   "en": "the series changed step in {year}: projected from {year} on"},
+    "model_binomial": {"zh": "按出生人口中男婴占比建模（二项分布，{first}—{last}年共{births}名出生），"
+                             "判断潜在出生性别比是否处于正常范围{lo}–{hi}（趋于平衡），单一年份的随机波动不作为趋势",
+                       "en": "modelled as the share of boys among births (binomial, {births} births in {first}-{last}) "
+                             "and judged on whether the underlying sex ratio lies in the normal range {lo}-{hi} "
+                             "(balanced); one year's chance swing is not read as a trend"},
+    "model_poisson": {"zh": "罕见事件按泊松分布计数，以出生数为暴露量", "en": "rare events counted as Poisson, with births as exposure"},
+    "model_short": {"zh": "数据点少：简单外推，区间较宽", "en": "few points: simple extrapolation with a wide interval"},
+    "steady": {"zh": "{year}年以来每年均达到目标且无偏离目标的趋势，不列为风险",
+               "en": "met the target every year since {year} with no trend away from it, so it is not flagged"},
+    "balance_reading": {
+        "zh": "“趋于平衡”按统计上的通常读法理解为数据未显示潜在值超出正常范围{lo}–{hi}（出生不受性别选择时"
+              "出生性别比所处的范围，人口统计通用）；潜在值低于{lo}的概率{below}、高于{hi}的概率{above}，"
+              "某一侧达到{at_risk}才列为存在风险，达到{off_track}列为难以达标",
+        "en": "趋于平衡 (tending to balance) is read as a statistician would: the data do not show the "
+              "underlying value outside the normal range {lo}-{hi} (the sex ratio at birth where births "
+              "are not selected by sex, as demographic statistics use it); the chance it lies below {lo} "
+              "is {below} and above {hi} {above}, and it is flagged at risk only from {at_risk} on one "
+              "side, off track from {off_track}"},
 }
 
 
@@ -737,6 +768,9 @@ OBSERVATIONS_MESSAGES = {
     "negative": ("不能为负数", "Must not be negative",
                  "比率、人数和比值都不小于 0，检查是否输入有误。",
                  "Rates, counts and ratios are never below 0; check the entry."),
+    "not_whole": ("计数类指标（{unit}）须为整数", "A count ({unit}) must be a whole number",
+                  "填写整数；如果是“每千名……拥有”一类的比率，请核对指标名称是否写明“每”。",
+                  "Enter a whole number; for a count per thousand, check that the indicator's name says 每."),
     "out_of_range": ("数值超出单位“{unit}”的范围 {low:g}–{high:g}",
                      "The value is outside {low:g}-{high:g} for the unit '{unit}'",
                      "按指标单位填写（百分比填 0–100 之间的数，例如 91.5 而不是 915）。",
@@ -872,46 +906,7 @@ DRAFT_LABELS = {
 }
 
 
-# --- which model an assessment used, and why (planlib.assess explanations, planlib.forecast) -------
-METHOD_LABELS.update({
-    "level": {"zh": "近年水平（不外推趋势）", "en": "Recent level (no trend carried forward)"},
-    "damped_trend": {"zh": "阻尼趋势（趋势逐年减弱）", "en": "Damped trend (the trend fades year by year)"},
-    "binomial": {"zh": "二项模型（出生人口中男婴占比）", "en": "Binomial model (share of boys among births)"},
-})
-ASSESS_LABELS.update({
-    "projection_level": {"zh": "按近年水平，{year}年预计为{value}（95%区间{lo}–{hi}）",
-                         "en": "on the recent level the {year} value is projected at {value} (95% interval {lo}–{hi})"},
-    "model_level": {"zh": "未发现可靠趋势：按近年水平判断", "en": "no reliable trend: judged on the recent level"},
-    "model_trend": {"zh": "趋势可靠：在本序列的回测中，趋势模型的预测误差比按近年水平小{gain}",
-                    "en": "the trend is reliable: in backtests on this series it predicted {gain} better than the recent level"},
-    "model_damped": {"zh": "趋势按逐年减弱外推", "en": "the trend is projected to fade year by year"},
-    "model_step": {"zh": "该序列在{year}年发生阶跃变化：按{year}年起的数据预测",
-                   "en": "the series changed step in {year}: projected from {year} on"},
-    "model_binomial": {"zh": "按出生人口中男婴占比建模（二项分布，{first}—{last}年共{births}名出生），"
-                             "判断潜在出生性别比是否处于正常范围{lo}–{hi}（趋于平衡），单一年份的随机波动不作为趋势",
-                       "en": "modelled as the share of boys among births (binomial, {births} births in {first}-{last}) "
-                             "and judged on whether the underlying sex ratio lies in the normal range {lo}-{hi} "
-                             "(balanced); one year's chance swing is not read as a trend"},
-    "model_poisson": {"zh": "罕见事件按泊松分布计数，以出生数为暴露量", "en": "rare events counted as Poisson, with births as exposure"},
-    "model_short": {"zh": "数据点少：简单外推，区间较宽", "en": "few points: simple extrapolation with a wide interval"},
-    "steady": {"zh": "{year}年以来每年均达到目标且无偏离目标的趋势，不列为风险",
-               "en": "met the target every year since {year} with no trend away from it, so it is not flagged"},
-})
-
-
-
-# --- calibration of the status (issue 14): how 趋于平衡 is read; why auto used its method -----------
-ASSESS_LABELS.update({
-    "balance_reading": {
-        "zh": "“趋于平衡”按统计上的通常读法理解为数据未显示潜在值超出正常范围{lo}–{hi}（出生不受性别选择时"
-              "出生性别比所处的范围，人口统计通用）；潜在值低于{lo}的概率{below}、高于{hi}的概率{above}，"
-              "某一侧达到{at_risk}才列为存在风险，达到{off_track}列为难以达标",
-        "en": "趋于平衡 (tending to balance) is read as a statistician would: the data do not show the "
-              "underlying value outside the normal range {lo}-{hi} (the sex ratio at birth where births "
-              "are not selected by sex, as demographic statistics use it); the chance it lies below {lo} "
-              "is {below} and above {hi} {above}, and it is flagged at risk only from {at_risk} on one "
-              "side, off track from {off_track}"},
-})
+# --- why auto used, or could not use, a method (planlib.forecast.selection, .methods) ------------
 #: Why ``auto`` used, or could not use, a method (``choose_method``'s table, ``backtest_errors``).
 FORECAST_REASONS = {
     "rule_insufficient": {"zh": "规则：仅0–1个数据点", "en": "rule: 0-1 point"},

@@ -33,7 +33,8 @@ from . import schema as S
 from .errors import PlanlibError, Problem, ProblemList
 from .i18n import OBSERVATIONS_MESSAGES
 from .reference import load_reference_values, reference_observations
-from .units import agrees, rate_multiplier, value_range  # noqa: F401 (rate_multiplier re-exported)
+from .units import Unit, agrees, rate_multiplier  # noqa: F401 (rate_multiplier re-exported)
+from .units import get as unit_facts
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
 PLAN_SOURCES = {
@@ -336,7 +337,8 @@ def validate_observations(frame: pd.DataFrame, catalog: pd.DataFrame, file: str 
         problems.add(_problem("missing_column", file, 1, col, None, col=col))
     problems.raise_if_errors()
     rows = _with_defaults(frame)
-    units = dict(zip(catalog[S.INDICATOR_ID], catalog[S.UNIT]))
+    names = catalog[S.NAME_ZH] if S.NAME_ZH in catalog.columns else [""] * len(catalog)
+    units = {i: unit_facts(u, n) for i, u, n in zip(catalog[S.INDICATOR_ID], catalog[S.UNIT], names)}
     for i, row in enumerate(rows.to_dict("records")):
         for p in _row_problems(row, units):
             problems.add(replace(p, file=file, row=i + first_row))
@@ -387,17 +389,21 @@ def _row_problems(row: dict, units: dict) -> list[Problem]:
     return out
 
 
-def _value_problems(row: dict, unit: str | None) -> list[Problem]:
+def _value_problems(row: dict, unit: Unit | None) -> list[Problem]:
+    """A value against its unit (:func:`planlib.units.get`, the same facts the intake checks)."""
     text = row[S.VALUE]
     value = _number(text)
     if value is None:
         return [_problem("missing_value" if text == "" else "not_number", None, None, S.VALUE, text)]
     out = []
-    low, high = value_range(unit)
+    unit = unit or unit_facts("")
     if value < 0:
         out.append(_problem("negative", None, None, S.VALUE, text))
-    elif value > high:
-        out.append(_problem("out_of_range", None, None, S.VALUE, text, unit=unit, low=low, high=high))
+    elif value > unit.high or value < unit.low:
+        out.append(_problem("out_of_range", None, None, S.VALUE, text, unit=unit.code, low=unit.low,
+                            high=unit.high))
+    elif unit.whole and not value.is_integer():
+        out.append(_problem("not_whole", None, None, S.VALUE, text, unit=unit.code))
     counts = {}
     for col in (S.NUMERATOR, S.DENOMINATOR):
         if row[col] == "":
@@ -412,11 +418,11 @@ def _value_problems(row: dict, unit: str | None) -> list[Problem]:
     return out
 
 
-def _rate_problems(value: float, numerator: float, denominator: float, unit: str | None,
+def _rate_problems(value: float, numerator: float, denominator: float, unit: Unit,
                    text: str) -> list[Problem]:
     if denominator == 0:
         return [_problem("zero_denominator", None, None, S.DENOMINATOR, "0")]
-    factor = rate_multiplier(unit) if unit else None
+    factor = unit.multiplier
     if factor is None:
         return []
     expected = numerator / denominator * factor

@@ -14,7 +14,7 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -86,18 +86,41 @@ DEFAULT = Unit("", plausible=1e6, bounds=None)
 RATIO_OF_COUNTS_UNITS = tuple(code for code, u in UNITS.items() if u.ratio_of_counts)
 
 
-def get(unit: object) -> Unit:
+#: Numerators and denominators: events and populations of a county.
+COUNTS = Unit("分子/分母", 0.0, 1e8, plausible=1e7, bounds=None)
+#: A count unit *per* something (每千名儿童拥有床位数（张）): not whole, at most this.
+PER_HIGH, PER_PLAUSIBLE = 1000.0, 100.0
+
+
+def get(unit: object, name: object = "") -> Unit:
     """The facts about ``unit`` (:data:`DEFAULT`, named ``unit``, for one not in the table).
+
+    ``name``, the indicator's name, matters for a count unit (人, 个, 张, 名, 户): a count *per*
+    something (its name contains 每, as in 每千名儿童拥有床位数) is not a whole number.
 
     Examples:
         >>> get(" ‰ ").code, get("kg").code, get("kg").bounds
         ('‰', 'kg', None)
+        >>> get("张").whole, get("张", "每千名（0-14岁）儿童拥有床位数（张）").whole
+        (True, False)
     """
     code = "" if unit is None else str(unit).strip()
     found = UNITS.get(code)
-    if found is not None:
-        return found
-    return Unit(code, DEFAULT.low, DEFAULT.high, plausible=DEFAULT.plausible, bounds=None)
+    if found is None:
+        return Unit(code, DEFAULT.low, DEFAULT.high, plausible=DEFAULT.plausible, bounds=None)
+    if found.whole and "每" in str(name or ""):
+        return replace(found, high=PER_HIGH, whole=False, plausible=PER_PLAUSIBLE)
+    return found
+
+
+def known(unit: object) -> bool:
+    """Whether ``unit`` is in the table (else any number >= 0 is accepted).
+
+    Examples:
+        >>> known("%"), known("kg")
+        (True, False)
+    """
+    return ("" if unit is None else str(unit).strip()) in UNITS
 
 
 def rate_multiplier(unit: object) -> float | None:

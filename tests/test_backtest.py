@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from planlib.forecast import backtest as bt
+from planlib import calibration as cal
 
 PANEL = pd.DataFrame({
     "region": ["A"] * 6 + ["B"] * 6 + ["C"] * 5,
@@ -21,7 +22,7 @@ WINDOW = bt.Window(2000, 2004, 2008, op="<", threshold=2.1)
 
 
 def test_baselines_are_the_three_two_point_measures():
-    points = bt._baseline_points(np.array([2000, 2004]), np.array([4.0, 2.4]), 2008)
+    points = bt.baseline_points(np.array([2000, 2004]), np.array([4.0, 2.4]), 2008)
     assert points["last_value"] == 2.4
     assert points["drift"] == pytest.approx(0.8)
     assert points["growth_rate"] == pytest.approx(2.4 * (2.4 / 4.0))
@@ -85,34 +86,34 @@ def test_fertility_data_are_shipped_and_tidy():
 # --- calibration: simulated families and real series -----------------------------------------------
 
 def test_families_draw_reproducible_county_like_series_with_their_truth():
-    for family in bt.FAMILIES:
-        a, b = bt.draw_cases(family, 3, seed=4), bt.draw_cases(family, 3, seed=4)
+    for family in cal.FAMILIES:
+        a, b = cal.draw_cases(family, 3, seed=4), cal.draw_cases(family, 3, seed=4)
         for x, y in zip(a, b):
             pd.testing.assert_frame_equal(x.series, y.series)
             assert x.series["year"].tolist() == list(range(2015, 2025))
             assert x.extra["year"].tolist() == [2025]
             assert 0.0 <= x.p_true <= 1.0 and x.target_text
-    step = bt.draw_cases(bt.FAMILIES[1], 5)
+    step = cal.draw_cases(cal.FAMILIES[1], 5)
     assert all(c.met and c.p_true == 1.0 and set(c.series["value"]) == {0.0, 100.0} for c in step)
 
 
 def test_family_probabilities_are_what_they_say():
-    flat = [c for c in bt.draw_cases(next(f for f in bt.FAMILIES if f.name == "flat_share"), 400)]
+    flat = [c for c in cal.draw_cases(next(f for f in cal.FAMILIES if f.name == "flat_share"), 400)]
     assert np.mean([c.p_true for c in flat]) == pytest.approx(0.25, abs=0.02)
     assert np.mean([c.met for c in flat]) == pytest.approx(0.25, abs=0.06)
-    ratio = bt.draw_cases(next(f for f in bt.FAMILIES if f.name == "noisy_ratio"), 50)
+    ratio = cal.draw_cases(next(f for f in cal.FAMILIES if f.name == "noisy_ratio"), 50)
     for c in ratio:  # value = 100 * boys / girls
         assert np.allclose(c.series["value"], 100 * c.series["numerator"] / c.series["denominator"])
 
 
 def test_calibration_cases_assess_like_planlib_assess():
-    family = next(f for f in bt.FAMILIES if f.name == "step")
-    out = bt.calibration_cases(family, bt.draw_cases(family, 4))
+    family = next(f for f in cal.FAMILIES if f.name == "step")
+    out = cal.calibration_cases(family, cal.draw_cases(family, 4))
     auto = out[out["method"] == "auto"]
     assert len(out) == 4 * 4 and set(out["method"]) == {"auto", *bt.BASELINES}
     assert (auto["status"] == "achieved").all() and (auto["p_meet"] > 0.99).all()
     assert (auto["used"] == "level").all()
-    scores = bt.calibration_score(out)
+    scores = cal.calibration_score(out)
     assert scores.loc["auto", "false_alarm"] == 0.0 and scores.loc["auto", "flip"] == 0.0
     assert scores.loc["growth_rate", "brier"] == 1.0  # 0 -> 100 has no two-point growth rate
 
@@ -121,7 +122,7 @@ def test_real_calibration_has_statuses_and_flips():
     nat = bt.load_national_reference()
     c02 = nat[nat["series"] == "C02"]
     window = bt.Window(int(c02["year"].min()), 2018, 2024, op="<", threshold=5.0)
-    out = bt.real_calibration(c02, window, key="series")
+    out = cal.real_calibration(c02, window, key="series")
     auto = out[out["method"] == "auto"].iloc[0]
     assert auto["status"] in ("on_track", "at_risk", "off_track", "achieved")
     assert auto["status_next"] in ("on_track", "at_risk", "off_track", "achieved")

@@ -4,12 +4,14 @@ from planlib import units
 from planlib.intake import layout
 
 
-def test_unit_rules_are_the_units_table():
-    for code, unit in units.UNITS.items():
-        rule = layout.unit_rule(code)
-        assert (rule.low, rule.high, rule.whole) == (unit.low, unit.high, unit.whole), code
-    assert layout.unit_rule("岁").high == 120
-    assert layout.unit_rule("名").whole and not layout.unit_rule("张", "每千名儿童拥有床位数（张）").whole
+def test_the_intake_judges_each_indicator_by_the_units_table():
+    from planlib.catalog import load_catalog
+
+    catalog = load_catalog()
+    rules = layout._Catalog.load(catalog).rules
+    assert rules == {i: units.get(u, n) for i, u, n in zip(catalog["indicator_id"], catalog["unit"],
+                                                          catalog["name_zh"])}
+    assert rules["W02"].high == 120 and rules["C23"].whole and not rules["C24"].whole
 
 
 def test_only_value_numerator_denominator_and_note_are_editable():

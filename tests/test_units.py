@@ -69,11 +69,26 @@ def test_the_number_format_shows_the_unit_of_the_table():
     assert format_value(3, "kg", "en") == "3 kg"
 
 
-def test_the_intake_rule_of_each_unit_is_the_units_range():
-    for code, unit in units.UNITS.items():
-        rule = intake.unit_rule(code)
-        assert (rule.low, rule.high, rule.whole, rule.scale) == (unit.low, unit.high, unit.whole,
-                                                                 unit.multiplier), code
+def test_a_count_per_something_is_not_a_whole_number():
+    assert units.get("张").whole
+    per = units.get("张", "每千名（0-14岁）儿童拥有床位数（张）")
+    assert (per.whole, per.high, per.plausible, per.code) == (False, 1000.0, 100.0, "张")
+    assert units.get("%", "每千名……") == units.get("%")  # only count units change
+
+
+@pytest.mark.parametrize("ident,value,whole", [("C23", "12.5", False), ("C23", "12", True),
+                                               ("C24", "2.57", True)])
+def test_both_paths_ask_a_count_for_a_whole_number(ident, value, whole, catalog, db, tmp_path):
+    """C23 counts institutions (个); C24 counts places per thousand (每千人口……（个）): a rate."""
+    loader = _loader_problems(f"indicator_id,year,value\n{ident},2021,{value}\n", catalog)
+    result = _intake(db, tmp_path, f"""
+        indicator_id,year,value
+        {ident},{YEAR},{value}
+        """)
+    not_whole = [p for p in result.problems if "whole number" in p.message_en]
+    assert (loader == []) is whole and (not_whole == []) is whole
+    if not whole:
+        assert loader == [(2, "value", "A count (个) must be a whole number")]
 
 
 # --- both paths check the same: 岁 capped at 120, 女=100 checked against its counts ---------------

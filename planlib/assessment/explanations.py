@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from .. import schema as S
-from ..formats import format_number, format_probability, format_value, is_missing
+from ..formats import format_annual_change, format_number, format_probability, format_value, is_missing
 from .core import (Facts, LATEST_VALUE, LATEST_YEAR, LEVEL_METHODS, OBSERVED, P_MEET, PROJ_HI,
     PROJ_LO, PROJECTED, REQUIRED, STATUS)
 
@@ -121,10 +121,10 @@ def _rates_phrase(row: dict, lang: str) -> str:
     required, observed = row[REQUIRED], row[OBSERVED]
     if not is_missing(required):
         key = "required_none" if required == 0 else "required_up" if required > 0 else "required_down"
-        parts.append(_say(key, lang, r=f"{abs(required):.1f}%"))
+        parts.append(_say(key, lang, r=format_annual_change(required)))
     if not is_missing(observed):
         key = "observed_flat" if abs(observed) < 0.05 else "observed_up" if observed > 0 else "observed_down"
-        parts.append(_say(key, lang, r=f"{abs(observed):.1f}%", base_year=_int(row["base_year"])))
+        parts.append(_say(key, lang, r=format_annual_change(observed), base_year=_int(row["base_year"])))
     return ("，" if lang == "zh" else ", ").join(parts)
 
 

@@ -16,7 +16,7 @@ Rules (errors block the file, warnings do not):
 * the value is a number, within its unit's range (``%`` 0-100, ``‰`` 0-1000, ``1/10万``
   0-100000, ``岁`` 0-120, ``小时`` 0-24, ``年`` 0-30, ``万人`` 0-100, counts 0-1000000,
   everything else 0-10⁹: a value beyond what the county can physically have is an error) and a
-  value beyond the usual range of its unit (:attr:`UnitRule.plausible`, e.g. more than 100000
+  value beyond the usual range of its unit (:attr:`planlib.units.Unit.plausible`, e.g. more than 100000
   people) is a warning; counts (人, 个, 张, 名, 户) are whole numbers unless they are counts
   *per* something (每千名儿童拥有床位数);
 * the region is one the store monitors (:func:`planlib.plans.known_regions`: the county, 全国,
@@ -53,7 +53,7 @@ transaction each), in the order given; the result lists every file. A file alrea
 
 from .importer import FileResult, ImportResult, import_files, more_problems
 from .layout import (FIRST_YEAR, HEADER_ROW, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, MAX_ROWS, MAX_TEXT_CHARS,
-                     META_SHEET, TEMPLATE_COLUMNS, TEMPLATE_VERSION, UnitRule, unit_rule)
+                     META_SHEET, TEMPLATE_COLUMNS, TEMPLATE_VERSION)
 from .readers import ParsedFile, RawRow
 from .rules import check_against_store, check_rows, parse_number
 from .templates import write_template
@@ -61,6 +61,6 @@ from .templates import write_template
 __all__ = [
     "FIRST_YEAR", "HEADER_ROW", "MAX_FILE_BYTES", "MAX_LISTED_PROBLEMS", "MAX_ROWS", "MAX_TEXT_CHARS",
     "META_SHEET", "TEMPLATE_COLUMNS", "TEMPLATE_VERSION", "FileResult", "ImportResult", "ParsedFile",
-    "RawRow", "UnitRule", "check_against_store", "check_rows", "import_files", "more_problems",
-    "parse_number", "unit_rule", "write_template",
+    "RawRow", "check_against_store", "check_rows", "import_files", "more_problems",
+    "parse_number", "write_template",
 ]

@@ -34,55 +34,6 @@ MAX_LISTED_PROBLEMS = 200
 XLSX_LIMITS = Limits(rows=MAX_ROWS + HEADER_SEARCH_ROWS * 20)
 
 
-@dataclass(frozen=True)
-class UnitRule:
-    """The range a value in one unit may take; ``scale`` turns numerator/denominator into it.
-
-    Attributes:
-        low, high: the physical limits: a value outside them is an error.
-        whole: the value is a count (a whole number).
-        scale: the multiplier (``%`` 100, ``‰`` 1000, ``女=100`` 100, ...), if it is a rate or ratio.
-        plausible: above this a value is unusual for a county (a warning, not an error).
-        share: the numerator is part of the denominator (cannot exceed it).
-    """
-
-    low: float | None = 0.0
-    high: float | None = 1e9
-    whole: bool = False
-    scale: float | None = None
-    plausible: float | None = None
-    share: bool = False
-
-
-def _rule(u: units.Unit) -> UnitRule:
-    """The intake's range rule for a unit of :mod:`planlib.units`."""
-    return UnitRule(u.low, u.high, whole=u.whole, scale=u.multiplier, plausible=u.plausible, share=u.share)
-
-
-#: Counts *per* thousand children, per health centre, ...
-PER_RULE = UnitRule(0, 1000, plausible=100)
-UNIT_RULES: dict[str, UnitRule] = {code: _rule(u) for code, u in units.UNITS.items()}
-DEFAULT_RULE = _rule(units.DEFAULT)
-#: Numerators and denominators: events and populations of the county.
-FRACTION_RULE = UnitRule(0, 1e8, plausible=1e7)
-
-
-def unit_rule(unit: str, name: str = "") -> UnitRule:
-    """The range rule for an indicator's unit (default: any number >= 0).
-
-    A count unit (人, 个, 张, 名, 户) asks for whole numbers unless the indicator is a count
-    *per* something (its name contains 每, as in 每千名儿童拥有床位数).
-
-    Examples:
-        >>> unit_rule("%").high, unit_rule("名").whole, unit_rule("万人").high, unit_rule("元").high
-        (100.0, True, 100.0, 1000000000.0)
-        >>> unit_rule("张", "每千名（0-14岁）儿童拥有床位数（张）")
-        UnitRule(low=0, high=1000, whole=False, scale=None, plausible=100, share=False)
-    """
-    rule = UNIT_RULES.get(str(unit).strip(), DEFAULT_RULE)
-    return PER_RULE if rule.whole and "每" in str(name) else rule
-
-
 # --- the template's columns ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -149,7 +100,7 @@ class _Catalog:
     units: dict[str, str]              # indicator -> unit
     owners: dict[str, tuple[str, ...]]  # indicator -> responsible units
     departments: tuple[str, ...]
-    rules: dict[str, UnitRule]          # indicator -> range rule
+    rules: dict[str, units.Unit]        # indicator -> its unit's facts (planlib.units.get)
 
     @classmethod
     def load(cls, catalog: pd.DataFrame | None = None) -> _Catalog:
@@ -159,7 +110,7 @@ class _Catalog:
         ids = cat[S.INDICATOR_ID].astype(str)
         owners = {i: tuple(u.strip() for u in str(cell).split(";") if u.strip())
                   for i, cell in zip(ids, cat[S.RESPONSIBLE_UNITS])}
-        rules = {i: unit_rule(u, n) for i, u, n in zip(ids, cat[S.UNIT], cat[S.NAME_ZH])}
+        rules = {i: units.get(u, n) for i, u, n in zip(ids, cat[S.UNIT], cat[S.NAME_ZH])}
         return cls(dict(zip(ids, cat[S.UNIT].astype(str))), owners, tuple(units_of(cat)), rules)
 
 

@@ -13,8 +13,8 @@ from .. import schema as S
 from .. import store, units
 from ..config import COUNTY, PLAN_END, PLAN_START
 from ..errors import Problem
-from .layout import (_blank, _Catalog, _Plans, DEFAULT_RULE, FIRST_YEAR, FRACTION_RULE, Loc, MAX_JUMP_GAP,
-                     MAX_TEXT_CHARS, _p, STATUS_ALIASES, UnitRule)
+from .layout import (_blank, _Catalog, _Plans, FIRST_YEAR, Loc, MAX_JUMP_GAP, MAX_TEXT_CHARS, _p,
+                     STATUS_ALIASES)
 from .readers import ParsedFile, RawRow
 
 
@@ -73,7 +73,7 @@ def _check_row(row: RawRow, plans: _Plans, this_year: int) -> tuple[dict | None,
     info = plans.for_region(region)
     code = _check_indicator(row, info, problems)
     year = _check_year(row, this_year, problems)
-    numbers = _check_numbers(row, info.units.get(code or "", ""), info.rules.get(code or "", DEFAULT_RULE),
+    numbers = _check_numbers(row, info.units.get(code or "", ""), info.rules.get(code or "") or units.get(""),
                              problems)
     status = _check_status(row, problems)
     texts = {key: _check_text(row, key, problems) for key in (S.SOURCE, S.NOTE, S.CONFIRMATION)}
@@ -153,7 +153,7 @@ def _number_or_problem(row: RawRow, key: str, problems: list[Problem]) -> float 
         return math.nan
 
 
-def _check_numbers(row: RawRow, unit: str, rule: UnitRule, problems: list[Problem]) -> dict:
+def _check_numbers(row: RawRow, unit: str, rule: units.Unit, problems: list[Problem]) -> dict:
     value = _number_or_problem(row, S.VALUE, problems)
     if value is not None and row.percent_format and unit == "%" and not math.isnan(value):
         value = round(value * 100, 10)
@@ -177,7 +177,7 @@ def _check_numbers(row: RawRow, unit: str, rule: UnitRule, problems: list[Proble
     return {S.VALUE: value, S.NUMERATOR: num, S.DENOMINATOR: den}
 
 
-def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Problem]) -> float | None:
+def _check_fraction(row: RawRow, num, den, rule: units.Unit, problems: list[Problem]) -> float | None:
     if num is None and den is None:
         return None
     loc = _at(row, S.NUMERATOR if num is None else S.DENOMINATOR)
@@ -185,20 +185,20 @@ def _check_fraction(row: RawRow, num, den, rule: UnitRule, problems: list[Proble
         problems.append(_p("half_fraction", loc))
     elif num < 0 or den < 0:
         problems.append(_p("negative_part", loc, f"{_fmt(num)}/{_fmt(den)}"))
-    elif max(num, den) > FRACTION_RULE.high:
-        key = S.NUMERATOR if num > FRACTION_RULE.high else S.DENOMINATOR
+    elif max(num, den) > units.COUNTS.high:
+        key = S.NUMERATOR if num > units.COUNTS.high else S.DENOMINATOR
         problems.append(_p("above", _at(row, key), _raw(row, key), value=_fmt(max(num, den)),
-                           high=_fmt(FRACTION_RULE.high), unit="分子/分母"))
+                           high=_fmt(units.COUNTS.high), unit=units.COUNTS.code))
     elif den == 0:
         problems.append(_p("zero_denominator", _at(row, S.DENOMINATOR), den))
     elif rule.share and num > den:
         problems.append(_p("numerator_too_big", _at(row, S.NUMERATOR), num, num=_fmt(num), den=_fmt(den)))
-    elif rule.scale is not None:
-        return round(num / den * rule.scale, 6)
+    elif rule.multiplier is not None:
+        return round(num / den * rule.multiplier, 6)
     return None
 
 
-def _check_range(row: RawRow, value: float, unit: str, rule: UnitRule, problems: list[Problem]) -> None:
+def _check_range(row: RawRow, value: float, unit: str, rule: units.Unit, problems: list[Problem]) -> None:
     loc = _at(row, S.VALUE)
     if rule.low is not None and value < rule.low:
         problems.append(_p("below", loc, _raw(row, S.VALUE), value=_fmt(value), low=_fmt(rule.low), unit=unit))

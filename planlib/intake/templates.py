@@ -10,15 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema as S
-from .. import store
+from .. import store, units
 from ..config import COUNTY, PLAN_END
 from ..errors import PlanlibError, Problem
 from ..files import atomic_path
 from ..i18n import PLAN_STORE_LABELS, t
 from ..observations import load_shipped_observations
 from ..safecells import values_only
-from .layout import (_Catalog, DEFAULT_RULE, FIRST_YEAR, HEADER_ROW, META_SHEET, TEMPLATE_COLUMNS,
-                     TEMPLATE_VERSION, unit_rule)
+from .layout import _Catalog, FIRST_YEAR, HEADER_ROW, META_SHEET, TEMPLATE_COLUMNS, TEMPLATE_VERSION
 from .rules import _fmt
 
 
@@ -134,7 +133,7 @@ def _write_sheet(ws, owner: tuple[str, str], year: int, rows: pd.DataFrame, last
     for i, rec in enumerate(rows.to_dict("records"), start=HEADER_ROW + 1):
         lv = last.get(rec[S.INDICATOR_ID], (None, None))
         values = {**rec, "last_value": lv[0], "last_year": lv[1], S.TARGET_TEXT: _target(rec)}
-        rate = unit_rule(rec[S.UNIT]).share and rec[S.UNIT] != "%"  # ‰, 1/10万
+        rate = units.get(rec[S.UNIT]).share and rec[S.UNIT] != "%"  # ‰, 1/10万
         for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(i, j, None if col.editable else values.get(col.key))
             fraction = col.key in (S.NUMERATOR, S.DENOMINATOR)
@@ -153,8 +152,8 @@ def _add_validations(ws, rows: pd.DataFrame) -> None:
 
     groups: dict[tuple, list[int]] = {}
     for i, (unit, name) in enumerate(zip(rows[S.UNIT], rows[S.NAME_ZH]), start=HEADER_ROW + 1):
-        rule = unit_rule(unit, name)
-        groups.setdefault((rule.low, rule.high, rule.whole, unit if rule != DEFAULT_RULE else ""), []).append(i)
+        rule = units.get(unit, name)
+        groups.setdefault((rule.low, rule.high, rule.whole, unit if units.known(unit) else ""), []).append(i)
     value_col = 1 + [c.key for c in TEMPLATE_COLUMNS].index(S.VALUE)
     letter = ws.cell(1, value_col).column_letter
     for (low, high, whole, unit), row_numbers in groups.items():

@@ -1,0 +1,311 @@
+"""Calibration of the at-risk flags: are the probabilities ``planlib assess`` gives honest?
+
+A *family* draws a county-like series for 2015-2024 from a stated process, one more ordinary
+year (2025) and the 2030 value from the same process, and knows the probability that the 2030
+value meets the target.  :func:`calibration_cases` assesses every draw the way ``planlib
+assess`` does (:func:`planlib.assessment.assess_detail`), so the figures are those of the flags
+leadership sees; :func:`real_calibration` does the same on real series (the hold-out windows of
+:mod:`planlib.forecast.backtest`).  ``benchmarks/calibration.py`` reports them.
+
+It sits above the assessment (which sits above the forecast), so that the forecast's own
+hold-out evaluation (:mod:`planlib.forecast.backtest`) never imports upwards.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .assessment import AssessConfig, assess_detail, project_series
+from .forecast import AUTO, ForecastConfig
+from .forecast.backtest import BASELINES, Window, baseline_points, holdout_forecasts, meets
+from .targets import parse_target
+
+
+FIRST_YEAR, LAST_YEAR, EXTRA_YEAR, GOAL_YEAR = 2015, 2024, 2025, 2030
+#: True probability of meeting at or above which a flag (at risk, off track) is a false alarm.
+NEAR_CERTAIN = 0.99
+FLAGGED = ("at_risk", "off_track")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One simulated series with its known future.
+
+    Attributes:
+        series: ``year``, ``value`` (and ``numerator``, ``denominator``) for 2015-2024.
+        extra: the same columns for 2025 alone (one more ordinary year).
+        truth: the 2030 value drawn from the same process (``noisy_ratio``: the annual ratio).
+        met: whether the target is met in 2030 (``noisy_ratio``: whether the underlying ratio
+            lies in the normal band, which is what 趋于平衡 is judged on).
+        p_true: the probability of meeting, known by construction.
+        target_text: the target as the catalogue would print it.
+    """
+
+    series: pd.DataFrame
+    extra: pd.DataFrame
+    truth: float
+    met: bool
+    p_true: float
+    target_text: str
+
+
+@dataclass(frozen=True)
+class Family:
+    """A process that draws :class:`Case` objects: its name, what it imitates, and its unit."""
+
+    name: str
+    description: str
+    unit: str
+    draw: object  # Callable[[np.random.Generator], Case]
+
+
+def _case(values: np.ndarray, met: bool, p_true: float, target: str,
+          counts: tuple[np.ndarray, np.ndarray] | None = None, truth: float | None = None) -> Case:
+    years = np.arange(FIRST_YEAR, GOAL_YEAR + 1)
+    frame = pd.DataFrame({schema.YEAR: years, schema.VALUE: values})
+    if counts is not None:
+        frame[schema.NUMERATOR], frame[schema.DENOMINATOR] = counts
+    seen = frame[frame[schema.YEAR] <= LAST_YEAR].reset_index(drop=True)
+    extra = frame[frame[schema.YEAR] == EXTRA_YEAR].reset_index(drop=True)
+    return Case(seen, extra, float(values[-1] if truth is None else truth), bool(met),
+                float(p_true), target)
+
+
+def _norm_sf(z: float) -> float:
+    from scipy import special
+
+    return float(special.ndtr(-z))
+
+
+def _n_years() -> int:
+    return GOAL_YEAR - FIRST_YEAR + 1
+
+
+def _near_bound(rng: np.random.Generator) -> Case:
+    from scipy import special
+
+    centre, sd = special.logit(rng.uniform(0.985, 0.995)), rng.uniform(0.25, 0.45)
+    values = np.round(100 * special.expit(centre + sd * rng.standard_normal(_n_years())), 1)
+    p_true = _norm_sf((special.logit(0.9595) - centre) / sd)  # >= 96 after rounding to 0.1
+    return _case(values, values[-1] >= 96, p_true, "≥ 96")
+
+
+def _step(rng: np.random.Generator) -> Case:
+    years = np.arange(FIRST_YEAR, GOAL_YEAR + 1)
+    values = np.where(years >= int(rng.integers(2017, 2022)), 100.0, 0.0)
+    return _case(values, True, 1.0, "100")
+
+
+def _flat_share(rng: np.random.Generator) -> Case:
+    level, sd = rng.uniform(30, 50), rng.uniform(1.0, 2.5)
+    values = np.round(level + sd * rng.standard_normal(_n_years()), 1)
+    threshold = round(level + 0.6745 * sd, 1) - 0.05  # P(value >= threshold) = 0.25 after rounding
+    p_true = _norm_sf((threshold - level) / sd)
+    return _case(values, values[-1] >= threshold, p_true, f"≥ {threshold:.2f}")
+
+
+def _steady_trend(rng: np.random.Generator) -> Case:
+    start, slope, sd = rng.uniform(40, 60), rng.uniform(0.8, 2.0), rng.uniform(0.8, 1.5)
+    mean = start + slope * np.arange(_n_years())
+    values = np.round(mean + sd * rng.standard_normal(_n_years()), 1)
+    threshold = round(mean[-1] - 1.6449 * sd, 1) - 0.05  # P(value >= threshold) = 0.95
+    p_true = _norm_sf((threshold - mean[-1]) / sd)
+    return _case(values, values[-1] >= threshold, p_true, f"≥ {threshold:.2f}")
+
+
+def _rare_events(rng: np.random.Generator) -> Case:
+    from scipy import stats
+
+    t = np.arange(_n_years())
+    births = np.round(rng.uniform(3000, 4500) * 0.98 ** t)
+    rate = rng.uniform(3.0, 7.0) * rng.uniform(0.93, 1.0) ** t  # per 1000 live births
+    deaths = rng.poisson(births * rate / 1000).astype(float)
+    threshold = round(float(rate[-1] * rng.uniform(0.7, 1.6)), 2)
+    kmax = math.ceil(threshold * births[-1] / 1000 - 1e-9) - 1  # deaths/births*1000 < threshold
+    p_true = float(stats.poisson.cdf(kmax, births[-1] * rate[-1] / 1000))
+    values = deaths / births * 1000
+    return _case(values, values[-1] < threshold, p_true, f"< {threshold:.2f}", (deaths, births))
+
+
+def _noisy_ratio(rng: np.random.Generator) -> Case:
+    years = np.arange(FIRST_YEAR, GOAL_YEAR + 1)
+    births = np.round(rng.uniform(3000, 4500) * 0.98 ** (years - FIRST_YEAR))
+    start = rng.uniform(102, 112)  # the county's ratio normalised, or stays high
+    end = rng.uniform(103.5, 106.5) if rng.random() < 0.5 else rng.uniform(108.5, 112)
+    under = np.interp(years, [FIRST_YEAR, LAST_YEAR, GOAL_YEAR], [start, end, end])
+    boys = rng.binomial(births.astype(int), under / (100 + under)).astype(float)
+    girls = births - boys
+    met = 103 <= end <= 107
+    return _case(boys / girls * 100, met, float(met), "趋于平衡", (boys, girls))
+
+
+def _drifting_share(rng: np.random.Generator) -> Case:
+    step_sd, noise = rng.uniform(0.4, 1.0), rng.uniform(0.5, 1.5)
+    walk = np.r_[0.0, step_sd * rng.standard_normal(_n_years() - 1)]
+    level = rng.uniform(30, 60) + np.cumsum(walk)
+    values = np.round(level + noise * rng.standard_normal(_n_years()), 1)
+    threshold = round(float(level[0]) + 2.0, 1) - 0.05
+    spread = math.hypot(step_sd * math.sqrt(GOAL_YEAR - LAST_YEAR), noise)
+    p_true = _norm_sf((threshold - level[LAST_YEAR - FIRST_YEAR]) / spread)
+    return _case(values, values[-1] >= threshold, p_true, f"≥ {threshold:.2f}")
+
+
+#: The simulated families of the calibration benchmark (``benchmarks/calibration.py``).
+FAMILIES = (
+    Family("near_bound", "rate steady at 97-100% (retention, coverage), logit-normal noise, "
+           "target ≥ 96", "%", _near_bound),
+    Family("step", "coverage switched from 0 to 100 in 2017-2021 (a new institution) and "
+           "stays; target 100", "%", _step),
+    Family("flat_share", "flat noisy share (30-50%, sd 1-2.5) with a 25% chance of meeting "
+           "its target", "%", _flat_share),
+    Family("steady_trend", "rate rising 0.8-2 points a year, sd 0.8-1.5, meets its target "
+           "in 95% of cases", "%", _steady_trend),
+    Family("rare_events", "infant deaths (Poisson) among 3,000-4,500 births a year, rate 3-7‰ "
+           "falling 0-7% a year; target < 0.7-1.6 times the 2030 rate", "‰", _rare_events),
+    Family("noisy_ratio", "sex ratio at birth, boys ~ Binomial(births, p), underlying ratio "
+           "moving from 102-112 into the normal band (103.5-106.5) or staying high (108.5-112); "
+           "target 趋于平衡 (103-107)", "女=100", _noisy_ratio),
+    Family("drifting_share", "share whose level wanders (random walk, sd 0.4-1 a year) under "
+           "noise; target its 2015 level + 2", "%", _drifting_share),
+)
+
+
+def draw_cases(family: Family, n: int, seed: int = 0) -> list[Case]:
+    """``n`` reproducible draws of a family.
+
+    Examples:
+        >>> cases = draw_cases(FAMILIES[1], 2)
+        >>> [float(c.series["value"].iloc[-1]) for c in cases], [c.met for c in cases]
+        ([100.0, 100.0], [True, True])
+    """
+    rng = np.random.default_rng([seed, FAMILIES.index(family) if family in FAMILIES else 99])
+    return [family.draw(rng) for _ in range(n)]
+
+
+def _assess_cases(cases: list[Case], unit: str, extra: bool) -> pd.DataFrame:
+    """``assess_detail`` of every case at once (one catalogue row per case)."""
+
+    ids = [f"S{i:04d}" for i in range(len(cases))]
+    catalog = pd.DataFrame({schema.INDICATOR_ID: ids, schema.NAME_ZH: ids, schema.UNIT: unit,
+                            schema.TARGET_TEXT: [c.target_text for c in cases],
+                            schema.TARGET_YEAR: GOAL_YEAR})
+    frames = [pd.concat([c.series, c.extra]) if extra else c.series for c in cases]
+    obs = pd.concat([f.assign(**{schema.INDICATOR_ID: i}) for i, f in zip(ids, frames)],
+                    ignore_index=True)
+    return assess_detail(catalog, obs).set_index(schema.INDICATOR_ID).loc[ids].reset_index()
+
+
+def _flag_class(status: str) -> str:
+    return status if status in FLAGGED else "not_flagged"
+
+
+def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
+    """Every case of a family assessed as ``planlib assess`` would, beside the baselines.
+
+    Returns:
+        One row per case and method (``auto`` and the three baselines): ``p_meet``, ``met``,
+        ``p_true``, ``truth``; for ``auto`` also ``status``, ``status_next`` (with 2025 added),
+        the 80% and 95% limits.
+    """
+
+    now, later = _assess_cases(cases, family.unit, False), _assess_cases(cases, family.unit, True)
+    rows = []
+    for i, case in enumerate(cases):
+        proj = project_series(case.series, family.unit, GOAL_YEAR).at()
+        rows.append({"method": AUTO, "p_meet": now["p_meet"].iloc[i], "status": now["status"].iloc[i],
+                     "status_next": later["status"].iloc[i], "used": now[schema.METHOD].iloc[i],
+                     **{c: proj[c] for c in (schema.LOWER_80, schema.UPPER_80, schema.LOWER_95,
+                                             schema.UPPER_95)}})
+        target = parse_target(case.target_text)
+        points = baseline_points(case.series[schema.YEAR].to_numpy(),
+                                  case.series[schema.VALUE].to_numpy(float), GOAL_YEAR)
+        rows += [{"method": b, "p_meet": float(bool(target.is_met(v))) if np.isfinite(v) else 0.0}
+                 for b, v in points.items()]
+        for row in rows[-4:]:
+            row.update(case=i, family=family.name, met=case.met, p_true=case.p_true,
+                       truth=case.truth)
+    return pd.DataFrame(rows)
+
+
+def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Brier score per method, and for ``auto`` the coverage, false alarms and flips.
+
+    ``false_alarm``: share flagged (at risk or off track) among cases whose true probability of
+    meeting is at least :data:`NEAR_CERTAIN` (NaN when there are none); ``flip``: share whose
+    flag (not flagged / at risk / off track) changes when one more ordinary year is added.
+
+    Examples:
+        >>> f = pd.DataFrame({"method": ["auto", "auto", "last_value", "last_value"],
+        ...                   "p_meet": [0.9, 0.2, 1.0, 1.0], "met": [True, False, True, False],
+        ...                   "p_true": [0.99, 0.1, 0.99, 0.1], "truth": [5.0, 1.0, 5.0, 1.0],
+        ...                   "lower_80": [4.0, 2.0, None, None], "upper_80": [6.0, 3.0, None, None],
+        ...                   "lower_95": [3.0, 0.0, None, None], "upper_95": [7.0, 4.0, None, None],
+        ...                   "status": ["on_track", "off_track", None, None],
+        ...                   "status_next": ["at_risk", "off_track", None, None]})
+        >>> calibration_score(f).round(3).to_dict("index")["auto"]
+        {'n': 2.0, 'brier': 0.025, 'coverage_80': 0.5, 'coverage_95': 1.0, 'false_alarm': 0.0, 'flagged': 0.5, 'flip': 0.5}
+    """
+    out = {}
+    for method, part in forecasts.groupby("method", sort=False):
+        row = {"n": float(len(part)),
+               "brier": float(((part["p_meet"] - part["met"].astype(float)) ** 2).mean())}
+        if method == AUTO:
+            for level in ("80", "95"):
+                lo, hi = part[f"lower_{level}"], part[f"upper_{level}"]
+                row[f"coverage_{level}"] = float(((lo <= part["truth"]) & (part["truth"] <= hi)).mean())
+            sure = part[part["p_true"] >= NEAR_CERTAIN]
+            row["false_alarm"] = float(sure["status"].isin(FLAGGED).mean()) if len(sure) else np.nan
+            row["flagged"] = float(part["status"].isin(FLAGGED).mean())
+            row["flip"] = float((part["status"].map(_flag_class)
+                                 != part["status_next"].map(_flag_class)).mean())
+        out[method] = row
+    order = [m for m in (AUTO, *BASELINES) if m in out]
+    return pd.DataFrame(out).T.loc[order]
+
+
+def status_of(p: float, met_now: bool) -> str:
+    """The status ``planlib assess`` gives a probability (achieved: met now and on track).
+
+    Examples:
+        >>> status_of(0.8, True), status_of(0.8, False), status_of(0.3, True)
+        ('achieved', 'on_track', 'at_risk')
+    """
+    config = AssessConfig()
+    if met_now and p >= config.on_track:
+        return "achieved"
+    return config.status_for(p)
+
+
+def real_calibration(panel: pd.DataFrame, window: Window, key: str = schema.REGION,
+                     forecast_config: ForecastConfig | None = None) -> pd.DataFrame:
+    """Real series in the shape of :func:`calibration_cases`: ``auto`` and the baselines.
+
+    The status is the one a probability gives (:func:`status_of`); ``status_next`` refits with
+    one more observed year (``fit_end + 1``); ``p_true`` is 1 where meeting was near-certain
+    (met in the evaluation year, and in each of the last :data:`MET_LATELY_YEARS` fitted years
+    by :data:`MET_LATELY_MARGIN`), else NaN.
+    """
+    now = holdout_forecasts(panel, window, (AUTO,), forecast_config, key)
+    later_window = Window(window.fit_start, window.fit_end + 1, window.eval_year, window.op,
+                          window.threshold, window.bounds)
+    later = holdout_forecasts(panel, later_window, (AUTO,), forecast_config, key)
+    later = later[later[schema.METHOD] == AUTO].set_index(key)
+    last = panel[panel[schema.YEAR] <= window.fit_end].sort_values(schema.YEAR) \
+        .groupby(key)[schema.VALUE].last()
+    out = now.assign(p_true=np.where(now["met"] & now["met_lately"], 1.0, np.nan))
+    auto = out[schema.METHOD] == AUTO
+    met_now = out[key].map(last).map(lambda v: meets(v, window.op, window.threshold))
+    out.loc[auto, "status"] = [status_of(p, m) for p, m in zip(out.loc[auto, "p_meet"],
+                                                               met_now[auto])]
+    next_p = out.loc[auto, key].map(later["p_meet"])
+    next_last = out.loc[auto, key].map(panel[panel[schema.YEAR] <= window.fit_end + 1]
+                                       .sort_values(schema.YEAR).groupby(key)[schema.VALUE].last())
+    out.loc[auto, "status_next"] = [
+        status_of(p, meets(v, window.op, window.threshold)) if np.isfinite(p) else None
+        for p, v in zip(next_p, next_last)]
+    return out.dropna(subset=["truth"])
