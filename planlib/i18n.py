@@ -332,6 +332,8 @@ APP_LABELS = {
     "report_failed": {"zh": "报告未能生成，请稍后再试或联系管理员。",
                       "en": "The report could not be made. Try again later or ask the administrator."},
     "view_overview": {"zh": "总览", "en": "Overview"},
+    "view_city": {"zh": "区县对比", "en": "City view"},
+    "download_city_xlsx": {"zh": "下载区县对比 Excel", "en": "Download the city view (Excel)"},
     "view_explorer": {"zh": "指标详情", "en": "Indicator explorer"},
     "view": {"zh": "视图", "en": "View"},
     "at_a_glance": {"zh": "各规划指标状态", "en": "Where each plan stands"},

@@ -211,3 +211,55 @@ def test_the_shipped_city_shows_both_counties_with_chongqing_and_china():
     assert grid.loc["C02", "重庆市 最新值"] == 2.62 and grid.loc["C02", "重庆市 年份"] == 2022
     assert grid.loc["C02", "全国 最新值"] == 4.0
     assert report.view.demo
+
+
+# --- the dashboard's city view (precomputed in the build) ---------------------------------------
+
+@pytest.fixture(scope="module")
+def city_edition(tmp_path_factory):
+    from planlib.apps import build as apps_build
+    from planlib.apps.edition import Edition
+
+    folder = tmp_path_factory.mktemp("city-build")
+    catalogs = {}
+    for region, frame in _catalogs().items():
+        path = folder / f"{region}.csv"
+        frame.to_csv(path, index=False)
+        catalogs[region] = load_catalog(path)
+    obs = _observations()
+    assert list(apps_build.city_catalogs(catalogs[A], obs)) == [A, B]  # the store holds 示例县's values
+    path = apps_build.write_build(catalogs[A], obs, folder / "dashboard.sqlite", workers=1, city=catalogs)
+    edition = Edition(path)
+    yield edition
+    edition.close()
+
+
+def test_the_build_holds_the_city_view_of_every_year_and_language(city_edition):
+    assert city_edition.city_members == [A, B]
+    page = city_edition.city_page(2024, "zh")
+    assert page["demo"] and "石柱县 目标" in page["html"] and "示例县（演示） 目标" in page["html"]
+    assert "重庆市 来源" in page["html"] and "全国 最新值" in page["html"]
+    assert "Example County (demo) target" in city_edition.city_page(2020, "en")["html"]
+    book = openpyxl.load_workbook(io.BytesIO(city_edition.city_xlsx(2024, "en")))
+    assert book.sheetnames == ["City view", "Binding behind", "Ranking"]
+    assert book["City view"]["A1"].value == S.DEMO_LABEL_EN
+
+
+def test_the_dashboard_shows_the_city_view(city_edition):
+    from planlib.apps.dashboard import Dashboard
+
+    dash = Dashboard(city_edition)
+    assert [v for _, v in dash.view.options] == ["overview", "city", "explorer"]
+    dash.view.value = "city"
+    assert dash.city.layout.display is None and dash.overview.layout.display == "none"
+    assert "示例县（演示）" in dash.city_html.value and S.DEMO_LABEL_ZH in dash.city_html.value
+    assert openpyxl.load_workbook(io.BytesIO(dash._city_xlsx())).sheetnames[0] == "区县对比"
+    dash.lang.value = "en"
+    assert "Example County (demo)" in dash.city_html.value
+
+
+def test_a_build_of_one_member_has_no_city_view(small_edition):
+    from planlib.apps.dashboard import Dashboard
+
+    assert small_edition.city_members == [] and small_edition.city_page(2024, "zh") is None
+    assert "city" not in [v for _, v in Dashboard(small_edition).view.options]

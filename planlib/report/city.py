@@ -96,10 +96,27 @@ def city_sections(report: CityReport) -> list[tuple[str, str, pd.DataFrame]]:
 
 def render_city_html(report: CityReport) -> str:
     """The city report as one HTML page (text)."""
-    lang, view = report.lang, report.view
-    meta = [label("members", lang, members="、".join(i18n.region_label(m, lang) for m in view.members)
-                  if lang == "zh" else ", ".join(i18n.region_label(m, lang) for m in view.members)),
-            label("generated", lang, date=report.generated, year=report.year)]
+    lang = report.lang
+    meta = [member_line(report), label("generated", lang, date=report.generated, year=report.year)]
+    return _env().get_template("city.html.j2").render(
+        html_lang="zh-CN" if lang == "zh" else "en", title=report.title, demo_label=report.demo_label(),
+        meta=meta, note=label("intro", lang), sections=_section_blocks(report))
+
+
+def render_city_fragment(report: CityReport) -> str:
+    """The city view's sections alone (no page around them): for the dashboard's city view."""
+    return _env().get_template("city_sections.html.j2").render(
+        note=label("intro", report.lang), sections=_section_blocks(report)).strip()
+
+
+def member_line(report: CityReport) -> str:
+    """成员区县：石柱县、示例县（演示）"""
+    names = [i18n.region_label(m, report.lang) for m in report.view.members]
+    return label("members", report.lang, members=("、" if report.lang == "zh" else ", ").join(names))
+
+
+def _section_blocks(report: CityReport) -> list[dict]:
+    lang = report.lang
     sections = []
     for anchor, heading, frame in city_sections(report):
         blocks = [_table(_as_text(frame), numeric=_numeric(frame))] if len(frame) else []
@@ -108,9 +125,7 @@ def render_city_html(report: CityReport) -> str:
         if anchor == "ranking":
             blocks.insert(0, {"kind": "p", "text": label("ranking_note", lang), "cls": "note"})
         sections.append({"anchor": anchor, "heading": heading, "blocks": blocks})
-    return _env().get_template("city.html.j2").render(
-        html_lang="zh-CN" if lang == "zh" else "en", title=report.title, demo_label=report.demo_label(),
-        meta=meta, note=label("intro", lang), sections=sections)
+    return sections
 
 
 def write_city_sheets(writer: pd.ExcelWriter, report: CityReport, taken: set[str]) -> list[str]:
