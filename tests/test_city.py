@@ -158,10 +158,22 @@ def test_the_english_city_report_has_no_chinese_but_the_data(view):
     assert leaks(html, allowed) == []
 
 
-def test_write_city_report_writes_both_files(view, tmp_path):
+def test_write_city_report_writes_the_three_files(view, tmp_path):
     paths = RC.write_city_report(_report(view), tmp_path / "city")
-    assert sorted(p.name for p in paths) == ["city.html", "city.xlsx"]
+    assert sorted(p.name for p in paths) == ["city.docx", "city.html", "city.xlsx"]
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_the_city_word_draft_holds_both_members_own_targets(view):
+    import docx
+
+    doc = docx.Document(io.BytesIO(RC.render_city_docx(_report(view))))
+    grid = doc.tables[0]
+    header = [c.text for c in grid.rows[0].cells]
+    c21 = next(dict(zip(header, (c.text for c in r.cells))) for r in grid.rows[1:] if r.cells[0].text == "C21")
+    assert c21["石柱县 目标"] == "≥ 96" and c21["示例县（演示） 目标"] == "≥ 98"
+    assert c21["重庆市 最新值"] == "96.1" and c21["重庆市 来源"] == "重庆市教委"
+    assert doc.sections[0].header.paragraphs[0].text == S.DEMO_LABEL_ZH
 
 
 # --- the second, invented county ------------------------------------------------------------------

@@ -3,9 +3,10 @@
 :func:`prepare_city` assesses every member against its own plan and makes the
 :class:`~planlib.city.CityView`; :func:`render_city_html` lays it out as one self-contained page
 (Jinja2 template ``city.html.j2``, autoescaped, no script, nothing loaded from outside) and
+:func:`render_city_docx` as an editable Word draft (A4 landscape, the same three tables) and
 :func:`render_city_xlsx` as a workbook whose sheets are the city view (indicators x members with
 the reference regions beside them), the binding targets behind and the ranking per indicator.
-:func:`write_city_report` writes both, whole or not at all.
+:func:`write_city_report` writes the three, each whole or not at all.
 
 The Excel sheets are made by :func:`write_city_sheets`, so any workbook a city user exports (this
 one, or the dashboard's download once it has a city page) can carry them. When any member's value
@@ -35,7 +36,7 @@ from ..safecells import values_only
 from .html import _env, _table
 from .xlsx import sheet_name
 
-CITY_HTML_NAME, CITY_XLSX_NAME = "city.html", "city.xlsx"
+CITY_HTML_NAME, CITY_XLSX_NAME, CITY_DOCX_NAME = "city.html", "city.xlsx", "city.docx"
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,49 @@ def render_city_xlsx(report: CityReport) -> bytes:
     return buf.getvalue()
 
 
+def render_city_docx(report: CityReport) -> bytes:
+    """The city report as an editable Word draft (.docx bytes): A4 landscape, Chinese fonts, the
+    three tables; the demo label in the header of every page when any member's value is demo."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import RGBColor
+
+    from .docx import DocxFonts, _set_styles, add_table, mark_headers
+
+    doc = Document()
+    _set_styles(doc, DocxFonts(table_size=7.5))
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading(report.title, level=0)
+    if report.demo_label():
+        run = doc.add_paragraph().add_run(report.demo_label())
+        run.bold, run.font.color.rgb = True, RGBColor(0xD5, 0x5E, 0x00)
+    for line in (member_line(report), label("generated", report.lang, date=report.generated, year=report.year),
+                 label("intro", report.lang)):
+        doc.add_paragraph(line)
+    for anchor, heading, frame in city_sections(report):
+        doc.add_heading(heading, level=1)
+        if anchor == "ranking":
+            doc.add_paragraph(label("ranking_note", report.lang))
+        if len(frame):
+            add_table(doc, _as_text(frame))
+        elif anchor == "behind":
+            doc.add_paragraph(label("behind_none", report.lang))
+    if report.demo_label():
+        mark_headers(doc, report.demo_label())
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def write_city_report(report: CityReport, output: str | os.PathLike) -> list[Path]:
-    """Write ``city.html`` and ``city.xlsx`` into the folder ``output`` (each atomically)."""
+    """Write ``city.html``, ``city.docx`` and ``city.xlsx`` into the folder ``output`` (each atomically)."""
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in ((CITY_HTML_NAME, render_city_html(report).encode("utf-8")),
-                          (CITY_XLSX_NAME, render_city_xlsx(report))):
+                          (CITY_DOCX_NAME, render_city_docx(report)), (CITY_XLSX_NAME, render_city_xlsx(report))):
         with atomic_path(folder / name) as tmp:
             tmp.write_bytes(content)
         written.append(folder / name)
