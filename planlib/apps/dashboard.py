@@ -211,13 +211,13 @@ class Dashboard:
 
     _muted = False
 
-    def _refresh_city(self, lang: str) -> None:
+    def _refresh_city(self, lang: str, banner_shown: bool) -> None:
         city = self.edition.city_page(self.as_of.value, lang) if self.has_city else None
         if city is None:
             set_if_changed(self.city_html, "value", "")
             return
         head = (f"<h1>{html.escape(city['title'])}</h1><p>{html.escape(city['members'])}</p>"
-                + (banner_html(lang) if city["demo"] else ""))
+                + (banner_html(lang) if city["demo"] and not banner_shown else ""))  # one banner is enough
         set_if_changed(self.city_html, "value", head + city["html"])
         self.city_download.rename(f"{label('view_city', lang)}-{self.as_of.value}.xlsx")
 
@@ -248,7 +248,7 @@ class Dashboard:
             set_if_changed(self.table, "columns", page["columns"])
             set_if_changed(self.table, "rows", [{k: v for k, v in r.items() if k != KEY} for r in shown])
             set_if_changed(self.table, "caption", label("table_hint", lang))
-        self._refresh_city(lang)
+        self._refresh_city(lang, page["demo"])
         self.overview.layout.display = None if self.view.value == "overview" else "none"
         self.city.layout.display = None if self.view.value == "city" else "none"
         self.explorer.ui.layout.display = None if self.view.value == "explorer" else "none"
