@@ -246,6 +246,7 @@ def city_edition(tmp_path_factory):
     edition.close()
 
 
+@pytest.mark.slow
 def test_the_build_holds_the_city_view_of_every_year_and_language(city_edition):
     assert city_edition.city_members == [A, B]
     page = city_edition.city_page(2024, "zh")
@@ -257,6 +258,7 @@ def test_the_build_holds_the_city_view_of_every_year_and_language(city_edition):
     assert book["City view"]["A1"].value == S.DEMO_LABEL_EN
 
 
+@pytest.mark.slow
 def test_the_dashboard_shows_the_city_view(city_edition):
     from planlib.apps.dashboard import Dashboard
 
@@ -272,6 +274,7 @@ def test_the_dashboard_shows_the_city_view(city_edition):
     assert "Example County (demo)" in dash.city_html.value
 
 
+@pytest.mark.slow
 def test_a_build_of_one_member_has_no_city_view(small_edition):
     from planlib.apps.dashboard import Dashboard
 
