@@ -60,7 +60,23 @@ def load_catalog(path: str | os.PathLike | None = None) -> pd.DataFrame:
         (90, '< 2.5')
     """
     path = Path(path) if path else CATALOG_PATH
-    raw = _read_table(path)
+    return parse_catalog(_read_table(path), path)
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A catalogue file's cells as text, exactly as :func:`load_catalog` reads them (CSV in
+    UTF-8, or Excel), before any check."""
+    return _read_table(Path(path))
+
+
+def parse_catalog(raw: pd.DataFrame, path: str | os.PathLike) -> pd.DataFrame:
+    """Validate and parse a catalogue's cells (text, as :func:`read_table` gives), as
+    :func:`load_catalog` does; ``path`` names the catalogue in messages.
+
+    Raises:
+        PlanlibError: naming the file, row and column of every problem found.
+    """
+    path = Path(path)
     problems = ProblemList()
     _check_columns(raw, path, problems)
     problems.raise_if_errors()

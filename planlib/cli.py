@@ -8,6 +8,7 @@ column; nothing is half-written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages")
 
 
+def _region(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", default=None,
+                   help="whose plan (default: the home county; another needs `planlib plan add`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planlib",
@@ -44,23 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=int, dest="as_of", help="use only data up to this year")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--output", help="write here instead of standard output")
+    _region(p)
+    p.add_argument("--all-regions", action="store_true", dest="all_regions",
+                   help="assess every region of the store (not the reference regions), each alone")
+    p.add_argument("--workers", type=int,
+                   help="with --all-regions: local worker processes (default: the machine's cores; 1: none)")
+    p.add_argument("--scheduler", help="with --all-regions: run on this Dask scheduler, tcp://HOST:PORT")
 
     p = sub.add_parser("template", help="write the Excel workbook a department fills in")
     _common(p)
     p.add_argument("--unit", required=True, help="responsible unit, e.g. 县卫生健康委, or 'all'")
     p.add_argument("--year", type=int, required=True, help="reporting year")
     p.add_argument("--output", required=True, help="the .xlsx file to write")
+    _region(p)
 
     p = sub.add_parser("import", help="validate and import filled templates or tidy CSV files")
     _common(p)
     p.add_argument("files", nargs="+", help=".xlsx templates or .csv files")
     p.add_argument("--by", default=None, help="who imports (recorded with the submission)")
     p.add_argument("--dry-run", action="store_true", help="validate only, import nothing")
+    p.add_argument("--region", default=None,
+                   help="region of CSV rows that name none (default: the home county); a template records its own")
 
     p = sub.add_parser("export", help="write all observations as tidy CSV")
     _common(p)
     p.add_argument("--output", help="CSV file (default: standard output)")
     p.add_argument("--as-of-date", dest="as_of_date", help="observations as known on this date (YYYY-MM-DD)")
+    p.add_argument("--region", default=None, help="only this region's rows (default: every region)")
 
     p = sub.add_parser("report", help="write the annual, mid-term or final monitoring report")
     _common(p)
@@ -68,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["annual", "midterm", "final"], default="annual")
     p.add_argument("--unit", help="narrow the report to one responsible unit")
     p.add_argument("--output", required=True, help="directory for report.html, report.docx, data.xlsx")
+    _region(p)
 
     p = sub.add_parser("build", help="make the dashboard's build of the current data (once per data version)")
     _common(p)
@@ -92,7 +109,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="CSV to write (default: data/demo_observations.csv in the checkout, else in the working directory)")
 
     _db_parser(sub)
+    _plan_parser(sub)
     return parser
+
+
+# --- planlib plan: other regions' plans in the store ------------------------------------------------
+
+def _plan_parser(sub) -> None:
+    p = sub.add_parser("plan", help="the plans in the store: register another region's, list them")
+    plan_sub = p.add_subparsers(dest="plan_command", required=True)
+    p = plan_sub.add_parser("add", help="register a region's plan (its catalogue, validated)")
+    _common(p)
+    p.add_argument("--region", required=True, help="the region the plan belongs to, e.g. 丰都县")
+    p.add_argument("--catalog", required=True, help="its indicator catalogue (CSV/XLSX, as data/catalog.csv)")
+    p.add_argument("--title", help="the plan's name as shown (default: the file's name)")
+    p.add_argument("--replace", action="store_true", help="replace the region's plan already registered")
+    p.add_argument("--by", default=None, help="who registers it (recorded)")
+    p = plan_sub.add_parser("list", help="the plans the store holds")
+    _common(p)
+
+
+def _plan_say(key: str, lang: str, **fields) -> str:
+    text = i18n.t(key, lang, i18n.PLAN_STORE_LABELS)
+    return text.format(**fields) if fields else text
+
+
+def _cmd_plan(args) -> int:
+    from . import plans
+
+    if args.plan_command == "add":
+        added = plans.add_plan(args.region, args.catalog, title=args.title, db=args.db,
+                               replace=args.replace, by=args.by)
+        print(_plan_say("plan_replaced" if added["replaced"] else "plan_added", args.lang,
+                        region=added["region"], n=added["n_indicators"], source=added["source_name"]))
+        return 0
+    frame = plans.list_plans(args.db)
+    heads = {c: _plan_say(f"col_{'n' if c == 'n_indicators' else c}", args.lang) for c in plans.LIST_COLUMNS}
+    text = frame.rename(columns=heads).fillna("—").to_string(index=False)
+    print(printable(text))
+    return 0
 
 
 # --- planlib db: the store's schema and moving it between backends ---------------------------------
@@ -199,12 +254,17 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_assess(args) -> int:
+    if args.all_regions:
+        return _assess_all_regions(args)
     from .assessment import assess, format_assessment
     from .catalog import load_catalog
     from .observations import demo_label, load_observations
 
-    catalog = load_catalog(args.catalog)
-    observations = load_observations(args.observations, catalog=catalog, db=args.db)
+    from .plans import catalog_for, rows_of
+
+    catalog = load_catalog(args.catalog) if args.catalog else catalog_for(args.region, args.db)
+    # the region's rows and the reference regions' only: no other plan's rows judged against this one
+    observations = rows_of(load_observations(args.observations, catalog=catalog, db=args.db), args.region)
     result = assess(catalog, observations, as_of=args.as_of)
     label = demo_label(observations, args.lang)
     demo = label is not None
@@ -215,10 +275,69 @@ def _cmd_assess(args) -> int:
     return 0
 
 
+def _region_catalogs(args):
+    """The catalogue of each region for ``--all-regions``: with ``--catalog``, that one catalogue
+    for every region; else each region's own plan (``planlib plan add``; the home county's
+    shipped plan), read once. A region without a plan is refused, named."""
+    from . import plans
+    from .catalog import load_catalog
+
+    if args.catalog:
+        one = load_catalog(args.catalog)
+        return lambda region: one
+    known = plans.catalogs(args.db)
+    return lambda region: known[region] if region in known else plans.catalog_for(region, args.db)
+
+
+def _assess_all_regions(args) -> int:
+    """``planlib assess --all-regions``: each region of the store alone, streamed to the output."""
+    from . import batch, store
+    from . import schema as S
+    from .config import REFERENCE_REGIONS
+    from .errors import problem
+
+    if args.observations:
+        raise PlanlibError(problem(i18n.CLI_LABELS, "batch_with_file"))
+    catalog_for = _region_catalogs(args)
+    regions = batch.regions_to_assess(args.db)
+    if not regions:
+        raise PlanlibError(problem(i18n.CLI_LABELS, "batch_no_regions", {
+            "path": store.describe(store.locate(args.db)), "reference": "、".join(REFERENCE_REGIONS)}))
+    results = batch.assess_regions(regions, catalog_for, batch.store_loader(args.db), as_of=args.as_of,
+                                   workers=args.workers, scheduler=args.scheduler)
+    if args.format != "table":  # csv/json carry exactly the columns: the demo label on stderr, once
+        label = S.DEMO_LABEL_ZH if args.lang == "zh" else S.DEMO_LABEL_EN
+        results = _noting_demo(results, label)
+    chunks = batch.stream_text(results, args.format, args.lang, catalog_for)
+    if not args.output:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        return 0
+    from .files import atomic_path
+
+    with atomic_path(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        os.chmod(tmp, 0o644)  # readable like any file the commands write (the temporary one is 0600)
+        for chunk in chunks:  # written as each region finishes; renamed into place when all are
+            out.write(chunk)
+    print(_say("batch_done", args.lang, n=len(regions), path=args.output), file=sys.stderr)
+    return 0
+
+
+def _noting_demo(results, label: str):
+    """The results, passed on; the demo label on standard error when the first demo region comes."""
+    said = False
+    for result in results:
+        if result.demo and not said:
+            print(label, file=sys.stderr, flush=True)
+            said = True
+        yield result
+
+
 def _cmd_template(args) -> int:
     from . import intake
 
-    path = intake.write_template(args.unit, args.year, args.output, db=args.db)
+    path = intake.write_template(args.unit, args.year, args.output, db=args.db, region=args.region)
     print(path)
     return 0
 
@@ -226,7 +345,12 @@ def _cmd_template(args) -> int:
 def _cmd_import(args) -> int:
     from . import intake
 
-    result = intake.import_files(args.files, db=args.db, by=args.by, dry_run=args.dry_run)
+    if args.region is not None:
+        from .plans import catalog_for
+
+        catalog_for(args.region, args.db)  # a region without a plan is named at once
+    result = intake.import_files(args.files, db=args.db, by=args.by, dry_run=args.dry_run,
+                                 region=args.region)
     print(printable(result.summary(args.lang)))
     if not result.ok:
         return 2
@@ -237,13 +361,25 @@ def _cmd_export(args) -> int:
     from . import store
     from .observations import demo_label
 
-    label = demo_label(store.read_observations(args.db, args.as_of_date), args.lang)
+    region = None
+    if args.region is not None:
+        from .plans import known_regions, region_name
+
+        region = region_name(args.region)
+        if region not in known_regions(args.db):
+            from .plans import catalog_for
+
+            catalog_for(region, args.db)  # raises, naming the regions with a plan
+    from .schema import REGION
+
+    rows = store.read_observations(args.db, args.as_of_date)
+    label = demo_label(rows if region is None else rows[rows[REGION] == region], args.lang)
     if label:  # the CSV carries exactly its columns (demo rows say so in `source`): label on stderr
         print(label, file=sys.stderr)
     if args.output:
-        store.write_export(args.output, db=args.db, as_of_date=args.as_of_date)
+        store.write_export(args.output, db=args.db, as_of_date=args.as_of_date, region=region)
     else:
-        _write_text(store.export_csv(db=args.db, as_of_date=args.as_of_date), None)
+        _write_text(store.export_csv(db=args.db, as_of_date=args.as_of_date, region=region), None)
     return 0
 
 
@@ -252,7 +388,7 @@ def _cmd_report(args) -> int:
 
     paths = report.build_report(
         year=args.year, kind=args.kind, unit=args.unit, lang=args.lang,
-        output_dir=args.output, db=args.db,
+        output_dir=args.output, db=args.db, region=args.region,
     )
     for p in paths:
         print(p)
@@ -290,6 +426,7 @@ _HANDLERS = {
     "publish": _cmd_publish,
     "catalog": _cmd_catalog,
     "db": _cmd_db,
+    "plan": _cmd_plan,
 }
 
 if __name__ == "__main__":  # pragma: no cover

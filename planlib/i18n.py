@@ -181,6 +181,7 @@ def has_label(key: str, table: dict | None = None) -> bool:
 REPORT_LABELS = {
     "plans": {"zh": "石柱县妇女发展规划和儿童发展规划（2021—2030年）",
               "en": "Shizhu County Women's and Children's Development Plans (2021-2030)"},
+    "plans_of_region": {"zh": "{region}：{title}", "en": "{region}: {title}"},
     "kind_annual": {"zh": "{year}年度统计监测报告", "en": "Annual Monitoring Report {year}"},
     "kind_midterm": {"zh": "中期评估报告（数据截至{year}年）",
                      "en": "Mid-term Evaluation Report (data up to {year})"},
@@ -1011,6 +1012,69 @@ CLI_LABELS = {
     "io_error": {"zh": "无法读写 {file}：{reason}。未做任何改动；请检查路径、权限和磁盘剩余空间后重试。",
                  "en": "Cannot read or write {file}: {reason}. Nothing was changed; check the path, "
                        "the permissions and the free disk space, then try again."},
+    # planlib assess --all-regions (planlib.batch)
+    "batch_region_failed": {"zh": "区域“{region}”评估失败", "en": "Assessing region '{region}' failed"},
+    "batch_region_failed_fix": {"zh": "输出文件未写出。请修正该区域的数据后重试。",
+                                "en": "The output file was not written. Fix this region's data and run again."},
+    "batch_region_failed_reason": {"zh": "区域“{region}”评估失败：{reason}",
+                                   "en": "Assessing region '{region}' failed: {reason}"},
+    "batch_region_failed_reason_fix": {"zh": "输出文件未写出。请修正该区域的数据后重试。",
+                                       "en": "The output file was not written. Fix this region's data and run again."},
+    "batch_no_scheduler": {"zh": "无法连接 Dask 调度器 {address}：{reason}",
+                           "en": "Cannot reach the Dask scheduler {address}: {reason}"},
+    "batch_no_scheduler_fix": {"zh": "检查地址（tcp://主机:端口）以及调度器是否在运行；不用 --scheduler 则在本机评估。",
+                               "en": "Check the address (tcp://host:port) and that the scheduler is running; "
+                                     "without --scheduler the regions are assessed on this machine."},
+    "batch_with_file": {"zh": "--all-regions 评估监测数据库中的各区域，不能与 --observations 同用",
+                        "en": "--all-regions assesses the regions of the monitoring store and cannot be "
+                              "combined with --observations"},
+    "batch_with_file_fix": {"zh": "去掉 --observations；文件中的每个区域都会由 planlib assess --observations 文件 评估。",
+                            "en": "Leave out --observations; planlib assess --observations FILE assesses every "
+                                  "region of the file."},
+    "batch_no_regions": {"zh": "监测数据库 {path} 中没有可评估的区域（参照区域 {reference} 不评估）",
+                         "en": "The monitoring store {path} holds no region to assess (the reference regions "
+                               "{reference} are not assessed)"},
+    "batch_no_regions_fix": {"zh": "先导入各区域的数据（planlib import）。",
+                             "en": "Import the regions' data first (planlib import)."},
+    "batch_done": {"zh": "已评估 {n} 个区域，写入 {path}", "en": "Assessed {n} regions, written to {path}"},
+}
+
+
+# --- many plans in one store (planlib.plans: planlib plan add / list, --region) -------------------
+#: ``<key>`` says what is wrong, ``<key>_fix`` what to do (planlib.errors.problem); the rest are
+#: the command line's lines and the plan list's headings.
+PLAN_STORE_LABELS = {
+    "plan_exists": {"zh": "监测数据库中已登记{region}的规划（{title}，{n} 个指标，{added_at} 登记）",
+                    "en": "The store already holds a plan for {region} ({title}, {n} indicators, added {added_at})"},
+    "plan_exists_fix": {"zh": "确需替换时加 --replace（已导入的数值不变）；否则不做任何改动。",
+                        "en": "Add --replace to replace it (the values already imported stay); otherwise nothing is changed."},
+    "unknown_region": {"zh": "监测数据库中没有地区“{region}”的规划",
+                       "en": "The store holds no plan for the region '{region}'"},
+    "unknown_region_fix": {"zh": "已有规划的地区：{known}。另一地区的规划先用 planlib plan add --region {region} --catalog 文件 登记。",
+                           "en": "Regions with a plan: {known}. Register another region's plan first with "
+                                 "`planlib plan add --region {region} --catalog FILE`."},
+    "reference_region": {"zh": "“{region}”是参照地区（{reference}），不能登记规划",
+                         "en": "'{region}' is a reference region ({reference}) and cannot have a plan"},
+    "reference_region_fix": {"zh": "--region 填写规划所属的县（区）名称，例如 丰都县。",
+                             "en": "Give --region the county (district) the plan belongs to, e.g. 丰都县."},
+    "bad_region": {"zh": "地区名称“{region}”不可用", "en": "The region name '{region}' cannot be used"},
+    "bad_region_fix": {"zh": "填写地区的正式名称（1—{max} 个字，不含空格），例如 丰都县。",
+                       "en": "Give the region's official name (1-{max} characters, no spaces), e.g. 丰都县."},
+    "plan_added": {"zh": "已登记{region}的规划：{n} 个指标（{source}）",
+                   "en": "Plan of {region} registered: {n} indicators ({source})"},
+    "plan_replaced": {"zh": "已替换{region}的规划：{n} 个指标（{source}）",
+                      "en": "Plan of {region} replaced: {n} indicators ({source})"},
+    "plan_none": {"zh": "监测数据库中尚未登记其他地区的规划；{county}使用随附的指标目录。",
+                  "en": "No other region's plan is registered in the store; {county} uses the shipped catalogue."},
+    "shipped": {"zh": "随附的指标目录（{file}）", "en": "the shipped catalogue ({file})"},
+    "col_region": {"zh": "地区", "en": "region"},
+    "col_title": {"zh": "规划名称", "en": "title"},
+    "col_n": {"zh": "指标数", "en": "indicators"},
+    "col_added_at": {"zh": "登记时间", "en": "added at"},
+    "col_source": {"zh": "来源文件", "en": "source"},
+    "template_title": {"zh": "{region}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年",
+                       "en": "{region} women's and children's plan monitoring return　{dept}　{year}"},
+    "target_year_note": {"zh": "{target}（{year}年）", "en": "{target} (by {year})"},
 }
 
 

@@ -15,6 +15,10 @@ Tables:
     ``submissions``: one row per imported file (name, SHA-256 of its bytes, department,
         reporting year, when, by whom, and how many values were new, changed, unchanged).
     ``revisions``: one row per changed value: old and new value, when, by which submission, why.
+    ``plans``: one row per region registered with its own plan (``planlib plan add``): its
+        title, its catalogue as the validated CSV text (parsed again exactly as
+        :func:`planlib.catalog.load_catalog` parses a file), the source file's name and SHA-256,
+        when and by whom (:mod:`planlib.plans`).
 
 Writers on SQLite take the database lock with ``BEGIN IMMEDIATE`` and wait up to
 :data:`BUSY_TIMEOUT_S` seconds for another writer, so two imports started together both
@@ -35,7 +39,7 @@ import io
 import math
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -45,15 +49,17 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from . import i18n
 from . import schema as S
 from . import config
 from .config import COUNTY
-from .errors import PlanlibError, Problem
+from .errors import PlanlibError, Problem, problem
 from .safecells import csv_text
 
 #: The newest schema version. 1: the first store (its version kept in ``meta``); 2: the version
-#: in its own ``schema_version`` table (one row per version applied).
-SCHEMA_VERSION = 2
+#: in its own ``schema_version`` table (one row per version applied); 3: the ``plans`` table
+#: (other regions' plans, :mod:`planlib.plans`).
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 60.0
 #: Reason recorded when a real value replaces an illustrative one.
 DEMO_REPLACED_REASON = "replaces demo data"
@@ -115,8 +121,21 @@ REVISIONS = sa.Table(
     sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
     sa.Column("reason", sa.Text),
     sa.Index("revisions_indicator", "indicator_id"))
+PLANS = sa.Table(
+    "plans", _MD,
+    sa.Column("region", sa.Text, primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("catalog_csv", sa.Text, nullable=False),
+    sa.Column("n_indicators", sa.Integer, nullable=False),
+    sa.Column("source_name", sa.Text),
+    sa.Column("source_sha256", sa.Text),
+    sa.Column("added_at", sa.Text, nullable=False),
+    sa.Column("added_by", sa.Text))
 #: The tables holding the store's history, in the order they are filled (``planlib db copy``).
-HISTORY_TABLES = (META, SUBMISSIONS, OBSERVATIONS, REVISIONS)
+HISTORY_TABLES = (META, PLANS, SUBMISSIONS, OBSERVATIONS, REVISIONS)
+#: The columns of :func:`read_plans`, in order.
+PLAN_COLUMNS = ["region", "title", "catalog_csv", "n_indicators", "source_name", "source_sha256",
+                "added_at", "added_by"]
 
 SUBMISSION_COLUMNS = ["id", "file_name", "content_sha256", "department", "reporting_year",
                       "imported_at", "imported_by", "n_new", "n_changed", "n_unchanged"]
@@ -520,6 +539,9 @@ def upgrade(db: str | os.PathLike | None = None, seed: pd.DataFrame | None = Non
                 conn.execute(VERSIONS.insert(), [{"version": 1, "applied_at": _utc_text()},
                                                  {"version": 2, "applied_at": _utc_text()}])
                 conn.execute(META.delete().where(META.c.key == "schema_version"))
+            if found < 3:  # 2 -> 3: the plans of other regions
+                PLANS.create(conn, checkfirst=True)
+                conn.execute(VERSIONS.insert(), [{"version": 3, "applied_at": _utc_text()}])
         except BaseException:
             _rollback(conn)
             raise
@@ -545,7 +567,7 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
     with _reader(src) as conn:
         for table in HISTORY_TABLES:
             query = sa.select(table).where(table.c.key != "created_at") if table is META else \
-                sa.select(table).order_by(table.c.id)
+                sa.select(table).order_by(*table.primary_key.columns)
             rows[table.name] = [dict(r._mapping) for r in conn.execute(query)]
     if _exists(dst):
         raise PlanlibError(Problem(
@@ -590,14 +612,41 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return out[S.OBS_COLUMNS].reset_index(drop=True)
 
 
+def _valid(as_of_date: str | date | None):
+    """The rows holding the current values, or those valid at the end of ``as_of_date``."""
+    o = OBSERVATIONS.c
+    if as_of_date is None:
+        return o.valid_to.is_(None)
+    cut = vintage_cutoff(as_of_date)
+    return sa.and_(o.valid_from < cut, sa.or_(o.valid_to.is_(None), o.valid_to >= cut))
+
+
+def list_regions(db: str | os.PathLike | None = None, as_of_date: str | date | None = None) -> list[str]:
+    """The regions the store holds values for (now, or at the end of ``as_of_date``), sorted.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from planlib.observations import ensure_store
+        >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
+        >>> list_regions(db)
+        ['全国', '石柱县']
+    """
+    o = OBSERVATIONS.c
+    found = _query(sa.select(o.region).where(_valid(as_of_date)).distinct(), db)
+    return sorted(str(r) for r in found[S.REGION])  # code-point order on both backends
+
+
 def read_observations(db: str | os.PathLike | None = None,
-                      as_of_date: str | date | None = None) -> pd.DataFrame:
+                      as_of_date: str | date | None = None,
+                      regions: Iterable[str] | None = None) -> pd.DataFrame:
     """The current observations, or those known at the end of ``as_of_date`` (a vintage).
 
     Args:
         db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``).
         as_of_date: ``YYYY-MM-DD``; the values as they stood at the end of that day (local
             time), so a report made then can be reproduced after later corrections.
+        regions: only these regions (default: all), so that one region of many can be read
+            without holding the others (``planlib assess --all-regions``).
 
     Returns:
         A new frame with the columns ``schema.OBS_COLUMNS``, sorted by indicator, region, year;
@@ -612,13 +661,13 @@ def read_observations(db: str | os.PathLike | None = None,
         [1.5]
         >>> len(read_observations(db, as_of_date="2000-01-01"))
         0
+        >>> read_observations(db, regions=["全国"])["region"].unique().tolist()
+        ['全国']
     """
     o = OBSERVATIONS.c
-    if as_of_date is None:
-        where = o.valid_to.is_(None)
-    else:
-        cut = vintage_cutoff(as_of_date)
-        where = sa.and_(o.valid_from < cut, sa.or_(o.valid_to.is_(None), o.valid_to >= cut))
+    where = _valid(as_of_date)
+    if regions is not None:
+        where = sa.and_(where, o.region.in_(list(regions)))
     query = sa.select(*(o[c] for c in S.OBS_COLUMNS)).where(where)
     # sorted here, not by the database: a server's collation may order text otherwise than
     # SQLite's (code points), and the frame must be the same on both
@@ -653,9 +702,25 @@ def revisions(indicator_id: str | None = None,
     return _query(query, db)
 
 
+def read_plans(db: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Every registered region's plan (columns :data:`PLAN_COLUMNS`), by region.
+
+    A store that does not exist yet holds no plan (an empty frame), so that the shipped
+    catalogue works before ``planlib setup``.
+    """
+    if not exists(db):
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    p = PLANS.c
+    frame = _query(sa.select(*(p[c] for c in PLAN_COLUMNS)), db)
+    # sorted here, not by the database (a server's collation may differ from SQLite's)
+    return frame.sort_values("region", kind="stable").reset_index(drop=True)
+
+
 def export_csv(db: str | os.PathLike | None = None,
-               as_of_date: str | date | None = None) -> str:
+               as_of_date: str | date | None = None, region: str | None = None) -> str:
     """All observations (or a vintage) as tidy CSV text, the format ``planlib import`` reads.
+
+    ``region``: only that region's rows (``planlib export --region``); default every region.
 
     Columns are ``schema.OBS_COLUMNS`` in that order, UTF-8, one row per indicator, region and
     year. Illustrative rows keep ``source`` = ``demo``. Text a spreadsheet would calculate
@@ -670,6 +735,8 @@ def export_csv(db: str | os.PathLike | None = None,
         'indicator_id,region,year,value,numerator,denominator,source,status,note,confirmation'
     """
     frame = read_observations(db, as_of_date)
+    if region is not None:
+        frame = frame[frame[S.REGION] == region]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(S.OBS_COLUMNS)
@@ -679,7 +746,7 @@ def export_csv(db: str | os.PathLike | None = None,
 
 
 def write_export(output: str | os.PathLike, db: str | os.PathLike | None = None,
-                 as_of_date: str | date | None = None) -> Path:
+                 as_of_date: str | date | None = None, region: str | None = None) -> Path:
     """Write :func:`export_csv` to a file, atomically (a temporary file renamed into place).
 
     Examples:
@@ -694,7 +761,7 @@ def write_export(output: str | os.PathLike, db: str | os.PathLike | None = None,
     output = Path(output)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(export_csv(db, as_of_date), encoding="utf-8")
+        tmp.write_text(export_csv(db, as_of_date, region), encoding="utf-8")
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
@@ -794,6 +861,31 @@ class Writer:
                 {S.INDICATOR_ID: row[S.INDICATOR_ID], S.REGION: row[S.REGION], S.YEAR: row[S.YEAR],
                  "old_value": old[S.VALUE], "new_value": row[S.VALUE], "changed_at": now,
                  "submission_id": sid, "reason": _reason(old, row)} for old, row in changed])
+
+
+def save_plan(plan: dict, replace: bool = False, db: str | os.PathLike | None = None) -> bool:
+    """Register a region's plan (a row of ``plans``: the keys of :data:`PLAN_COLUMNS` but
+    ``added_at``, which is now), in one write transaction.
+
+    Returns:
+        Whether a plan of that region was replaced.
+
+    Raises:
+        PlanlibError: the region has a plan already and ``replace`` is false (nothing changed).
+    """
+    p = PLANS.c
+    with writing(db) as writer:
+        old = writer.conn.execute(sa.select(p.title, p.n_indicators, p.added_at)
+                                  .where(p.region == plan["region"])).first()
+        if old is not None and not replace:
+            raise PlanlibError(problem(i18n.PLAN_STORE_LABELS, "plan_exists", {
+                "region": plan["region"], "title": old.title or "—", "n": old.n_indicators,
+                "added_at": local_time(old.added_at)}, file=describe(locate(db)), value=plan["region"]))
+        if old is not None:
+            writer.conn.execute(PLANS.delete().where(p.region == plan["region"]))
+        writer.conn.execute(PLANS.insert().values(
+            **{c: plan.get(c) for c in PLAN_COLUMNS if c != "added_at"}, added_at=_utc_text()))
+    return old is not None
 
 
 @contextmanager

@@ -51,7 +51,7 @@ def any_db(request):
 def _make_version_1(path: Path) -> None:
     """Turn a store into the first schema (its version in ``meta``), as stores made before it."""
     conn = sqlite3.connect(path)
-    conn.executescript("DROP TABLE schema_version; INSERT INTO meta VALUES ('schema_version', '1');")
+    conn.executescript("DROP TABLE schema_version; DROP TABLE plans; INSERT INTO meta VALUES ('schema_version', '1');")
     conn.close()
 
 
@@ -70,13 +70,13 @@ def test_an_older_store_asks_for_db_upgrade(db, capsys):
         store.import_observations(_rows({("W04", 2024): 96.0}), store.SubmissionMeta("b.csv"), db)
 
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "upgraded from schema version 1 to 2, data unchanged" in capsys.readouterr().out
+    assert "upgraded from schema version 1 to 3, data unchanged" in capsys.readouterr().out
     pd.testing.assert_frame_equal(store.read_observations(db), before)
     assert store.submissions(db)["file_name"].tolist() == ["a.csv", store.SEED_FILE_NAME]
     assert cli.main(["db", "upgrade", "--db", str(db), "--lang", "en"]) == 0
-    assert "already at schema version 2, unchanged" in capsys.readouterr().out
+    assert "already at schema version 3, unchanged" in capsys.readouterr().out
     with store._reader(db) as conn:
-        assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [1, 2]
+        assert conn.execute(sa.select(store.VERSIONS.c.version)).scalars().all() == [1, 2, 3]
 
 
 def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
@@ -86,7 +86,7 @@ def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
     _make_version_1(db)
     monkeypatch.setattr(cli, "_build", lambda *args, **kwargs: 0)  # the dashboard build is tested elsewhere
     assert cli.main(["setup", "--db", str(db), "--lang", "en"]) == 0
-    assert "upgraded from schema version 1 to 2, data unchanged" in capsys.readouterr().out
+    assert "upgraded from schema version 1 to 3, data unchanged" in capsys.readouterr().out
     pd.testing.assert_frame_equal(store.read_observations(db), before)
     assert cli.main(["setup", "--db", str(db), "--lang", "en"]) == 0
     assert "exists, left unchanged" in capsys.readouterr().out
@@ -94,7 +94,7 @@ def test_setup_brings_an_older_store_up_to_date(db, capsys, monkeypatch):
 
 def test_db_upgrade_creates_a_server_store(pg_url, capsys):
     assert cli.main(["db", "upgrade", "--db", pg_url, "--lang", "en"]) == 0
-    assert "created (schema version 2)" in capsys.readouterr().out
+    assert "created (schema version 3)" in capsys.readouterr().out
     assert len(store.read_observations(pg_url)) == len(observations.load_shipped_observations())
     assert store.submissions(pg_url)["file_name"].tolist() == [store.SEED_FILE_NAME]
 

@@ -107,7 +107,8 @@ def test_a_typo_in_the_region_is_refused_on_its_row(db, tmp_path):
 
 
 def test_known_regions_import(db, tmp_path):
-    rows = [f"W04,{r},2024,95,县卫生健康委," for r in KNOWN_REGIONS] + ["W05,,2024,95,县卫生健康委,"]
+    # 2021: a year the shipped reference values leave empty for W04 in every region
+    rows = [f"W04,{r},2021,95,县卫生健康委," for r in KNOWN_REGIONS] + ["W05,,2024,95,县卫生健康委,"]
     result = intake.import_files([_write(tmp_path, "ok.csv", hostile._csv(rows))], db=db)
     assert result.ok and result.files[0].counts.n_new + result.files[0].counts.n_changed == 4
     obs = store.read_observations(db)

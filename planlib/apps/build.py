@@ -298,6 +298,7 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
     """
     from ..catalog import load_catalog
     from ..observations import load_observations
+    from ..plans import rows_of
 
     folder = E.build_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
@@ -314,7 +315,7 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                 stale.unlink(missing_ok=True)
             stamp = E.source_stamp(db)
             catalog = load_catalog()
-            observations = load_observations(catalog=catalog, db=db)
+            observations = rows_of(load_observations(catalog=catalog, db=db))  # no other plan's rows
 
             def progress(done: int, total: int) -> None:
                 atomic_write_bytes(folder / E.PROGRESS_FILE,

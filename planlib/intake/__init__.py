@@ -19,8 +19,10 @@ Rules (errors block the file, warnings do not):
   value beyond the usual range of its unit (:attr:`UnitRule.plausible`, e.g. more than 100000
   people) is a warning; counts (人, 个, 张, 名, 户) are whole numbers unless they are counts
   *per* something (每千名儿童拥有床位数);
-* the region is one the store monitors (``config.KNOWN_REGIONS``: the county, 全国, 重庆市);
-  empty means the county;
+* the region is one the store monitors (:func:`planlib.plans.known_regions`: the county, 全国,
+  重庆市 and every region with a registered plan); empty means the county; a template's rows
+  are of the region its information sheet records; every row is checked against its region's
+  plan (its indicators and responsible units; the reference regions' rows against the county's);
 * a note (and any other text) is at most :data:`MAX_TEXT_CHARS` characters; a formula cell
   must carry its calculated value;
 * the year lies in 2010-2030 and not in the future; years before the plan period (2010-2020)

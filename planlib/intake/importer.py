@@ -6,7 +6,7 @@ import getpass
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,7 @@ from .. import schema as S
 from .. import store
 from ..errors import Problem
 from ..observations import ensure_store
-from .layout import _Catalog, HISTORY_YEARS, Loc, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, _p
+from .layout import _Plans, HISTORY_YEARS, Loc, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, _p
 from .readers import _parse, ParsedFile
 from .rules import check_against_store, check_rows
 
@@ -129,7 +129,7 @@ def more_problems(n: int, lang: str = "zh") -> str:
 
 
 def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | None = None,
-                 by: str | None = None, dry_run: bool = False) -> ImportResult:
+                 by: str | None = None, dry_run: bool = False, region: str | None = None) -> ImportResult:
     """Validate and import filled templates (.xlsx) and tidy CSV files, each all-or-nothing.
 
     Each file is one transaction: if any error is found, nothing of that file is imported;
@@ -143,6 +143,8 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
         db: the store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``).
         by: who imports (recorded); default the operating-system user.
         dry_run: check everything, including against the store, but import nothing.
+        region: the region of a CSV row whose ``region`` is empty (default the county); a row
+            naming its region, and a template (which records its region), decide for themselves.
 
     Returns:
         An :class:`ImportResult`; ``.ok`` is False if any file had an error.
@@ -155,9 +157,9 @@ def import_files(files: Iterable[str | os.PathLike], db: str | os.PathLike | Non
         >>> result.ok, result.problems[0].row, result.problems[0].column
         (False, 2, 'value')
     """
-    info = _Catalog.load()
     who = by or _user()
     ensure_store(db)  # the first import into no store yet starts from the shipped data, as setup does
+    info = replace(_Plans.load(db), default=region)  # every row is checked against its region's plan
     with store.write_connection(db) as conn:
         results = tuple(_import_one(Path(f), info, conn, who, dry_run) for f in files)
     return ImportResult(results, dry_run)
@@ -170,7 +172,7 @@ def _user() -> str | None:
         return None
 
 
-def _import_one(path: Path, info: _Catalog, conn, by: str | None, dry_run: bool) -> FileResult:
+def _import_one(path: Path, info: _Plans, conn, by: str | None, dry_run: bool) -> FileResult:
     name = path.name
     try:
         if path.stat().st_size > MAX_FILE_BYTES:

@@ -163,5 +163,41 @@ class _Catalog:
         return cls(dict(zip(ids, cat[S.UNIT].astype(str))), owners, tuple(units_of(cat)), rules)
 
 
+
+@dataclass(frozen=True)
+class _Plans:
+    """Every plan's catalogue, as intake needs it, and the regions the store accepts.
+
+    A row is checked against its region's plan; the reference regions' rows (全国, 重庆市)
+    against the home county's, whose indicators they are compared with.
+    """
+
+    catalogs: dict[str, _Catalog]  # region -> its plan (the home county's under config.COUNTY)
+    regions: tuple[str, ...]        # the regions accepted at intake (planlib.plans.known_regions)
+    default: str | None = None      # the region of a row that names none (None: config.COUNTY)
+
+    @classmethod
+    def load(cls, db=None) -> _Plans:
+        from .. import plans
+
+        return cls({region: _Catalog.load(cat) for region, cat in plans.catalogs(db).items()},
+                   plans.known_regions(db))
+
+    @classmethod
+    def of(cls, info: _Catalog | _Plans) -> _Plans:
+        """``info`` itself, or the home county's catalogue alone (the store's plans unread)."""
+        if isinstance(info, _Plans):
+            return info
+        from ..config import COUNTY, KNOWN_REGIONS
+
+        return cls({COUNTY: info}, KNOWN_REGIONS)
+
+    def for_region(self, region: str) -> _Catalog:
+        """The plan ``region``'s rows are checked against."""
+        from ..config import COUNTY
+
+        return self.catalogs.get(region, self.catalogs[COUNTY])
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())

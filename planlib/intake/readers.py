@@ -36,6 +36,7 @@ class ParsedFile:
     problems: tuple[Problem, ...]
     department: str | None = None
     year: int | None = None
+    region: str | None = None
 
 
 def _parse(name: str, data: bytes) -> ParsedFile:
@@ -55,15 +56,15 @@ def _parse_workbook(name: str, data: bytes) -> ParsedFile:
     meta = _read_meta(sheets, name)
     if isinstance(meta, Problem):
         return ParsedFile(name, (), (meta,))
-    year, units = meta
+    year, units, region = meta
     rows: list[RawRow] = []
     problems: list[Problem] = []
     for title, dept in units:
-        found = _read_template_sheet(sheets.get(title), Loc(name, title), dept, year)
+        found = _read_template_sheet(sheets.get(title), Loc(name, title), dept, (year, region))
         rows += found[0]
         problems += found[1]
     dept = units[0][1] if len(units) == 1 else None
-    return ParsedFile(name, tuple(rows), tuple(problems), dept, year)
+    return ParsedFile(name, tuple(rows), tuple(problems), dept, year, region)
 
 
 def _xlsx_problem(name: str, exc: XlsxError) -> Problem:
@@ -78,7 +79,9 @@ def _xlsx_problem(name: str, exc: XlsxError) -> Problem:
     return _p(kind, loc, detail=exc.detail)
 
 
-def _read_meta(sheets: dict, name: str) -> tuple[int, list[tuple[str, str]]] | Problem:
+def _read_meta(sheets: dict, name: str) -> tuple[int, list[tuple[str, str]], str | None] | Problem:
+    """The template's year, its sheets with their units, and its region (``None``: a template
+    made before templates recorded one, i.e. the home county's)."""
     if META_SHEET not in sheets:
         return _p("no_meta", Loc(name))
     pairs = [tuple(cells.get(j, _NO_CELL).value for j in range(3))
@@ -91,10 +94,14 @@ def _read_meta(sheets: dict, name: str) -> tuple[int, list[tuple[str, str]]] | P
     year = values.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not units:
         return _p("bad_meta", loc, year, detail="year / sheet")
-    return year, units
+    region = values.get("region")
+    return year, units, (str(region).strip() or None) if region is not None else None
 
 
-def _read_template_sheet(sheet, loc: Loc, dept: str, year: int) -> tuple[list[RawRow], list[Problem]]:
+def _read_template_sheet(sheet, loc: Loc, dept: str, made_for: tuple[int, str | None]
+                         ) -> tuple[list[RawRow], list[Problem]]:
+    """The filled rows of one sheet; ``made_for``: the template's year and region."""
+    year, region = made_for
     if sheet is None:
         return [], [_p("missing_sheet", Loc(loc.file), sheet=loc.sheet)]
     columns, header_row = _find_header(sheet.rows)
@@ -113,6 +120,8 @@ def _read_template_sheet(sheet, loc: Loc, dept: str, year: int) -> tuple[list[Ra
             continue
         raw[S.YEAR] = (year, "年份（模板信息）")
         raw[S.SOURCE] = (dept, "责任单位（模板信息）")
+        if region is not None:
+            raw[S.REGION] = (region, "地区（模板信息）")
         percent = cells.get(columns[S.VALUE][0], _NO_CELL).percent
         out.append(RawRow(Loc(loc.file, loc.sheet, number), dept, raw, percent))
     return out, problems

@@ -11,9 +11,9 @@ from datetime import date
 
 from .. import schema as S
 from .. import store, units
-from ..config import COUNTY, KNOWN_REGIONS, PLAN_END, PLAN_START
+from ..config import COUNTY, PLAN_END, PLAN_START
 from ..errors import Problem
-from .layout import (_blank, _Catalog, DEFAULT_RULE, FIRST_YEAR, FRACTION_RULE, Loc, MAX_JUMP_GAP,
+from .layout import (_blank, _Catalog, _Plans, DEFAULT_RULE, FIRST_YEAR, FRACTION_RULE, Loc, MAX_JUMP_GAP,
                      MAX_TEXT_CHARS, _p, STATUS_ALIASES, UnitRule)
 from .readers import ParsedFile, RawRow
 
@@ -65,15 +65,17 @@ def _raw(row: RawRow, key: str) -> object:
     return row.cells.get(key, (None, key))[0]
 
 
-def _check_row(row: RawRow, info: _Catalog, this_year: int) -> tuple[dict | None, list[Problem]]:
-    """One row checked on its own: the observation it gives (or ``None``) and its problems."""
+def _check_row(row: RawRow, plans: _Plans, this_year: int) -> tuple[dict | None, list[Problem]]:
+    """One row checked on its own, against its region's plan: the observation it gives (or
+    ``None``) and its problems."""
     problems: list[Problem] = []
+    region = _check_region(row, plans, problems)
+    info = plans.for_region(region)
     code = _check_indicator(row, info, problems)
     year = _check_year(row, this_year, problems)
     numbers = _check_numbers(row, info.units.get(code or "", ""), info.rules.get(code or "", DEFAULT_RULE),
                              problems)
     status = _check_status(row, problems)
-    region = _check_region(row, problems)
     texts = {key: _check_text(row, key, problems) for key in (S.SOURCE, S.NOTE, S.CONFIRMATION)}
     if problems and any(p.severity == "error" for p in problems):
         return None, problems
@@ -82,13 +84,16 @@ def _check_row(row: RawRow, info: _Catalog, this_year: int) -> tuple[dict | None
     return obs, problems
 
 
-def _check_region(row: RawRow, problems: list[Problem]) -> str:
-    """The row's region, one of ``config.KNOWN_REGIONS`` (empty: the county)."""
+def _check_region(row: RawRow, plans: _Plans, problems: list[Problem]) -> str:
+    """The row's region, one of ``plans.regions`` (:func:`planlib.plans.known_regions`; empty:
+    ``plans.default``, else the county). A template's rows carry the region its information
+    sheet records."""
     raw = _raw(row, S.REGION)
-    region = unicodedata.normalize("NFKC", _text(raw) or COUNTY).strip()
-    if region not in KNOWN_REGIONS:
+    default = plans.default or COUNTY
+    region = unicodedata.normalize("NFKC", _text(raw) or default).strip()
+    if region not in plans.regions:
         problems.append(_p("unknown_region", _at(row, S.REGION), raw, region=region,
-                           known="、".join(KNOWN_REGIONS), county=COUNTY))
+                           known="、".join(plans.regions), county=default))
     return region
 
 
@@ -227,13 +232,17 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.6g}"
 
 
-def check_rows(parsed: ParsedFile, info: _Catalog, this_year: int | None = None
+def check_rows(parsed: ParsedFile, info: _Catalog | _Plans, this_year: int | None = None
                ) -> tuple[list[dict], list[Problem]]:
     """Every row of a file checked on its own and against the file's other rows.
+
+    ``info``: every plan of the store (``_Plans.load(db)``: each row is checked against its
+    region's plan), or one catalogue (the home county's; regions ``config.KNOWN_REGIONS``).
 
     Returns the observations found (duplicates dropped) and all problems, in row order.
     """
     this_year = this_year or date.today().year
+    info = _Plans.of(info)
     problems = list(parsed.problems)
     observations: list[dict] = []
     seen: dict[tuple, tuple[dict, Loc]] = {}

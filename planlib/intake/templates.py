@@ -14,6 +14,7 @@ from .. import store
 from ..config import COUNTY, PLAN_END
 from ..errors import PlanlibError, Problem
 from ..files import atomic_path
+from ..i18n import PLAN_STORE_LABELS, t
 from ..observations import load_shipped_observations
 from ..safecells import values_only
 from .layout import (_Catalog, DEFAULT_RULE, FIRST_YEAR, HEADER_ROW, META_SHEET, TEMPLATE_COLUMNS,
@@ -24,8 +25,12 @@ from .rules import _fmt
 # --- writing templates ---------------------------------------------------------------------------------
 
 def write_template(unit: str, year: int, output: str | os.PathLike,
-                   db: str | os.PathLike | None = None) -> Path:
+                   db: str | os.PathLike | None = None, region: str | None = None) -> Path:
     """Write the Excel workbook a responsible unit fills in for one reporting year.
+
+    ``region``: whose plan (default the home county; another region needs its plan registered,
+    :func:`planlib.plans.add_plan`). The template lists that plan's indicators, targets (with
+    the target year when it is not the plan's end) and units, and records the region.
 
     One sheet per department (``unit="all"``: every department), listing its indicators with
     code, name, unit, 2030 target and the last value reported (with its year) for reference,
@@ -34,7 +39,7 @@ def write_template(unit: str, year: int, output: str | os.PathLike,
     the unit, year and template version so that ``import_files`` knows what it reads.
 
     Raises:
-        PlanlibError: for an unknown unit or a year outside 2010-2030.
+        PlanlibError: for an unknown unit or region, or a year outside 2010-2030.
 
     Examples:
         >>> import tempfile, pathlib, openpyxl
@@ -44,18 +49,20 @@ def write_template(unit: str, year: int, output: str | os.PathLike,
         >>> [c.value for c in ws[3]][:3], ws["A4"].value, ws["A5"].value
         (['指标代码', '指标名称', '计量单位'], 'C26', 'C27')
     """
-    from ..catalog import indicators_of_unit, load_catalog
+    from ..catalog import indicators_of_unit
+    from ..plans import catalog_for, region_name
 
-    catalog = load_catalog()
+    region = region_name(region)
+    catalog = catalog_for(region, db)
     info = _Catalog.load(catalog)
     departments = _departments(unit, info)
     _check_template_year(year)
-    last = _last_reported(db, year)
+    last = _last_reported(db, year, region)
     wb = _new_workbook()
     for dept in departments:
-        _write_sheet(wb.create_sheet(_sheet_title(dept)), dept, year,
+        _write_sheet(wb.create_sheet(_sheet_title(dept)), (region, dept), year,
                      indicators_of_unit(catalog, dept), last)
-    _write_meta(wb, year, departments)
+    _write_meta(wb, year, departments, region)
     return _save_atomically(wb, Path(output))
 
 
@@ -80,14 +87,14 @@ def _check_template_year(year: int) -> None:
             column="--year", value=year))
 
 
-def _last_reported(db, year: int) -> dict[str, tuple[float, int]]:
-    """The latest non-illustrative county value before ``year``, per indicator."""
+def _last_reported(db, year: int, region: str = COUNTY) -> dict[str, tuple[float, int]]:
+    """The latest non-illustrative value of ``region`` before ``year``, per indicator."""
     target = store.locate(db)
     if store.exists(target):
         obs = store.read_observations(target)
     else:
         obs = load_shipped_observations()
-    obs = obs[(obs[S.REGION] == COUNTY) & (obs[S.SOURCE] != S.DEMO_SOURCE)]
+    obs = obs[(obs[S.REGION] == region) & (obs[S.SOURCE] != S.DEMO_SOURCE)]
     obs = obs.assign(**{S.YEAR: obs[S.YEAR].astype(int), S.VALUE: pd.to_numeric(obs[S.VALUE])})
     obs = obs[obs[S.YEAR] < int(year)].sort_values(S.YEAR)
     return {r[S.INDICATOR_ID]: (r[S.VALUE], r[S.YEAR])
@@ -106,11 +113,13 @@ def _new_workbook():
     return wb
 
 
-def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> None:
+def _write_sheet(ws, owner: tuple[str, str], year: int, rows: pd.DataFrame, last: dict) -> None:
+    """One department's sheet; ``owner``: the region and the department."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
-    ws["A1"] = f"{COUNTY}妇女儿童发展规划监测指标数据报送表　{dept}　{year}年"
+    region, dept = owner
+    ws["A1"] = t("template_title", "zh", PLAN_STORE_LABELS).format(region=region, dept=dept, year=year)
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (f"请在“数值”列填写 {year} 年数值（百分比填 0—100 的数）；死亡率可同时填写分子（死亡数）和分母"
                 "（活产数）；修改以前报送过的数值须在“备注”列说明原因。不填的指标留空。")
@@ -124,7 +133,7 @@ def _write_sheet(ws, dept: str, year: int, rows: pd.DataFrame, last: dict) -> No
     grey = PatternFill("solid", fgColor="F2F2F2")
     for i, rec in enumerate(rows.to_dict("records"), start=HEADER_ROW + 1):
         lv = last.get(rec[S.INDICATOR_ID], (None, None))
-        values = {**rec, "last_value": lv[0], "last_year": lv[1]}
+        values = {**rec, "last_value": lv[0], "last_year": lv[1], S.TARGET_TEXT: _target(rec)}
         rate = unit_rule(rec[S.UNIT]).share and rec[S.UNIT] != "%"  # ‰, 1/10万
         for j, col in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(i, j, None if col.editable else values.get(col.key))
@@ -161,16 +170,30 @@ def _add_validations(ws, rows: pd.DataFrame) -> None:
         ws.add_data_validation(dv)
 
 
+def _target(rec: dict) -> str:
+    """The target as the template shows it: its year added when it is not the plan's end.
+
+    Examples:
+        >>> _target({"target_text": "≥ 98", "target_year": 2028}), _target({"target_text": "≥ 98", "target_year": 2030})
+        ('≥ 98（2028年）', '≥ 98')
+    """
+    text, year = rec[S.TARGET_TEXT], int(rec[S.TARGET_YEAR])
+    if year == PLAN_END:
+        return text
+    return t("target_year_note", "zh", PLAN_STORE_LABELS).format(target=text, year=year)
+
+
 def _plain(x: float) -> str:
     """A number as Excel reads it in a formula, without an exponent: ``1e9`` -> ``1000000000``."""
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def _write_meta(wb, year: int, departments: list[str]) -> None:
+def _write_meta(wb, year: int, departments: list[str], region: str = COUNTY) -> None:
     ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value", "unit"])
     ws.append(["template_version", TEMPLATE_VERSION, None])
     ws.append(["year", int(year), None])
+    ws.append(["region", region, None])
     ws.append(["generated_at", datetime.now(timezone.utc).isoformat(timespec="seconds"), None])
     for dept in departments:
         ws.append(["sheet", _sheet_title(dept), dept])

@@ -167,7 +167,7 @@ def projections(catalog: pd.DataFrame, observations: pd.DataFrame,
     from ..targets import parse_target
 
     min_points = AssessConfig().min_points
-    obs = T.county_rows(observations).assign(**{S.REGION: COUNTY})
+    obs = T.county_rows(observations).assign(**{S.REGION: COUNTY})  # the report's region, as one series
     out = {}
     for ind in catalog.to_dict("records"):
         iid, target_year = ind[S.INDICATOR_ID], int(ind[S.TARGET_YEAR])
@@ -187,12 +187,13 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
     Without a store (the shipped data are used), the history is empty.
     """
     from .. import store
+    from ..plans import rows_of
 
     path = store.locate(db)
     if not store.exists(path):
         return History()
-    vintage = store.read_observations(path, as_of_date=options.previous_date)
-    revisions = store.revisions(db=path)
+    vintage = rows_of(store.read_observations(path, as_of_date=options.previous_date), options.region)
+    revisions = rows_of(store.revisions(db=path), options.region)
     later = revisions[revisions["changed_at"] > store.vintage_cutoff(options.previous_date)]
     return History(vintage=vintage if len(vintage) else None,
                    revisions=later.reset_index(drop=True), submissions=store.submissions(path))
@@ -200,12 +201,14 @@ def load_history(options: ReportOptions, db: str | os.PathLike | None = None) ->
 
 def load_inputs(options: ReportOptions, db: str | os.PathLike | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame, History]:
-    """The catalogue, the observations (the store, else the shipped data) and the history."""
-    from ..catalog import load_catalog
+    """The catalogue of the report's region (:func:`planlib.plans.catalog_for`), its
+    observations with the reference regions' (the store, else the shipped data) and the history."""
     from ..observations import load_observations
+    from ..plans import catalog_for, rows_of
 
-    catalog = load_catalog()
-    return catalog, load_observations(catalog=catalog, db=db), load_history(options, db)
+    catalog = catalog_for(options.region, db)
+    observations = rows_of(load_observations(catalog=catalog, db=db), options.region)
+    return catalog, observations, load_history(options, db)
 
 
 def load(options: ReportOptions, db: str | os.PathLike | None = None) -> ReportData:
@@ -239,15 +242,17 @@ def render(data: ReportData, charts=None) -> dict[str, bytes]:
 
 
 def build_report_bytes(year: int, kind: str = "annual", unit: str | None = None, lang: str = "zh",
-                       db: str | os.PathLike | None = None) -> dict[str, bytes]:
+                       db: str | os.PathLike | None = None, region: str | None = None) -> dict[str, bytes]:
     """A report's three files in memory (for a download button): name -> bytes.
 
     Same arguments as :func:`build_report`, without the directory. The charts are drawn in
     worker processes while last year's report is re-assessed here.
     """
+    from ..plans import region_name, title_of
     from .charts import ChartJob
 
-    options = ReportOptions(year, kind, unit, lang)
+    region = region_name(region)
+    options = ReportOptions(year, kind, unit, lang, region=region, plan_title=title_of(region, db))
     catalog, observations, history = load_inputs(options, db)
     current = prepare_current(options, catalog, observations, history)
     job = ChartJob(current)
@@ -258,8 +263,8 @@ def build_report_bytes(year: int, kind: str = "annual", unit: str | None = None,
 
 
 def build_report(year: int, kind: str = "annual", unit: str | None = None, lang: str = "zh",
-                 output_dir: str | os.PathLike = "report", db: str | os.PathLike | None = None
-                 ) -> list[Path]:
+                 output_dir: str | os.PathLike = "report", db: str | os.PathLike | None = None,
+                 region: str | None = None) -> list[Path]:
     """Write the annual, mid-term or final report into ``output_dir``.
 
     Args:
@@ -270,6 +275,8 @@ def build_report(year: int, kind: str = "annual", unit: str | None = None, lang:
         output_dir: the directory to write ``report.html``, ``report.docx`` and ``data.xlsx`` to.
         db: the monitoring store (default ``$PLANLIB_DB`` or ``data/monitoring.sqlite``); without
             one the shipped data are used.
+        region: whose plan (default the home county; another region's plan must be registered,
+            :func:`planlib.plans.add_plan`): its catalogue and targets, its values.
 
     Returns:
         The paths written.
@@ -277,7 +284,7 @@ def build_report(year: int, kind: str = "annual", unit: str | None = None, lang:
     Raises:
         PlanlibError: bad arguments (year outside the plan period, unknown unit).
     """
-    return write_files(build_report_bytes(year, kind, unit, lang, db), output_dir)
+    return write_files(build_report_bytes(year, kind, unit, lang, db, region), output_dir)
 
 
 def write_files(files: dict[str, bytes], output_dir: str | os.PathLike) -> list[Path]:

@@ -16,7 +16,8 @@ import pandas as pd
 from . import tables as T
 from .. import schema as S
 from ..catalog import units_of
-from ..config import MIDTERM_YEAR, PLAN_END, PLAN_START
+from .. import i18n
+from ..config import COUNTY, MIDTERM_YEAR, PLAN_END, PLAN_START
 from ..errors import PlanlibError, Problem
 
 KINDS = ("annual", "midterm", "final")
@@ -36,6 +37,9 @@ class ReportOptions:
         previous_report_date: when last year's report was made (``YYYY-MM-DD``); default
             30 June of ``year``.
         earlier_years: as-of years for the evaluations; default :data:`EARLIER_YEARS`.
+        region: whose plan (default the home county); another region's report names it and
+            its plan's title (``plan_title``, :func:`planlib.plans.title_of`).
+        plan_title: the registered plan's title, if any.
 
     Examples:
         >>> ReportOptions(2025, "midterm").as_of_years, ReportOptions(2024).previous_date
@@ -48,6 +52,8 @@ class ReportOptions:
     lang: str = "zh"
     previous_report_date: str | None = None
     earlier_years: tuple[int, ...] | None = None
+    region: str = COUNTY
+    plan_title: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice("kind", self.kind, KINDS)
@@ -185,4 +191,17 @@ _NUMERALS = "一二三四五六七八九十"
 def title(data: ReportData) -> str:
     """The report's title, e.g. 石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告."""
     kind = data.label(f"kind_{data.options.kind}", year=data.options.year)
-    return data.label("title", plans=data.label("plans"), kind=kind)
+    return data.label("title", plans=plans_name(data.options), kind=kind)
+
+
+def plans_name(options: ReportOptions) -> str:
+    """The plans the report is about: the home county's shipped plans, or a region's own.
+
+    Examples:
+        >>> plans_name(ReportOptions(2024, region="丰都县", plan_title="丰都县规划"))
+        '丰都县：丰都县规划'
+    """
+    if options.region == COUNTY and options.plan_title is None:
+        return T.label("plans", options.lang)
+    return T.label("plans_of_region", options.lang, region=i18n.region_label(options.region, options.lang),
+                   title=options.plan_title or T.label("plans", options.lang))

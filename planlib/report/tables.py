@@ -21,7 +21,7 @@ import pandas as pd
 from .. import i18n
 from .. import schema as S
 from ..catalog import indicators_of_unit
-from ..config import BASE_YEAR, COUNTY
+from ..config import BASE_YEAR, COUNTY, REFERENCE_REGIONS
 from ..targets import parse_target
 
 # --- columns of the report tables ---------------------------------------------------------------
@@ -66,7 +66,10 @@ def label(key: str, lang: str = "zh", **fields) -> str:
 
 
 def county_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The county's rows of an observation or assessment frame (a missing region is the county).
+    """The report's region's rows of an observation or assessment frame: every row not of a
+    reference region (全国, 重庆市; a missing region is the county). A report's observations
+    hold one plan's region only (:func:`planlib.report.build.load_inputs`), so that these are
+    the county's rows, or those of the region the report is for.
 
     Examples:
         >>> f = pd.DataFrame({"region": ["石柱县", "全国", ""], "value": [1, 2, 3]})
@@ -74,7 +77,7 @@ def county_rows(frame: pd.DataFrame) -> pd.DataFrame:
         [1, 3]
     """
     region = frame[S.REGION].fillna("").replace("", COUNTY)
-    return frame[region == COUNTY]
+    return frame[~region.isin(REFERENCE_REGIONS)]
 
 
 def indicator_table(catalog: pd.DataFrame, observations: pd.DataFrame,
