@@ -56,14 +56,15 @@ NATIONAL = "全国"
 #: The county's parent city (a reference region).
 PARENT_CITY = "重庆市"
 #: An invented second county of the city, with an illustrative plan and demo series only, so that
-#: the city view shows more than one member. Its name says it is not a real county.
+#: the city view shows more than one member. Its name says it is not a real county. Registered
+#: as a plan (planlib.demo.demo_county, planlib.plans.add_plan), it is accepted at intake.
 DEMO_COUNTY = "示例县"
 #: The regions the county's values are compared with.
 REFERENCE_REGIONS = (NATIONAL, PARENT_CITY)
 #: The regions whose values the monitoring store accepts: the home county and its reference
 #: regions. A region registered with its own plan would be added here; anything else is refused
 #: at intake, so that one typo (石柱县 城关镇) cannot become a new region.
-KNOWN_REGIONS = (COUNTY, *REFERENCE_REGIONS, DEMO_COUNTY)
+KNOWN_REGIONS = (COUNTY, *REFERENCE_REGIONS)
 #: Plan period.
 PLAN_START, PLAN_END = 2021, 2030
 BASE_YEAR = 2020

@@ -182,7 +182,6 @@ def test_the_demo_county_files_are_labelled_demo_and_load():
     region, title, cat_path, obs_path = demo.demo_county()
     assert region == "示例县" and "演示" in title and "示例" in title
     assert i18n.region_label(region) == "示例县（演示）" and "demo" in i18n.region_label(region, "en")
-    assert region in config.KNOWN_REGIONS
     catalog = load_catalog(cat_path)
     raw = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
     validate_observations(raw, catalog, file=obs_path.name)
@@ -195,6 +194,23 @@ def test_the_demo_county_files_are_labelled_demo_and_load():
     changed = targets.index[(targets[S.TARGET_TEXT] != shizhu[S.TARGET_TEXT])
                             | (targets[S.TARGET_YEAR] != shizhu[S.TARGET_YEAR])]
     assert sorted(changed) == sorted(demo.DEMO_COUNTY_CHANGES)
+
+
+def test_the_demo_county_registers_as_a_plan_and_its_values_import(tmp_path):
+    from planlib import intake, plans
+    from planlib.apps.build import city_inputs
+    from planlib.observations import load_observations
+
+    db = tmp_path / "monitoring.sqlite"
+    region, title, cat_path, obs_path = demo.demo_county()
+    plans.add_plan(region, cat_path, title=title, db=db)
+    assert region in plans.known_regions(db) and plans.list_plans(db)["title"].tolist().count(title) == 1
+    result = intake.import_files([obs_path], db=db)
+    assert result.ok and result.files[0].counts.n_new == 900
+    inputs = city_inputs(db, load_observations(db=db))
+    assert list(inputs.catalogs) == [A, B]
+    assert inputs.catalogs[B].set_index(S.INDICATOR_ID).loc["C21", S.TARGET_TEXT] == "≥ 98"
+    assert city_inputs(tmp_path / "other.sqlite", load_observations(db=db)) is None  # one plan: no city view
 
 
 def test_the_shipped_demo_county_files_are_what_the_generator_makes(tmp_path):
@@ -239,8 +255,9 @@ def city_edition(tmp_path_factory):
         frame.to_csv(path, index=False)
         catalogs[region] = load_catalog(path)
     obs = _observations()
-    assert list(apps_build.city_catalogs(catalogs[A], obs)) == [A, B]  # the store holds 示例县's values
-    path = apps_build.write_build(catalogs[A], obs, folder / "dashboard.sqlite", workers=1, city=catalogs)
+    city_inputs = apps_build.CityInputs(catalogs, obs)
+    path = apps_build.write_build(catalogs[A], obs[obs.region != B], folder / "dashboard.sqlite", workers=1,
+                                  city=city_inputs)
     edition = Edition(path)
     yield edition
     edition.close()
