@@ -147,17 +147,16 @@ def city_view(assessments: pd.DataFrame, catalogs: Mapping[str, pd.DataFrame], m
 
 def assess_members(catalogs: Mapping[str, pd.DataFrame], observations: pd.DataFrame,
                    as_of: int | None = None) -> pd.DataFrame:
-    """Assess each member against its own catalogue: its own rows, plus the reference regions'
-    (for relative targets), keeping only the member's rows. Until ``assess --all-regions``
-    (planlib.batch) lands this is how the city view gets its input.
+    """Assess each member against its own catalogue, as ``planlib assess --region`` does: the rows
+    :func:`planlib.plans.rows_of` gives it (its own and the reference regions'), keeping only the
+    member's result rows.
     """
     from .assessment import assess
-    from .config import REFERENCE_REGIONS
+    from .plans import rows_of
 
     parts = []
     for region, catalog in catalogs.items():
-        mine = observations[observations[S.REGION].isin((region, *REFERENCE_REGIONS))]
-        rows = assess(catalog, mine, as_of=as_of)
+        rows = assess(catalog, rows_of(observations, region), as_of=as_of)
         parts.append(rows[rows[S.REGION] == region])
     return pd.concat(parts, ignore_index=True)
 
