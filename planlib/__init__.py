@@ -33,6 +33,8 @@ _LAZY = {
     "Dashboard": ("apps", "Dashboard"),
     "Explorer": ("apps", "Explorer"),
     "draft_catalog": ("draft", "draft_catalog"),
+    "city_view": ("city", "city_view"),
+    "CityView": ("city", "CityView"),
 }
 
 __all__ = ["PlanlibError", "Problem", "Target", "TargetConfig", "parse_target", *_LAZY]

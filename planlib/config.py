@@ -33,6 +33,9 @@ BASELINES_PATH = DATA_DIR / "baselines.csv"
 NATIONAL_PATH = DATA_DIR / "national.csv"
 NATIONAL_TARGETS_PATH = DATA_DIR / "national_targets.csv"
 DEMO_PATH = DATA_DIR / "demo_observations.csv"
+#: The second, invented county's plan and its demo series (illustrative only: see planlib.demo).
+DEMO_COUNTY_CATALOG_PATH = DATA_DIR / "demo_county_catalog.csv"
+DEMO_COUNTY_OBSERVATIONS_PATH = DATA_DIR / "demo_county_observations.csv"
 #: Real published values of the reference regions (and the county's, checked against the baselines).
 REFERENCE_VALUES_PATH = DATA_DIR / "reference_values.csv"
 #: Where those values were collected (the steering repository's ``shared/reference``, beside the
@@ -52,6 +55,10 @@ COUNTY = "石柱县"
 NATIONAL = "全国"
 #: The county's parent city (a reference region).
 PARENT_CITY = "重庆市"
+#: An invented second county of the city, with an illustrative plan and demo series only, so that
+#: the city view shows more than one member. Its name says it is not a real county. Registered
+#: as a plan (planlib.demo.demo_county, planlib.plans.add_plan), it is accepted at intake.
+DEMO_COUNTY = "示例县"
 #: The regions the county's values are compared with.
 REFERENCE_REGIONS = (NATIONAL, PARENT_CITY)
 #: The regions whose values the monitoring store accepts: the home county and its reference

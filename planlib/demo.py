@@ -112,15 +112,16 @@ def trend(text: str, years: np.ndarray, anchors: dict[int, float] | None = None)
     return np.interp(years, xs, np.array([points[x] for x in xs]))
 
 
-def plan_anchors(baselines: pd.DataFrame, years: np.ndarray) -> dict[str, dict[int, float]]:
-    """The values the plans state for the county, by indicator and year, inside ``years``.
+def plan_anchors(baselines: pd.DataFrame, years: np.ndarray, region: str = config.COUNTY
+                 ) -> dict[str, dict[int, float]]:
+    """The values the plans state for ``region``, by indicator and year, inside ``years``.
 
     Examples:
         >>> anchors = plan_anchors(baseline_observations(load_baselines()), np.arange(2015, 2025))
         >>> anchors["C02"], anchors["C30"]
         ({2020: 1.5}, {2015: 84.0, 2020: 89.5})
     """
-    county = baselines[(baselines[S.REGION] == config.COUNTY) & baselines[S.YEAR].isin(years)]
+    county = baselines[(baselines[S.REGION] == region) & baselines[S.YEAR].isin(years)]
     out: dict[str, dict[int, float]] = {}
     for row in county.itertuples(index=False):
         out.setdefault(getattr(row, S.INDICATOR_ID), {})[int(row.year)] = float(row.value)
@@ -128,9 +129,12 @@ def plan_anchors(baselines: pd.DataFrame, years: np.ndarray) -> dict[str, dict[i
 
 
 def build_demo(catalog: pd.DataFrame | None = None, *, spec: pd.DataFrame | None = None,
-               baselines: pd.DataFrame | None = None, options: DemoConfig = DemoConfig()
-               ) -> pd.DataFrame:
-    """Build the illustrative observations (``schema.OBS_COLUMNS``), deterministically.
+               baselines: pd.DataFrame | None = None, options: DemoConfig = DemoConfig(),
+               region: str = config.COUNTY) -> pd.DataFrame:
+    """Build the illustrative observations (``schema.OBS_COLUMNS``) of ``region``, deterministically.
+
+    The values the plans state for ``region`` (in ``baselines``) are fixed points of its series;
+    a region the baselines do not name (the invented :data:`config.DEMO_COUNTY`) gets every year.
 
     Examples:
         >>> demo = build_demo()
@@ -142,7 +146,7 @@ def build_demo(catalog: pd.DataFrame | None = None, *, spec: pd.DataFrame | None
     catalog = _catalog(catalog)
     spec = load_demo_spec() if spec is None else spec
     baselines = baseline_observations(load_baselines()) if baselines is None else baselines
-    anchors = plan_anchors(baselines, options.years)
+    anchors = plan_anchors(baselines, options.years, region)
     _check_spec(spec, catalog)
     units = dict(zip(catalog[S.INDICATOR_ID], catalog[S.UNIT]))
     population = _population(options, anchors, spec)
@@ -155,7 +159,7 @@ def build_demo(catalog: pd.DataFrame | None = None, *, spec: pd.DataFrame | None
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.sort_values([S.INDICATOR_ID, S.YEAR], key=lambda c: c.map(order)
                               if c.name == S.INDICATOR_ID else c, kind="stable")
-    return _finish(frame.reset_index(drop=True))
+    return _finish(frame.reset_index(drop=True), region)
 
 
 def demo_csv_text(frame: pd.DataFrame, spec: pd.DataFrame | None = None) -> str:
@@ -218,6 +222,86 @@ def write_demo(output: str | os.PathLike | None = None) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+# --- the second, invented county (示例县): a city view with more than one member --------------
+
+#: Seed of the invented county's series (another draw of the same recipe).
+DEMO_COUNTY_SEED = 20240101
+#: What the invented county's plan changes in the Shizhu catalogue: id -> (target as printed,
+#: target year). Invented, to show one indicator carrying different targets in different plans.
+DEMO_COUNTY_CHANGES = {
+    "W02": ("≥83", 2028),
+    "W04": ("≥ 95", 2030),
+    "C02": ("< 2.0", 2030),
+    "C21": ("≥ 98", 2030),
+    "C30": ("达到95", 2027),
+}
+
+
+def demo_county_catalog(catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The invented county's catalogue: the Shizhu one with :data:`DEMO_COUNTY_CHANGES` applied.
+
+    Examples:
+        >>> cat = demo_county_catalog().set_index("indicator_id")
+        >>> cat.loc["C21", "target_text"], int(cat.loc["C30", "target_year"]), len(cat)
+        ('≥ 98', 2027, 90)
+    """
+    out = _catalog(catalog).copy()
+    for ident, (text, year) in DEMO_COUNTY_CHANGES.items():
+        row = out[S.INDICATOR_ID] == ident
+        out.loc[row, S.TARGET_TEXT] = text
+        out.loc[row, S.TARGET_YEAR] = year
+    return out
+
+
+def build_county_demo(region: str, catalog: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The demo series of another region's plan: the same recipe, drawn with its own seed.
+
+    Examples:
+        >>> demo = build_county_demo(config.DEMO_COUNTY, demo_county_catalog(), DEMO_COUNTY_SEED)
+        >>> sorted(demo.region.unique()), sorted(demo.source.unique()), len(demo)
+        (['示例县'], ['demo'], 900)
+    """
+    return build_demo(catalog, options=DemoConfig(seed=seed), region=region)
+
+
+def write_demo_county(catalog_output: str | os.PathLike | None = None,
+                      observations_output: str | os.PathLike | None = None) -> tuple[Path, Path]:
+    """Write the invented county's catalogue and demo observations (atomically), as shipped.
+
+    Returns:
+        The two paths written (default: ``config.DEMO_COUNTY_CATALOG_PATH`` and
+        ``config.DEMO_COUNTY_OBSERVATIONS_PATH``).
+    """
+    cat_path = Path(catalog_output or config.DEMO_COUNTY_CATALOG_PATH)
+    obs_path = Path(observations_output or config.DEMO_COUNTY_OBSERVATIONS_PATH)
+    catalog = demo_county_catalog()
+    text = demo_csv_text(build_county_demo(config.DEMO_COUNTY, catalog, DEMO_COUNTY_SEED))
+    validate_observations(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False),
+                          catalog, file=obs_path.name)
+    buffer = io.StringIO()
+    catalog[S.CATALOG_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    with atomic_path(cat_path) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    with atomic_path(obs_path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
+    return cat_path, obs_path
+
+
+def demo_county() -> tuple[str, str, Path, Path]:
+    """The invented county's plan, to register at ``planlib setup``: (region, title, catalogue
+    path, observations path). Everything about it is illustrative (示例/演示).
+
+    Examples:
+        >>> region, title, cat, obs = demo_county()
+        >>> region, title, cat.name, obs.name
+        ('示例县', '示例县妇女儿童发展规划（演示，非真实规划）', 'demo_county_catalog.csv', 'demo_county_observations.csv')
+    """
+    from . import i18n
+
+    return (config.DEMO_COUNTY, i18n.t("demo_county_title", "zh", i18n.CITY_LABELS),
+            config.DEMO_COUNTY_CATALOG_PATH, config.DEMO_COUNTY_OBSERVATIONS_PATH)
 
 
 # --- the pieces ---------------------------------------------------------------------------------
@@ -310,8 +394,8 @@ def _child_deaths(births: np.ndarray, fixed: dict[int, int], rates: dict[str, np
             "under5": under5.astype(float)}
 
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.assign(**{S.REGION: config.COUNTY, S.SOURCE: S.DEMO_SOURCE, S.STATUS: DEMO_STATUS,
+def _finish(frame: pd.DataFrame, region: str = config.COUNTY) -> pd.DataFrame:
+    out = frame.assign(**{S.REGION: region, S.SOURCE: S.DEMO_SOURCE, S.STATUS: DEMO_STATUS,
                           S.NOTE: S.DEMO_LABEL_ZH, S.CONFIRMATION: None})
     out[S.YEAR] = out[S.YEAR].astype("int64")
     return out[S.OBS_COLUMNS]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .schema import (ACHIEVED, AT_RISK, INSUFFICIENT_DATA, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK,
                      DEMO_LABEL_EN, DEMO_LABEL_ZH, REGION, YEAR)
-from .config import COUNTY, NATIONAL, PARENT_CITY
+from .config import COUNTY, DEMO_COUNTY, NATIONAL, PARENT_CITY
 
 LANGS = ("zh", "en")
 #: Each language named in itself, for the language toggle (the same on every page).
@@ -76,6 +76,7 @@ REGION_LABELS = {
     COUNTY: {"zh": COUNTY, "en": "Shizhu County"},
     NATIONAL: {"zh": "全国", "en": "China (national)"},
     PARENT_CITY: {"zh": "重庆市", "en": "Chongqing"},
+    DEMO_COUNTY: {"zh": "示例县（演示）", "en": "Example County (demo)"},
 }
 
 COMMON = {
@@ -336,6 +337,8 @@ APP_LABELS = {
     "report_failed": {"zh": "报告未能生成，请稍后再试或联系管理员。",
                       "en": "The report could not be made. Try again later or ask the administrator."},
     "view_overview": {"zh": "总览", "en": "Overview"},
+    "view_city": {"zh": "区县对比", "en": "City view"},
+    "download_city_xlsx": {"zh": "下载区县对比 Excel", "en": "Download the city view (Excel)"},
     "view_explorer": {"zh": "指标详情", "en": "Indicator explorer"},
     "view": {"zh": "视图", "en": "View"},
     "at_a_glance": {"zh": "各规划指标状态", "en": "Where each plan stands"},
@@ -843,6 +846,51 @@ REFERENCE_LABELS = {
     "col_quote": {"zh": "原文", "en": "Quoted sentence"},
     "col_derivation": {"zh": "推算过程", "en": "Derivation"},
     "col_note": {"zh": "说明（原文与网址）", "en": "Note (quoted sentence and address)"},
+}
+
+# --- the city view (planlib.city, planlib.report.city: indicators x member regions) -------------
+CITY_LABELS = {
+    "title": {"zh": "{city}妇女儿童发展规划监测：各区县对比（{year}年）",
+              "en": "{city} women's and children's development plans: member regions compared ({year})"},
+    "intro": {"zh": "各区县按各自规划的目标评估；同一指标在不同规划中的目标可能不同，表中列出各自的目标。",
+              "en": "Each member region is assessed against its own plan's target; one indicator may have "
+                    "different targets in different plans, so each member's own target is shown."},
+    "members": {"zh": "成员区县：{members}", "en": "Member regions: {members}"},
+    "generated": {"zh": "生成日期：{date}；数据截至 {year} 年", "en": "Made on {date}; data up to {year}"},
+    "grid_heading": {"zh": "指标 × 区县：评估状态", "en": "Indicators x member regions: status"},
+    "behind_heading": {"zh": "约束性指标存在风险或滞后的区县", "en": "Binding targets at risk or off track, by member"},
+    "behind_none": {"zh": "没有约束性指标存在风险或滞后。", "en": "No binding target is at risk or off track."},
+    "ranking_heading": {"zh": "各指标的区县排名", "en": "Ranking of members per indicator"},
+    "ranking_note": {"zh": "按最新值距本区县目标的余量排名（越好的方向为正）；余量相同名次相同；无数值或目标无法换算为数值的不参与排名，列在最后。",
+                     "en": "Ranked by the latest value's margin over the member's own target (positive on the "
+                           "better side); equal margins share a rank; members without a value, or whose target "
+                           "has no number to measure against, are not ranked and come last."},
+    "sheet": {"zh": "区县对比", "en": "City view"},
+    "sheet_behind": {"zh": "约束性指标滞后", "en": "Binding behind"},
+    "sheet_ranking": {"zh": "区县排名", "en": "Ranking"},
+    "col_indicator": {"zh": "指标代码", "en": "Indicator"},
+    "col_name": {"zh": "指标名称", "en": "Indicator name"},
+    "col_unit": {"zh": "单位", "en": "Unit"},
+    "col_region": {"zh": "区县", "en": "Member region"},
+    "col_target": {"zh": "{region} 目标", "en": "{region} target"},
+    "col_status": {"zh": "{region} 状态", "en": "{region} status"},
+    "col_latest": {"zh": "{region} 最新值", "en": "{region} latest value"},
+    "col_ref_value": {"zh": "{region} 最新值", "en": "{region} latest value"},
+    "col_ref_year": {"zh": "{region} 年份", "en": "{region} year"},
+    "col_ref_source": {"zh": "{region} 来源", "en": "{region} source"},
+    "col_own_target": {"zh": "本区县目标", "en": "Own target"},
+    "col_status_one": {"zh": "状态", "en": "Status"},
+    "col_latest_one": {"zh": "最新值", "en": "Latest value"},
+    "col_latest_year": {"zh": "最新年份", "en": "Latest year"},
+    "col_margin": {"zh": "距目标余量", "en": "Margin over target"},
+    "col_rank": {"zh": "名次", "en": "Rank"},
+    "col_demo": {"zh": "示例数据", "en": "Illustrative data"},
+    "not_in_plan": {"zh": "不在该规划中", "en": "not in this plan"},
+    "unranked": {"zh": "不排名", "en": "not ranked"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "demo_county_title": {"zh": "示例县妇女儿童发展规划（演示，非真实规划）",
+                          "en": "Example County women's and children's plan (demo, not a real plan)"},
 }
 
 # --- catalogue draft (planlib.draft: `planlib catalog draft`, its review page) --------------------

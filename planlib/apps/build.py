@@ -5,7 +5,11 @@ in the intake app, and ``make app`` before it serves). For every as-of year (the
 years from the plans' base year on) and both languages it writes the page the dashboard shows
 (tiles, alerts, overview chart, table rows and filters, the downloadable table) and every
 indicator's explorer view (chart specification, words, chart data), and the chart renderer
-bundled offline. The file is written beside the store under a temporary name and renamed into
+bundled offline. When the store holds more than one plan (:func:`planlib.plans.catalogs`: the
+home county's and, say, the invented 示例县's), it also writes the city view of every as-of year and language (table
+``city_pages``: the HTML sections of :func:`planlib.report.city.render_city_fragment` and the city
+workbook of :func:`planlib.report.city.render_city_xlsx`, which the dashboard offers for
+download). The file is written beside the store under a temporary name and renamed into
 place, so a viewer sees the old build or the new one, never half of one; one process builds at a
 time (a file lock), the others wait for it or find its result.
 
@@ -25,6 +29,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +52,8 @@ CREATE TABLE pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NUL
 CREATE TABLE views (indicator_id TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL,
                     key TEXT NOT NULL, PRIMARY KEY (indicator_id, year, lang));
 CREATE TABLE assets (name TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE city_pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL, xlsx BLOB NOT NULL,
+                         PRIMARY KEY (year, lang));
 """
 
 
@@ -163,7 +170,8 @@ def chart_bundle() -> str:
 
 def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | os.PathLike, *,
                 stamp: str = "", workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None, previous: Path | None = None) -> Path:
+                progress: Callable[[int, int], None] | None = None, previous: Path | None = None,
+                city: CityInputs | None = None) -> Path:
     """Compute everything the apps show from ``catalog`` and ``observations`` and write it to ``path``.
 
     Args:
@@ -174,6 +182,8 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
         workers: worker processes (default: the machine's cores, at most 4; 1 computes in-process).
         progress: called with (steps done, steps in all) as the work goes on.
         previous: an earlier build whose unchanged views are reused (:func:`view_keys`).
+        city: the city's members, their plans and observations (:func:`city_inputs`); None
+            (or one member) writes no city view.
     """
     from ..forecast import METHODS
 
@@ -184,7 +194,8 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
     reuse = {(i, y, lang) for i, y, lang, key in old_keys if keys.get((i, y, lang)) == key}
     tasks = [(year, lang, [i for i in catalog[S.INDICATOR_ID] if (i, year, lang) not in reuse])
              for year in years for lang in i18n.LANGS]
-    total = len(tasks) + 1
+    city_years = years if city is not None and len(city.catalogs) > 1 else []
+    total = len(tasks) + 1 + len(city_years)
     report = progress or (lambda done, total: None)
     report(0, total)
     with atomic_path(path) as tmp:
@@ -206,10 +217,15 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
                 conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?)",
                                  [(ident, year, lang, body, keys[(ident, year, lang)]) for ident, body in views])
                 report(done, total)
+            for k, year in enumerate(city_years, start=len(tasks) + 2):
+                conn.executemany("INSERT INTO city_pages VALUES (?, ?, ?, ?)",
+                                 city_pages(city.catalogs, city.observations, year))
+                report(k, total)
             meta = {"format": E.BUILD_FORMAT, "code_version": E.code_version(), "source_stamp": stamp,
                     "data_version": model.version, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "years": years, "methods": ["auto", *METHODS],
-                    "indicators": catalog[S.INDICATOR_ID].tolist()}
+                    "indicators": catalog[S.INDICATOR_ID].tolist(), "city_members": list(city.catalogs)
+                    if city_years else []}
             conn.executemany("INSERT INTO meta VALUES (?, ?)",
                              [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
             conn.commit()
@@ -219,6 +235,46 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
                 old.close()
         os.chmod(tmp, 0o644)  # readable like the store: the server may run as another user
     return Path(path)
+
+
+@dataclass(frozen=True)
+class CityInputs:
+    """What the city view is made of.
+
+    Attributes:
+        catalogs: member region -> its own plan's catalogue (the members in the order shown).
+        observations: every member's and reference region's observations.
+    """
+
+    catalogs: dict[str, pd.DataFrame]
+    observations: pd.DataFrame
+
+
+def city_inputs(db: str | os.PathLike | None, observations: pd.DataFrame) -> CityInputs | None:
+    """The city's members: every region with a plan in the store (:func:`planlib.plans.catalogs`,
+    the home county first), or None when there is only the home county's (a city view of one
+    member shows nothing new)."""
+    from ..plans import catalogs
+
+    plans = catalogs(db)
+    return CityInputs(plans, observations) if len(plans) > 1 else None
+
+
+def city_pages(catalogs: dict[str, pd.DataFrame], observations: pd.DataFrame, year: int
+               ) -> list[tuple[int, str, bytes, bytes]]:
+    """The city view of one as-of year in both languages: rows of the ``city_pages`` table."""
+    from ..city import assess_members
+    from ..report.city import member_line, prepare_city, render_city_fragment, render_city_xlsx
+
+    members = list(catalogs)
+    rows = assess_members(catalogs, observations, as_of=year)
+    out = []
+    for lang in i18n.LANGS:
+        city = prepare_city(catalogs, observations, members, year, lang, assessments=rows)
+        body = {"year": int(year), "lang": lang, "title": city.title, "members": member_line(city),
+                "demo": city.view.demo, "html": render_city_fragment(city)}
+        out.append((int(year), lang, _pack(body), render_city_xlsx(city)))
+    return out
 
 
 def _compute(model: Model, tasks: list[tuple[int, str, list[str]]], workers: int | None):
@@ -268,7 +324,8 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                 stale.unlink(missing_ok=True)
             stamp = E.source_stamp(db)
             catalog = load_catalog()
-            observations = rows_of(load_observations(catalog=catalog, db=db))  # no other plan's rows
+            every = load_observations(catalog=catalog, db=db)
+            observations = rows_of(every)  # no other plan's rows
 
             def progress(done: int, total: int) -> None:
                 atomic_write_bytes(folder / E.PROGRESS_FILE,
@@ -277,7 +334,7 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                     echo(f"{done}/{total}")
 
             write_build(catalog, observations, target, stamp=stamp, workers=workers, progress=progress,
-                        previous=None if force else target)
+                        previous=None if force else target, city=city_inputs(db, every))
             return target
         finally:
             (folder / E.PROGRESS_FILE).unlink(missing_ok=True)

@@ -93,6 +93,7 @@ class Dashboard:
         self.lang = lang_toggle(lang)
         self.as_of = W.Dropdown(options=[(str(y), y) for y in reversed(years)], value=years[-1],
                                 layout=W.Layout(width="200px"))
+        self.has_city = bool(edition.city_members)
         self.view = W.ToggleButtons(options=self._view_options(lang), value="overview",
                                     style={"button_width": "150px"})
         self.plan = W.Dropdown(layout=W.Layout(width="260px"))
@@ -107,6 +108,9 @@ class Dashboard:
                           DownloadButton(lambda: xlsx_bytes(**self._export(), sheet="indicators"),
                                          "indicators.xlsx", ""),
                           DownloadButton(self._report, "report.zip", "")]
+        self.city_html = W.HTML()
+        self.city_download = DownloadButton(self._city_xlsx, "city.xlsx", "")
+        self.city = W.VBox([row(self.city_download), self.city_html])
         first = edition.page(years[-1], lang)["first_alert"]
         self.explorer = Explorer(edition, first, lang, embedded=True, db=self.db)
         self._label_controls()
@@ -118,7 +122,7 @@ class Dashboard:
         names = {"plan": self.plan, "domain": self.domain, "unit": self.unit, "status": self.status,
                  "binding": self.binding, "as-of": self.as_of, "view": self.view, "table": self.table,
                  "tiles": self.tiles, "alerts": self.alerts, "banner": self.banner, "count": self.count,
-                 "overview-chart": self.overview_chart}
+                 "overview-chart": self.overview_chart, "city": self.city}
         for name, widget in names.items():
             widget.add_class(f"planlib-w-{name}")
         head = row(self.title, self.lang)
@@ -129,7 +133,7 @@ class Dashboard:
                                 row(self.plan, self.domain, self.unit, self.status, self.binding),
                                 row(self.count, *self.downloads), self.table])
         self.ui.children = [*self.ui.children, head, self.banner, row(self.view, self.as_of), self.overview,
-                            self.explorer.ui]
+                            self.city, self.explorer.ui]
 
     def _observe(self) -> None:
         for widget in (self.plan, self.domain, self.unit, self.status, self.binding, self.as_of, self.view):
@@ -140,9 +144,13 @@ class Dashboard:
         self.lang.observe(self._on_lang, names="value")
         self.as_of.observe(lambda change: setattr(self.explorer.as_of, "value", change["new"]), names="value")
 
-    @staticmethod
-    def _view_options(lang: str) -> list[tuple[str, str]]:
-        return [(label("view_overview", lang), "overview"), (label("view_explorer", lang), "explorer")]
+    def _view_options(self, lang: str) -> list[tuple[str, str]]:
+        city = [(label("view_city", lang), "city")] if self.has_city else []
+        return [(label("view_overview", lang), "overview"), *city, (label("view_explorer", lang), "explorer")]
+
+    def _city_xlsx(self) -> bytes:
+        """The city workbook of the as-of year, made by the build (the viewer only serves it)."""
+        return self.edition.city_xlsx(self.as_of.value, self.lang.value) or b""
 
     def _label_controls(self) -> None:
         lang = self.lang.value
@@ -159,6 +167,7 @@ class Dashboard:
         self.table.sort_hint = label("table_hint", lang)
         for button, key in zip(self.downloads, ("download_csv", "download_xlsx", "download_report")):
             button.label = label(key, lang)
+        self.city_download.label = label("download_city_xlsx", lang)
 
     def _on_lang(self, _change: dict) -> None:
         self._muted = True
@@ -202,6 +211,16 @@ class Dashboard:
 
     _muted = False
 
+    def _refresh_city(self, lang: str, banner_shown: bool) -> None:
+        city = self.edition.city_page(self.as_of.value, lang) if self.has_city else None
+        if city is None:
+            set_if_changed(self.city_html, "value", "")
+            return
+        head = (f"<h1>{html.escape(city['title'])}</h1><p>{html.escape(city['members'])}</p>"
+                + (banner_html(lang) if city["demo"] and not banner_shown else ""))  # one banner is enough
+        set_if_changed(self.city_html, "value", head + city["html"])
+        self.city_download.rename(f"{label('view_city', lang)}-{self.as_of.value}.xlsx")
+
     def filters(self) -> TableFilters:
         """The table filters the controls describe."""
         return TableFilters(plan=self.plan.value or None, domain=self.domain.value or None,
@@ -229,6 +248,8 @@ class Dashboard:
             set_if_changed(self.table, "columns", page["columns"])
             set_if_changed(self.table, "rows", [{k: v for k, v in r.items() if k != KEY} for r in shown])
             set_if_changed(self.table, "caption", label("table_hint", lang))
+        self._refresh_city(lang, page["demo"])
         self.overview.layout.display = None if self.view.value == "overview" else "none"
+        self.city.layout.display = None if self.view.value == "city" else "none"
         self.explorer.ui.layout.display = None if self.view.value == "explorer" else "none"
         self.explorer.set_visible(self.view.value == "explorer")

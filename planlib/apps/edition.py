@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import config
 
 #: Bump when the layout of the build file changes.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 BUILD_FILE = "dashboard.sqlite"
 LOCK_FILE = "build.lock"
 PROGRESS_FILE = "progress.json"
@@ -234,6 +234,28 @@ class Edition:
                               (indicator_id, int(year), lang))
         except KeyError:
             return None
+
+    @property
+    def city_members(self) -> list[str]:
+        """The member regions of the city view it holds ([] when it holds none)."""
+        return list(self.meta.get("city_members") or [])
+
+    def city_page(self, year: int, lang: str) -> dict | None:
+        """The city view of one as-of year and language (title, members, demo, html), or None."""
+        if not self.city_members:
+            return None
+        try:
+            return self._body("SELECT body FROM city_pages WHERE year = ? AND lang = ?", (int(year), lang))
+        except KeyError:
+            return None
+
+    def city_xlsx(self, year: int, lang: str) -> bytes | None:
+        """The city workbook (city view, binding behind, ranking) of one as-of year and language."""
+        if not self.city_members:
+            return None
+        row = self._conn.execute("SELECT xlsx FROM city_pages WHERE year = ? AND lang = ?",
+                                 (int(year), lang)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def asset(self, name: str) -> str:
         """A front-end file kept in the build (the chart renderer, bundled offline)."""
