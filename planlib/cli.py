@@ -222,6 +222,12 @@ def _cmd_setup(args) -> int:
 
     path, created = observations.ensure_store(args.db)
     found, now = (None, None) if created else store.upgrade(path)
+    if created:  # a new workbench shows a city with two members: the invented county's plan, demo
+        from . import config
+        from .demo import register_demo_county
+
+        if register_demo_county(args.db):
+            print(_say("demo_county_added", args.lang, region=i18n.region_label(config.DEMO_COUNTY, args.lang)))
     if found is not None and found != now:  # set-up is explicit: an older schema is brought up to date
         print(_say("store_upgraded", args.lang, path=path, found=found, now=now))
     else:

@@ -304,6 +304,33 @@ def demo_county() -> tuple[str, str, Path, Path]:
             config.DEMO_COUNTY_CATALOG_PATH, config.DEMO_COUNTY_OBSERVATIONS_PATH)
 
 
+def register_demo_county(db: str | os.PathLike | None = None) -> bool:
+    """Register the invented county's plan (:func:`demo_county`) and import its demo series, so
+    that a fresh workbench shows a city with two members (``planlib setup`` on a new store).
+
+    Nothing happens when the store already holds a plan for it (a county that removed or
+    replaced it keeps its choice). Returns whether it was registered now.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> db = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
+        >>> register_demo_county(db), register_demo_county(db)
+        (True, False)
+    """
+    from . import plans, store
+    from .catalog import load_catalog
+    from .observations import read_observations_file
+
+    region, title, catalog_path, observations_path = demo_county()
+    if region in plans.plan_regions(db):
+        return False
+    observations = read_observations_file(observations_path, catalog=load_catalog(catalog_path))
+    plans.add_plan(region, catalog_path, title=title, db=db, by="planlib setup")
+    store.import_observations(observations, store.SubmissionMeta(
+        observations_path.name, imported_by="planlib setup"), db)
+    return True
+
+
 # --- the pieces ---------------------------------------------------------------------------------
 
 def _population(options: DemoConfig, anchors: dict[str, dict[int, float]], spec: pd.DataFrame

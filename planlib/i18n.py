@@ -989,6 +989,9 @@ CLI_LABELS = {
     "description": {"zh": f"{REGION_LABELS[COUNTY]['zh']}妇女儿童发展规划监测工作台",
                     "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Plan monitoring workbench"},
     "store_created": {"zh": "监测数据库已创建：{path}", "en": "Monitoring store created: {path}"},
+    "demo_county_added": {"zh": "已登记{region}的规划及其示例数据（演示，非真实规划），仪表板可作区县对比",
+                          "en": "Registered the plan of {region} with its demo data (illustrative, not a real "
+                                "plan), so the dashboard can compare counties"},
     "store_exists": {"zh": "监测数据库已存在，未改动：{path}", "en": "Monitoring store exists, left unchanged: {path}"},
     "store_upgraded": {"zh": "监测数据库的结构已从第 {found} 版升级到第 {now} 版，数据未改动：{path}",
                        "en": "Monitoring store upgraded from schema version {found} to {now}, data unchanged: {path}"},

@@ -110,8 +110,11 @@ def test_setup_assess_report_from_another_folder(installed):
     assert Path(cache) == home / ".cache" / "planlib"
     before = _files(purelib / "planlib")
 
-    _run([planlib, "setup"], cwd=work, env=env)
+    done = _run([planlib, "setup"], cwd=work, env=env)
     assert Path(db).is_file()
+    assert "示例县" in done.stdout  # a fresh workbench holds the invented second county (demo)
+    listed = _run([planlib, "plan", "list", "--lang", "en"], cwd=work, env=env)
+    assert "示例县" in listed.stdout and "石柱县" in listed.stdout
     assessed = _run([planlib, "assess", "--format", "csv"], cwd=work, env=env)
     rows = list(csv.DictReader(io.StringIO(assessed.stdout)))
     ids = {row["indicator_id"] for row in rows}
