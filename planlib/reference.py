@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import config
 from . import schema as S
-from .errors import PlanlibError, Problem, ProblemList
+from .errors import Problem, ProblemList
 from .files import atomic_path
 from .formats import format_value
 from .i18n import REFERENCE_LABELS, REFERENCE_MESSAGES, region_label, t
