@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", help="narrow the report to one responsible unit")
     p.add_argument("--output", required=True, help="directory for report.html, report.docx, data.xlsx")
     _region(p)
+    p.add_argument("--city", action="store_true",
+                   help="the city report instead: every region with a plan side by side (city.html, .docx, .xlsx)")
 
     p = sub.add_parser("build", help="make the dashboard's build of the current data (once per data version)")
     _common(p)
@@ -392,6 +394,8 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_report(args) -> int:
+    if args.city:
+        return _city_report(args)
     from . import report
 
     paths = report.build_report(
@@ -400,6 +404,25 @@ def _cmd_report(args) -> int:
     )
     for p in paths:
         print(p)
+    return 0
+
+
+def _city_report(args) -> int:
+    """``planlib report --city``: the members (every region with a plan, the home county first)
+    side by side, each judged against its own plan, with 重庆市 and 全国 beside them."""
+    from . import plans
+    from .errors import problem
+    from .observations import load_observations
+    from .report.city import prepare_city, write_city_report
+
+    if args.region or args.unit or args.kind != "annual":
+        raise PlanlibError(problem(i18n.CLI_LABELS, "city_with_region"))
+    catalogs = plans.catalogs(args.db)
+    if len(catalogs) < 2:
+        raise PlanlibError(problem(i18n.CLI_LABELS, "city_one_member"))
+    city = prepare_city(catalogs, load_observations(db=args.db), list(catalogs), args.year, args.lang)
+    for path in write_city_report(city, args.output):
+        print(path)
     return 0
 
 

@@ -1023,6 +1023,16 @@ CLI_LABELS = {
     "batch_no_scheduler_fix": {"zh": "检查地址（tcp://主机:端口）以及调度器是否在运行；不用 --scheduler 则在本机评估。",
                                "en": "Check the address (tcp://host:port) and that the scheduler is running; "
                                      "without --scheduler the regions are assessed on this machine."},
+    "city_one_member": {"zh": "监测数据库只有本县一个规划，区县对比报告至少需要两个区县的规划",
+                        "en": "The monitoring store holds the home county's plan only; a city report needs the "
+                              "plans of two or more member regions"},
+    "city_one_member_fix": {"zh": "先用 planlib plan add --region 区县名 --catalog 指标目录文件 登记其他区县的规划。",
+                            "en": "Register the other regions' plans first: planlib plan add --region NAME "
+                                  "--catalog FILE."},
+    "city_with_region": {"zh": "--city 报告包含所有已登记规划的区县，不能与 --region、--unit 或 --kind 同用",
+                         "en": "--city covers every region with a registered plan and cannot be combined with "
+                               "--region, --unit or --kind"},
+    "city_with_region_fix": {"zh": "去掉 --region、--unit 和 --kind 再运行。", "en": "Leave out --region, --unit and --kind."},
     "batch_with_file": {"zh": "--all-regions 评估监测数据库中的各区域，不能与 --observations 同用",
                         "en": "--all-regions assesses the regions of the monitoring store and cannot be "
                               "combined with --observations"},

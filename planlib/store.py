@@ -341,8 +341,9 @@ def _reader(db: str | os.PathLike | None = None) -> sa.Connection:
 
 def change_stamp(db: str | os.PathLike | None = None) -> list:
     """What identifies the store's contents cheaply: its ``meta`` rows (when it was created),
-    its newest submission and value, how many value versions it holds and when the last import
-    happened. Equal stamps, equal contents (the dashboard's build compares them).
+    its newest submission and value, how many value versions it holds, when the last import
+    happened and which plans it holds. Equal stamps, equal contents (the dashboard's build
+    compares them).
     """
     with _reader(db) as conn:
         meta = [list(r) for r in conn.execute(sa.select(META.c.key, META.c.value).order_by(META.c.key))]
@@ -352,7 +353,9 @@ def change_stamp(db: str | os.PathLike | None = None) -> list:
             sa.select(sa.func.count()).select_from(OBSERVATIONS).scalar_subquery(),
             sa.select(SUBMISSIONS.c.imported_at).order_by(SUBMISSIONS.c.id.desc()).limit(1).scalar_subquery(),
         )).one()
-    return [meta, *row]
+        plans = [list(r) for r in conn.execute(
+            sa.select(PLANS.c.region, PLANS.c.added_at, PLANS.c.source_sha256).order_by(PLANS.c.region))]
+    return [meta, *row, plans]
 
 
 def _connect_writer(target: Target, existing: bool = True) -> sa.Connection:

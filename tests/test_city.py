@@ -297,3 +297,23 @@ def test_a_build_of_one_member_has_no_city_view(small_edition):
 
     assert small_edition.city_members == [] and small_edition.city_page(2024, "zh") is None
     assert "city" not in [v for _, v in Dashboard(small_edition).view.options]
+
+
+def test_setup_registers_the_demo_county_and_report_city_writes_both_members(tmp_path, capsys):
+    """``planlib setup``'s registration (demo.register_demo_county) and ``planlib report --city``."""
+    from planlib import cli, plans
+
+    db = tmp_path / "monitoring.sqlite"
+    assert cli.main(["report", "--city", "--year", "2024", "--output", str(tmp_path / "none"),
+                     "--db", str(db), "--lang", "en"]) == 2
+    assert "needs the plans of two or more member regions" in capsys.readouterr().err
+    assert demo.register_demo_county(db) and not demo.register_demo_county(db)
+    assert plans.plan_regions(db) == (A, B)
+    out = tmp_path / "city"
+    assert cli.main(["report", "--city", "--year", "2024", "--output", str(out), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.split() == [str(out / n) for n in ("city.html", "city.docx", "city.xlsx")]
+    html = (out / "city.html").read_text(encoding="utf-8")
+    for name in (A, B, config.PARENT_CITY, S.DEMO_LABEL_ZH):
+        assert name in html, name
+    assert cli.main(["report", "--city", "--region", B, "--year", "2024", "--output", str(out),
+                     "--db", str(db)]) == 2

@@ -61,6 +61,19 @@ def _target(catalog: pd.DataFrame, iid: str, col: str = S.TARGET_TEXT):
 
 # --- registering and listing --------------------------------------------------------------------
 
+def test_registering_a_plan_makes_the_dashboard_build_stale(db, other_catalog):  # noqa: F811
+    """A new member changes the city view: the build's stamp of the store moves on."""
+    from planlib.apps import edition as E
+
+    before = E.source_stamp(db)
+    assert E.source_stamp(db) == before
+    plans.add_plan(OTHER, other_catalog, title=TITLE, db=db)
+    after = E.source_stamp(db)
+    assert after != before
+    plans.add_plan(OTHER, other_catalog, title="另一个名称", db=db, replace=True)
+    assert E.source_stamp(db) != after
+
+
 def test_plan_list_shows_both_plans(two_plans, capsys):
     frame = plans.list_plans(two_plans)
     assert frame["region"].tolist() == [OTHER, COUNTY]
@@ -274,6 +287,10 @@ def test_plans_on_postgresql(pg_url, db, other_catalog, tmp_path, capsys):  # no
     assert cli.main(["plan", "add", "--region", OTHER, "--catalog", str(other_catalog), "--title", TITLE,
                      "--db", pg_url]) == 0
     assert cli.main(["plan", "add", "--region", OTHER, "--catalog", str(other_catalog), "--db", pg_url]) == 2
+    from planlib.apps import edition as E
+
+    assert E.source_stamp(pg_url).startswith("store:")
+    assert store.change_stamp(pg_url)[-1][0][0] == OTHER  # the plans are part of the server's stamp
     assert plans.list_plans(pg_url)["region"].tolist() == [OTHER, COUNTY]
     assert _target(plans.catalog_for(OTHER, pg_url), "C21") == "≥ 98"
     assert _target(plans.catalog_for(None, pg_url), "C21") == "≥ 96"

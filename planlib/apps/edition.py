@@ -119,6 +119,11 @@ def source_stamp(db: str | os.PathLike | None = None) -> str:
         row = conn.execute("SELECT (SELECT max(id) FROM submissions), (SELECT max(id) FROM observations),"
                            " (SELECT count(*) FROM observations),"
                            " (SELECT imported_at FROM submissions ORDER BY id DESC LIMIT 1)").fetchone()
+        try:  # the plans (schema 3): registering or replacing one changes what the dashboard shows
+            row = (*row, *conn.execute("SELECT count(*), max(added_at), group_concat(source_sha256)"
+                                       " FROM (SELECT * FROM plans ORDER BY region)").fetchone())
+        except sqlite3.OperationalError:  # an older store, before its upgrade
+            pass
     finally:
         conn.close()
     # the store's own identity (when it was created) and its newest change; not its path, so a
