@@ -129,6 +129,9 @@ def _plan_parser(sub) -> None:
     p.add_argument("--by", default=None, help="who registers it (recorded)")
     p = plan_sub.add_parser("list", help="the plans the store holds")
     _common(p)
+    p = plan_sub.add_parser("remove", help="unregister a region's plan (its values stay in the store)")
+    _common(p)
+    p.add_argument("--region", required=True, help="the region whose plan to unregister, e.g. 示例县")
 
 
 def _plan_say(key: str, lang: str, **fields) -> str:
@@ -144,6 +147,15 @@ def _cmd_plan(args) -> int:
                                replace=args.replace, by=args.by)
         print(_plan_say("plan_replaced" if added["replaced"] else "plan_added", args.lang,
                         region=added["region"], n=added["n_indicators"], source=added["source_name"]))
+        return 0
+    if args.plan_command == "remove":
+        from . import store
+        from .errors import problem
+
+        if not store.remove_plan(plans.region_name(args.region), args.db):
+            raise PlanlibError(problem(i18n.PLAN_STORE_LABELS, "no_plan_to_remove", {"region": args.region},
+                                       value=args.region))
+        print(_plan_say("plan_removed", args.lang, region=args.region))
         return 0
     frame = plans.list_plans(args.db)
     heads = {c: _plan_say(f"col_{'n' if c == 'n_indicators' else c}", args.lang) for c in plans.LIST_COLUMNS}

@@ -891,6 +891,15 @@ def save_plan(plan: dict, replace: bool = False, db: str | os.PathLike | None = 
     return old is not None
 
 
+def remove_plan(region: str, db: str | os.PathLike | None = None) -> bool:
+    """Unregister ``region``'s plan, in one write transaction; its values stay in the store (the
+    history is never deleted), but the region is no longer a member nor accepted at intake.
+    Returns whether there was a plan to remove."""
+    with writing(db) as writer:
+        done = writer.conn.execute(PLANS.delete().where(PLANS.c.region == region))
+    return bool(done.rowcount)
+
+
 @contextmanager
 def write_connection(db: str | os.PathLike | None = None) -> Iterator[sa.Connection]:
     """A connection for writing to an existing store.

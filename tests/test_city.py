@@ -317,3 +317,18 @@ def test_setup_registers_the_demo_county_and_report_city_writes_both_members(tmp
         assert name in html, name
     assert cli.main(["report", "--city", "--region", B, "--year", "2024", "--output", str(out),
                      "--db", str(db)]) == 2
+
+
+def test_the_demo_county_can_be_unregistered_its_values_kept(tmp_path, capsys):
+    """A county that does not want the invented member removes it; nothing is deleted."""
+    from planlib import cli, plans, store
+
+    db = tmp_path / "monitoring.sqlite"
+    demo.register_demo_county(db)
+    n_values = len(store.read_observations(db))
+    assert cli.main(["plan", "remove", "--region", B, "--db", str(db), "--lang", "en"]) == 0
+    assert "values stay in the monitoring store" in capsys.readouterr().out
+    assert plans.plan_regions(db) == (A,) and B not in plans.known_regions(db)
+    assert len(store.read_observations(db)) == n_values
+    assert cli.main(["plan", "remove", "--region", B, "--db", str(db), "--lang", "en"]) == 2
+    assert "no registered plan for 示例县" in capsys.readouterr().err
