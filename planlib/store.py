@@ -632,7 +632,7 @@ def list_regions(db: str | os.PathLike | None = None, as_of_date: str | date | N
         >>> from planlib.observations import ensure_store
         >>> db = ensure_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite")[0]
         >>> list_regions(db)
-        ['全国', '石柱县']
+        ['全国', '石柱县', '重庆市']
     """
     o = OBSERVATIONS.c
     found = _query(sa.select(o.region).where(_valid(as_of_date)).distinct(), db)
