@@ -328,7 +328,7 @@ def _assess_all_regions(args) -> int:
     results = batch.assess_regions(regions, catalog_for, batch.store_loader(args.db), as_of=args.as_of,
                                    workers=args.workers, scheduler=args.scheduler)
     if args.format != "table":  # csv/json carry exactly the columns: the demo label on stderr, once
-        label = S.DEMO_LABEL_ZH if args.lang == "zh" else S.DEMO_LABEL_EN
+        label = S.DEMO_LABEL[args.lang]
         results = _noting_demo(results, label)
     chunks = batch.stream_text(results, args.format, args.lang, catalog_for)
     if not args.output:

@@ -34,7 +34,7 @@ from .errors import PlanlibError, Problem, ProblemList
 from .i18n import OBSERVATIONS_MESSAGES
 from .reference import load_reference_values, reference_observations
 from .units import Unit, agrees, rate_multiplier  # noqa: F401 (rate_multiplier re-exported)
-from .units import get as unit_facts
+from .units import get as unit_facts  # the facts of a unit (and of a count per something)
 
 #: ``source`` of the rows taken from each plan's "发展基础" section.
 PLAN_SOURCES = {
@@ -296,7 +296,7 @@ def demo_label(frame: pd.DataFrame, lang: str = "zh") -> str | None:
     """
     if not is_demo(frame):
         return None
-    return S.DEMO_LABEL_ZH if lang == "zh" else S.DEMO_LABEL_EN
+    return S.DEMO_LABEL[lang]
 
 
 

@@ -43,6 +43,8 @@ OBS_STATUSES = ("reported", "provisional", "estimated")
 DEMO_SOURCE = "demo"
 DEMO_LABEL_ZH = "示例数据（非官方统计）"
 DEMO_LABEL_EN = "Illustrative data (not official statistics)"
+#: The demo label in each language.
+DEMO_LABEL = {"zh": DEMO_LABEL_ZH, "en": DEMO_LABEL_EN}
 
 # --- projections (planlib.forecast) --------------------------------------------------------------
 # One row per year; fitted years and projected years alike. ``loc``/``scale`` describe an

@@ -299,8 +299,9 @@ def test_a_build_of_one_member_has_no_city_view(small_edition):
     assert "city" not in [v for _, v in Dashboard(small_edition).view.options]
 
 
-def test_setup_registers_the_demo_county_and_report_city_writes_both_members(tmp_path, capsys):
-    """``planlib setup``'s registration (demo.register_demo_county) and ``planlib report --city``."""
+def test_the_demo_county_registers_once_and_report_city_writes_both_members(tmp_path, capsys):
+    """The registration ``planlib setup`` makes (demo.register_demo_county; the wheel test runs
+    setup itself) and ``planlib report --city``."""
     from planlib import cli, plans
 
     db = tmp_path / "monitoring.sqlite"

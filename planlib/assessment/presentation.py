@@ -141,7 +141,7 @@ def _table(result: pd.DataFrame, catalog: pd.DataFrame | None, lang: str, demo: 
     ordered = sort_for_action(result, catalog)
     lines = [_say("table_title", lang, year=_int(result[LATEST_YEAR].max()))]
     if demo:
-        lines.append(S.DEMO_LABEL_ZH if lang == "zh" else S.DEMO_LABEL_EN)
+        lines.append(S.DEMO_LABEL[lang])
     home = home_region(result[S.REGION])
     urgent = ordered[(ordered[S.REGION] == home) & ordered[BINDING_COL].astype(bool) & ordered[STATUS].isin(_URGENT)]
     lines.append(_say("table_urgent", lang, n=len(urgent)) if len(urgent) else _say("table_urgent_none", lang))

@@ -59,7 +59,7 @@ class CityReport:
         """示例数据（非官方统计） in the report's language, or "" when no value is illustrative."""
         if not self.view.demo:
             return ""
-        return S.DEMO_LABEL_ZH if self.lang == "zh" else S.DEMO_LABEL_EN
+        return S.DEMO_LABEL[self.lang]
 
     @property
     def title(self) -> str:

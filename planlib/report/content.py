@@ -155,7 +155,7 @@ class ReportData:
 
     def demo_label(self) -> str:
         """示例数据（非官方统计） in the report's language."""
-        return S.DEMO_LABEL_ZH if self.options.lang == "zh" else S.DEMO_LABEL_EN
+        return S.DEMO_LABEL[self.options.lang]
 
 
 # --- outline shared by the writers ------------------------------------------------------------
