@@ -155,6 +155,8 @@ class ChartText:
         lang: "zh" or "en".
         notes: extra subtitle lines (method, demo label).
         size: the chart's width and height in pixels.
+        region: the region whose plan the chart is of: its values are the observed series (the
+            home county's by default; 示例县's in 示例县's explorer).
     """
 
     title: str
@@ -163,13 +165,15 @@ class ChartText:
     lang: str = "zh"
     notes: tuple[str, ...] = ()
     size: tuple[int, int] = (560, 300)
+    region: str = COUNTY
 
 
-def series_frame(observed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+def series_frame(observed: pd.DataFrame, lang: str = "zh", region: str = COUNTY) -> pd.DataFrame:
     """Observations with the labels the chart shows: series, source and confirmation, localised.
 
-    County rows whose optional ``later`` column is true (observed after the as-of year) form
-    their own series.
+    The rows of ``region`` (the region whose plan is shown; default the home county) are the
+    observed series; those whose optional ``later`` column is true (observed after the as-of
+    year) form their own series.
 
     Examples:
         >>> obs = pd.DataFrame({"region": ["石柱县", "全国"], "year": [2020, 2020],
@@ -182,18 +186,20 @@ def series_frame(observed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         >>> other = pd.DataFrame({"region": ["重庆市", "丰都县"], "year": [2020, 2020], "value": [1.0, 2.0]})
         >>> series_frame(other, "zh")["series"].tolist()
         ['重庆市', '丰都县（观测值）']
+        >>> series_frame(other.assign(later=[False, True]), "en", region="丰都县")["series"].tolist()
+        ['Chongqing (city)', '丰都县 (observed later)']
     """
     label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
     blank = pd.Series("", index=observed.index)
     conf = observed.get(S.CONFIRMATION, blank).fillna("").astype(str)
     source = observed.get(S.SOURCE, blank).fillna("").astype(str)
     later = observed.get("later", pd.Series(False, index=observed.index)).fillna(False).astype(bool)
-    region = observed[S.REGION].fillna(COUNTY).astype(str)
-    series = region.map(lambda r: label("series_region").format(region=i18n.region_label(r, lang)))
-    series = series.mask(region == COUNTY, series_name("observed", lang))
-    series = series.mask((region == COUNTY) & later, series_name("later", lang))
-    series = series.mask(region == NATIONAL, series_name("national", lang))
-    series = series.mask(region == PARENT_CITY, series_name("city", lang))
+    regions = observed[S.REGION].fillna(COUNTY).astype(str)
+    series = regions.map(lambda r: label("series_region").format(region=i18n.region_label(r, lang)))
+    series = series.mask(regions == region, series_name("observed", lang, region))
+    series = series.mask((regions == region) & later, series_name("later", lang, region))
+    series = series.mask(regions == NATIONAL, series_name("national", lang))
+    series = series.mask(regions == PARENT_CITY, series_name("city", lang))
     return observed.assign(
         series=series,
         source_label=source.map(lambda s: label("demo_source") if s == S.DEMO_SOURCE else s),
@@ -267,45 +273,49 @@ def target_layers(target: Target | None, extent: tuple[float, float], lang: str 
     return [shade, rule]
 
 
-#: The region each named chart series is of ({region} in its label).
-_SERIES_REGIONS = {"observed": COUNTY, "later": COUNTY, "national": NATIONAL, "city": PARENT_CITY}
+#: The reference region each named chart series is of ({region} in its label); the observed
+#: series are of the region whose plan the chart shows.
+_SERIES_REGIONS = {"national": NATIONAL, "city": PARENT_CITY}
 
 
-def series_name(key: str, lang: str) -> str:
+def series_name(key: str, lang: str, region: str = COUNTY) -> str:
     """A chart series' name (``APP_LABELS["series_<key>"]``), its region named by
-    :func:`planlib.i18n.region_label`, so another county's chart names that county.
+    :func:`planlib.i18n.region_label`: the observed series are of ``region`` (the region whose
+    plan the chart shows), so another county's chart names that county.
 
     Examples:
         >>> series_name("observed", "zh"), series_name("city", "en"), series_name("trend", "en")
         ('石柱县（观测值）', 'Chongqing (city)', 'Fitted trend')
+        >>> series_name("observed", "zh", "示例县")
+        '示例县（演示）（观测值）'
     """
     text = i18n.t(f"series_{key}", lang, i18n.APP_LABELS)
-    region = _SERIES_REGIONS.get(key)
-    return text.format(region=i18n.region_label(region, lang)) if region else text
+    return text.format(region=i18n.region_label(_SERIES_REGIONS.get(key, region), lang))
 
 
-def _series_scale(lang: str) -> alt.Scale:
+def _series_scale(lang: str, region: str = COUNTY) -> alt.Scale:
     keys = ("observed", "later", "trend", "projection", "national", "city", "target")
-    return alt.Scale(domain=[series_name(k, lang) for k in keys],
+    return alt.Scale(domain=[series_name(k, lang, region) for k in keys],
                      range=[SERIES_COLORS[k] for k in keys])
 
 
-def _series_color(lang: str, shown: list[str] | None = None) -> alt.Color:
+def _series_color(lang: str, shown: list[str] | None = None, region: str = COUNTY) -> alt.Color:
     legend = alt.Legend(orient="bottom", columns=3, values=shown) if shown else alt.Legend(orient="bottom", columns=3)
-    return _n(alt.Color, "series", scale=_series_scale(lang), title=i18n.t("legend", lang, i18n.APP_LABELS),
+    return _n(alt.Color, "series", scale=_series_scale(lang, region), title=i18n.t("legend", lang, i18n.APP_LABELS),
                      legend=legend)
 
 
-def _legend_of_present(layers: list, lang: str) -> list:
-    """The layers, their legend listing only the series that are drawn (in the scale's order)."""
+def _legend_of_present(layers: list, lang: str, region: str = COUNTY) -> list:
+    """The layers, their legend listing only the series that are drawn (in the scale's order);
+    every layer's colour is set here, with the observed series of ``region``."""
     def series_of(layer) -> set[str]:
         if not isinstance(layer, alt.Chart) or not isinstance(layer.data, dict):
             return set()
         return {row["series"] for row in layer.data.get("values", []) if "series" in row}
 
     present = set().union(*(series_of(layer) for layer in layers))
-    shown = [s for s in _series_scale(lang).domain if s in present]
-    return [layer.encode(color=_series_color(lang, shown)) if series_of(layer) else layer
+    shown = [s for s in _series_scale(lang, region).domain if s in present]
+    return [layer.encode(color=_series_color(lang, shown, region)) if series_of(layer) else layer
             for layer in layers]
 
 
@@ -379,9 +389,9 @@ def _band_tooltip(lo: str, hi: str, title: str, lang: str) -> list[alt.Tooltip]:
             _q(alt.Tooltip, hi, title=f"{title} ↑", format=".4~r")]
 
 
-def observed_layers(observed: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]:
-    """County points and, where present, each reference region's series (the nation, the
-    parent city): a thin line and diamonds, hollow where the value is not confirmed, the source
+def observed_layers(observed: pd.DataFrame, lang: str = "zh", region: str = COUNTY) -> list[alt.Chart]:
+    """The points of ``region`` (the region whose plan is shown) and, where present, each
+    reference region's series (the nation, the parent city): a thin line and diamonds, hollow where the value is not confirmed, the source
     and confirmation in the tooltip.
 
     Examples:
@@ -395,7 +405,7 @@ def observed_layers(observed: pd.DataFrame, lang: str = "zh") -> list[alt.Chart]
         (['石柱县（观测值）'], '重庆日报')
     """
     label = lambda key: i18n.t(key, lang, i18n.APP_LABELS)  # noqa: E731
-    frame = series_frame(observed, lang)
+    frame = series_frame(observed, lang, region)
     tooltip = [_n(alt.Tooltip, "series", title=label("series")),
                _q(alt.Tooltip, "year", title=label("year"), format="d"),
                _q(alt.Tooltip, "value", title=label("value"), format=".4~r"),
@@ -466,12 +476,12 @@ def indicator_chart(observed: pd.DataFrame, projection: pd.DataFrame, target: Ta
     first = int(min(observed[S.YEAR].min() if len(observed) else text.target_year,
                     projection[S.YEAR].min() if len(projection) else text.target_year))
     layers = (target_layers(target, extent, text.lang) + projection_layers(projection, text.lang)
-              + [year_markers(text.target_year, text.lang)] + observed_layers(observed, text.lang))
+              + [year_markers(text.target_year, text.lang)] + observed_layers(observed, text.lang, text.region))
     label = lambda key: i18n.t(key, text.lang, i18n.APP_LABELS)  # noqa: E731
     subtitle = [f"{label('target')}（{text.target_year}）：{text.target_text}" if text.lang == "zh"
                 else f"{label('target')} ({text.target_year}): {text.target_text}", *text.notes]
     axes = frame_layer((first - 0.5, text.target_year + 0.5), extent, text.lang)
-    return alt.LayerChart(layer=[axes, *_legend_of_present(layers, text.lang)],
+    return alt.LayerChart(layer=[axes, *_legend_of_present(layers, text.lang, text.region)],
                           title=alt.Title(text.title, subtitle=subtitle),
                           width=text.size[0], height=text.size[1])
 

@@ -110,7 +110,7 @@ def test_explorer_method_and_as_of_change_the_chart(small_edition, monkeypatch):
 
     from .app_fixtures import OBSERVATIONS
 
-    monkeypatch.setattr("planlib.apps.model.load_model", lambda db=None: Model(CATALOG, OBSERVATIONS))
+    monkeypatch.setattr("planlib.apps.model.load_model", lambda db=None, region=None: Model(CATALOG, OBSERVATIONS))
     explorer = Explorer(small_edition, "C21")
     assert explorer.banner.layout.display is None  # standalone: its own demo banner
     assert explorer._model is None  # "auto" comes from the build: no data read, nothing fitted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 
 import openpyxl
 import pandas as pd
@@ -256,8 +257,9 @@ def city_edition(tmp_path_factory):
         catalogs[region] = load_catalog(path)
     obs = _observations()
     city_inputs = apps_build.CityInputs(catalogs, obs)
+    other = apps_build.RegionPlan(B, catalogs[B], obs[obs.region != A], "示例县规划（演示）")
     path = apps_build.write_build(catalogs[A], obs[obs.region != B], folder / "dashboard.sqlite", workers=1,
-                                  city=city_inputs)
+                                  city=city_inputs, others=(other,))
     edition = Edition(path)
     yield edition
     edition.close()
@@ -292,11 +294,47 @@ def test_the_dashboard_shows_the_city_view(city_edition):
 
 
 @pytest.mark.slow
+def test_the_dashboard_shows_each_regions_plan_against_its_own_targets(city_edition):
+    """The region picker: 示例县's page, table, explorer and report are of 示例县's own plan."""
+    from planlib.apps.dashboard import Dashboard
+    from planlib.assessment import assess
+
+    assert city_edition.regions == [A, B] and city_edition.years_of(B) == [2020, 2021, 2022, 2023, 2024]
+    dash = Dashboard(city_edition)
+    assert dash.region.layout.display is None  # two plans: the picker is shown
+    assert [v for _, v in dash.region.options] == [A, B] and dash.region.value == A
+    status = {r["id"]: r["status"] for r in dash.table.rows}
+    dash.region.value = B
+    assert dash.title.value == "<h1>示例县（演示）：示例县规划（演示）（监测）</h1>"
+    assert S.DEMO_LABEL_ZH in dash.banner.value and dash.banner.layout.display is None  # 示例县's data are demo
+    c21 = {r["id"]: r for r in dash.table.rows}["C21"]
+    assert c21["target"] == "≥ 98"  # 示例县's target, not 石柱县's ≥ 96
+    expected = assess(_catalogs()[B], _observations().query("region != @A"), as_of=2024).query("region == @B")
+    assert {r["id"]: r["status"] for r in dash.table.rows} == dict(zip(expected.indicator_id, expected.status))
+    assert status["C21"] == S.ACHIEVED and c21["status"] != S.ACHIEVED
+    # the explorer follows: 示例县's chart, its series named after 示例县
+    assert dash.explorer.region == B
+    dash.explorer.show("C21")
+    dash.explorer.draw_chart()
+    assert "示例县（演示）（观测值）" in json.dumps(dash.explorer.chart.spec, ensure_ascii=False)
+    assert "≥ 98" in json.dumps(dash.explorer.chart.spec, ensure_ascii=False)
+    # the download is the shown region's table, and the report asks for the shown region
+    rows = dash._export()["rows"]
+    assert any("≥ 98" in map(str, r) for r in rows)
+    dash.region.value = A
+    assert {r["id"]: r["status"] for r in dash.table.rows} == status and dash.explorer.region == A
+    dash.lang.value = "en"
+    assert [label for label, _ in dash.region.options] == ["Shizhu County", "Example County (demo)"]
+
+
+@pytest.mark.slow
 def test_a_build_of_one_member_has_no_city_view(small_edition):
     from planlib.apps.dashboard import Dashboard
 
     assert small_edition.city_members == [] and small_edition.city_page(2024, "zh") is None
-    assert "city" not in [v for _, v in Dashboard(small_edition).view.options]
+    dash = Dashboard(small_edition)
+    assert "city" not in [v for _, v in dash.view.options]
+    assert small_edition.regions == [A] and dash.region.layout.display == "none"  # one plan: no picker
 
 
 def test_the_demo_county_registers_once_and_report_city_writes_both_members(tmp_path, capsys):

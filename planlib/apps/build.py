@@ -5,15 +5,17 @@ in the intake app, and ``make app`` before it serves). For every as-of year (the
 years from the plans' base year on) and both languages it writes the page the dashboard shows
 (tiles, alerts, overview chart, table rows and filters, the downloadable table) and every
 indicator's explorer view (chart specification, words, chart data), and the chart renderer
-bundled offline. When the store holds more than one plan (:func:`planlib.plans.catalogs`: the
-home county's and, say, the invented 示例县's), it also writes the city view of every as-of year and language (table
+bundled offline. It does so for every region with a plan in the store
+(:func:`planlib.plans.catalogs`: the home county's and, say, the invented 示例县's), each
+against its own plan and with its own as-of years: the dashboard's region picker. When the
+store holds more than one plan, it also writes the city view of every as-of year and language (table
 ``city_pages``: the HTML sections of :func:`planlib.report.city.render_city_fragment` and the city
 workbook of :func:`planlib.report.city.render_city_xlsx`, which the dashboard offers for
 download). The file is written beside the store under a temporary name and renamed into
 place, so a viewer sees the old build or the new one, never half of one; one process builds at a
 time (a file lock), the others wait for it or find its result.
 
-The work is spread over worker processes, one (as-of year, language) each.
+The work is spread over worker processes, one (region, as-of year, language) each.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import pandas as pd
 
 from .. import config, i18n
 from .. import schema as S
+from ..config import COUNTY
 from ..files import atomic_path, atomic_write_bytes
 from . import edition as E
 from .model import Model
@@ -48,9 +51,10 @@ SMALL_BUILD = 300
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (year, lang));
-CREATE TABLE views (indicator_id TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL,
-                    key TEXT NOT NULL, PRIMARY KEY (indicator_id, year, lang));
+CREATE TABLE pages (region TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL,
+                    PRIMARY KEY (region, year, lang));
+CREATE TABLE views (region TEXT NOT NULL, indicator_id TEXT NOT NULL, year INTEGER NOT NULL, lang TEXT NOT NULL,
+                    body BLOB NOT NULL, key TEXT NOT NULL, PRIMARY KEY (region, indicator_id, year, lang));
 CREATE TABLE assets (name TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE city_pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NOT NULL, xlsx BLOB NOT NULL,
                          PRIMARY KEY (year, lang));
@@ -58,7 +62,7 @@ CREATE TABLE city_pages (year INTEGER NOT NULL, lang TEXT NOT NULL, body BLOB NO
 
 
 def as_of_years(model: Model) -> list[int]:
-    """The as-of years the dashboard offers: county data years from the plans' base year on.
+    """The as-of years the dashboard offers: the region's data years from the plans' base year on.
 
     An assessment "as of" a year before the plans' base year (2020) says nothing about the plans;
     when the data hold no such year, every data year is offered.
@@ -80,13 +84,12 @@ def _pack(value: object) -> bytes:
 
 # --- work of one (as-of year, language), done in a worker process ---------------------------------
 
-_WORKER_MODEL: Model | None = None
+_WORKER_MODELS: dict[str, Model] = {}
 
 
-def _init_worker(catalog: pd.DataFrame, observations: pd.DataFrame) -> None:
-    global _WORKER_MODEL
+def _init_worker(plans: list[RegionPlan]) -> None:
     _die_with_parent()
-    _WORKER_MODEL = Model(catalog, observations)
+    _WORKER_MODELS.update({plan.region: plan.model() for plan in plans})
 
 
 def _die_with_parent() -> None:
@@ -98,12 +101,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _year_lang(as_of: int, lang: str, wanted: list[str], model: Model | None = None
+def _year_lang(region: str, as_of: int, lang: str, wanted: list[str], model: Model | None = None
                ) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The page of one as-of year and language, and the views of the ``wanted`` indicators (packed)."""
+    """The page of one region, as-of year and language, and the views of the ``wanted``
+    indicators (packed)."""
     from .content import page_content, view_content
 
-    model = model or _WORKER_MODEL
+    model = model or _WORKER_MODELS[region]
     page = _pack(page_content(model, as_of, lang))
     return page, [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in wanted]
 
@@ -120,11 +124,12 @@ def related_indicators(catalog: pd.DataFrame) -> dict[str, list[str]]:
             for ident, ref in zip(catalog[S.INDICATOR_ID], refs)}
 
 
-def view_keys(catalog: pd.DataFrame, observations: pd.DataFrame, years: list[int]) -> dict[tuple, str]:
-    """A key per (indicator, as-of year, language): equal keys, equal views.
+def view_keys(catalog: pd.DataFrame, observations: pd.DataFrame, years: list[int],
+              region: str = COUNTY) -> dict[tuple, str]:
+    """A key per (region, indicator, as-of year, language): equal keys, equal views.
 
-    It hashes the code version and, for the indicator and the indicators it depends on
-    (:func:`related_indicators`), their catalogue rows and every observation of every region.
+    It hashes the code version, the region and, for the indicator and the indicators it depends
+    on (:func:`related_indicators`), their catalogue rows and every observation of every region.
     A new build reuses the views of the previous one whose keys are unchanged, so an import that
     brings one department's values recomputes only that department's views.
     """
@@ -135,12 +140,12 @@ def view_keys(catalog: pd.DataFrame, observations: pd.DataFrame, years: list[int
     entries = {i: r.astype(str).tolist() for i, (_, r) in zip(catalog[S.INDICATOR_ID], catalog.iterrows())}
     keys = {}
     for ident, related in related_indicators(catalog).items():
-        text = json.dumps([code, [entries.get(i) for i in related], [rows.get(i, []) for i in related]],
+        text = json.dumps([code, region, [entries.get(i) for i in related], [rows.get(i, []) for i in related]],
                           ensure_ascii=False)
         base = hashlib.sha256(text.encode("utf-8")).hexdigest()
         for year in years:
             for lang in i18n.LANGS:
-                keys[(ident, year, lang)] = hashlib.sha256(f"{base}:{year}:{lang}".encode()).hexdigest()[:24]
+                keys[(region, ident, year, lang)] = hashlib.sha256(f"{base}:{year}:{lang}".encode()).hexdigest()[:24]
     return keys
 
 
@@ -154,7 +159,7 @@ def _previous(path: Path | None) -> tuple[sqlite3.Connection | None, set[tuple],
         if json.loads(meta.get("code_version", "null")) != E.code_version():
             old.close()
             return None, set(), None
-        keys = set(old.execute("SELECT indicator_id, year, lang, key FROM views"))
+        keys = set(old.execute("SELECT region, indicator_id, year, lang, key FROM views"))
         bundle = old.execute("SELECT body FROM assets WHERE name = ?", (CHART_ASSET,)).fetchone()
         return old, keys, bundle[0] if bundle else None
     except sqlite3.DatabaseError:
@@ -168,15 +173,37 @@ def chart_bundle() -> str:
     return vlc.javascript_bundle(CHART_SCRIPT.read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class RegionPlan:
+    """One region's plan as the build shows it: the dashboard's region picker offers each.
+
+    Attributes:
+        region: the region (the home county, or one with a plan registered by ``planlib plan add``).
+        catalog: its own plan's catalogue.
+        observations: its values and the reference regions' (:func:`planlib.plans.rows_of`).
+        title: the registered plan's title (None for the home county's shipped plans).
+    """
+
+    region: str
+    catalog: pd.DataFrame
+    observations: pd.DataFrame
+    title: str | None = None
+
+    def model(self) -> Model:
+        """The :class:`Model` of this plan."""
+        return Model(self.catalog, self.observations, self.region, self.title)
+
+
 def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | os.PathLike, *,
                 stamp: str = "", workers: int | None = None,
                 progress: Callable[[int, int], None] | None = None, previous: Path | None = None,
-                city: CityInputs | None = None) -> Path:
+                city: CityInputs | None = None, others: tuple[RegionPlan, ...] = ()) -> Path:
     """Compute everything the apps show from ``catalog`` and ``observations`` and write it to ``path``.
 
     Args:
-        catalog: the plans' indicators (``load_catalog()``).
-        observations: their values (``load_observations()``).
+        catalog: the home county's plans' indicators (``load_catalog()``).
+        observations: their values (``load_observations()``; the home county's and the
+            reference regions', :func:`planlib.plans.rows_of`).
         path: the build file to write (replaced whole when done).
         stamp: the :func:`planlib.apps.edition.source_stamp` the data were read at.
         workers: worker processes (default: the machine's cores, at most 4; 1 computes in-process).
@@ -184,17 +211,21 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
         previous: an earlier build whose unchanged views are reused (:func:`view_keys`).
         city: the city's members, their plans and observations (:func:`city_inputs`); None
             (or one member) writes no city view.
+        others: the other regions' plans, each shown against its own (:func:`region_plans`).
     """
     from ..forecast import METHODS
 
-    model = Model(catalog, observations)
-    years = as_of_years(model)
-    keys = view_keys(catalog, observations, years)
+    plans = [RegionPlan(COUNTY, catalog, observations), *others]
+    models = {plan.region: plan.model() for plan in plans}
+    years = {region: as_of_years(model) for region, model in models.items()}
+    keys: dict[tuple, str] = {}
+    for region, model in models.items():
+        keys.update(view_keys(model.catalog, model.observations, years[region], region))
     old, old_keys, bundle = _previous(previous)
-    reuse = {(i, y, lang) for i, y, lang, key in old_keys if keys.get((i, y, lang)) == key}
-    tasks = [(year, lang, [i for i in catalog[S.INDICATOR_ID] if (i, year, lang) not in reuse])
-             for year in years for lang in i18n.LANGS]
-    city_years = years if city is not None and len(city.catalogs) > 1 else []
+    reuse = {(r, i, y, lang) for r, i, y, lang, key in old_keys if keys.get((r, i, y, lang)) == key}
+    tasks = [(region, year, lang, [i for i in model.catalog[S.INDICATOR_ID] if (region, i, year, lang) not in reuse])
+             for region, model in models.items() for year in years[region] for lang in i18n.LANGS]
+    city_years = years[COUNTY] if city is not None and len(city.catalogs) > 1 else []
     total = len(tasks) + 1 + len(city_years)
     report = progress or (lambda done, total: None)
     report(0, total)
@@ -206,26 +237,31 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
                          (CHART_ASSET, bundle or zlib.compress(chart_bundle().encode("utf-8"), 6)))
             report(1, total)
             if reuse:
-                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?)", [
-                    (i, y, lang, body, key) for i, y, lang, body, key in
-                    old.execute("SELECT indicator_id, year, lang, body, key FROM views")
-                    if (i, y, lang) in reuse])
+                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)", [
+                    (r, i, y, lang, body, key) for r, i, y, lang, body, key in
+                    old.execute("SELECT region, indicator_id, year, lang, body, key FROM views")
+                    if (r, i, y, lang) in reuse])
             fresh_views = sum(len(wanted) for *_, wanted in tasks)
-            for done, ((year, lang), (page, views)) in enumerate(
-                    _compute(model, tasks, workers if fresh_views > SMALL_BUILD else 1), start=2):
-                conn.execute("INSERT INTO pages VALUES (?, ?, ?)", (year, lang, page))
-                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?)",
-                                 [(ident, year, lang, body, keys[(ident, year, lang)]) for ident, body in views])
+            for done, ((region, year, lang), (page, views)) in enumerate(
+                    _compute(models, tasks, workers if fresh_views > SMALL_BUILD else 1), start=2):
+                conn.execute("INSERT INTO pages VALUES (?, ?, ?, ?)", (region, year, lang, page))
+                conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(region, ident, year, lang, body, keys[(region, ident, year, lang)])
+                                  for ident, body in views])
                 report(done, total)
             for k, year in enumerate(city_years, start=len(tasks) + 2):
                 conn.executemany("INSERT INTO city_pages VALUES (?, ?, ?, ?)",
                                  city_pages(city.catalogs, city.observations, year))
                 report(k, total)
+            home = models[COUNTY]
             meta = {"format": E.BUILD_FORMAT, "code_version": E.code_version(), "source_stamp": stamp,
-                    "data_version": model.version, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "years": years, "methods": ["auto", *METHODS],
+                    "data_version": home.version, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "years": years[COUNTY], "methods": ["auto", *METHODS],
                     "indicators": catalog[S.INDICATOR_ID].tolist(), "city_members": list(city.catalogs)
-                    if city_years else []}
+                    if city_years else [],
+                    "regions": {region: {"years": years[region], "data_version": model.version,
+                                         "indicators": model.catalog[S.INDICATOR_ID].tolist()}
+                                for region, model in models.items()}}
             conn.executemany("INSERT INTO meta VALUES (?, ?)",
                              [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
             conn.commit()
@@ -235,6 +271,15 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
                 old.close()
         os.chmod(tmp, 0o644)  # readable like the store: the server may run as another user
     return Path(path)
+
+
+def region_plans(db: str | os.PathLike | None, observations: pd.DataFrame) -> tuple[RegionPlan, ...]:
+    """The plans of the store's other regions (:func:`planlib.plans.catalogs`, not the home
+    county's), each with its own rows of ``observations`` (every region's) and its title."""
+    from ..plans import catalogs, rows_of, title_of
+
+    return tuple(RegionPlan(region, catalog, rows_of(observations, region), title_of(region, db))
+                 for region, catalog in catalogs(db).items() if region != COUNTY)
 
 
 @dataclass(frozen=True)
@@ -277,16 +322,18 @@ def city_pages(catalogs: dict[str, pd.DataFrame], observations: pd.DataFrame, ye
     return out
 
 
-def _compute(model: Model, tasks: list[tuple[int, str, list[str]]], workers: int | None):
+def _compute(models: dict[str, Model], tasks: list[tuple[str, int, str, list[str]]], workers: int | None):
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(tasks) <= 1:
-        for year, lang, wanted in tasks:
-            yield (year, lang), _year_lang(year, lang, wanted, model)
+        for region, year, lang, wanted in tasks:
+            yield (region, year, lang), _year_lang(region, year, lang, wanted, models[region])
         return
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    plans = [RegionPlan(m.region, m.catalog, m.observations, m.title) for m in models.values()]
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                initargs=(model.catalog, model.observations)) as pool:
-        futures = {pool.submit(_year_lang, year, lang, wanted): (year, lang) for year, lang, wanted in tasks}
+                                initargs=(plans,)) as pool:
+        futures = {pool.submit(_year_lang, region, year, lang, wanted): (region, year, lang)
+                   for region, year, lang, wanted in tasks}
         for future in cf.as_completed(futures):
             yield futures[future], future.result()
 
@@ -305,9 +352,8 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
         force: build even when the build is fresh.
         echo: called with a line of progress now and then (the CLI prints them).
     """
-    from ..catalog import load_catalog
     from ..observations import load_observations
-    from ..plans import rows_of
+    from ..plans import catalog_for, rows_of
 
     folder = E.build_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
@@ -323,7 +369,7 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
             for stale in folder.glob(f".{E.BUILD_FILE}.*.tmp*"):  # left by a build that was killed
                 stale.unlink(missing_ok=True)
             stamp = E.source_stamp(db)
-            catalog = load_catalog()
+            catalog = catalog_for(COUNTY, db)  # the home county's plan: registered, else shipped
             every = load_observations(catalog=catalog, db=db)
             observations = rows_of(every)  # no other plan's rows
 
@@ -334,7 +380,8 @@ def build(db: str | os.PathLike | None = None, *, workers: int | None = None, fo
                     echo(f"{done}/{total}")
 
             write_build(catalog, observations, target, stamp=stamp, workers=workers, progress=progress,
-                        previous=None if force else target, city=city_inputs(db, every))
+                        previous=None if force else target, city=city_inputs(db, every),
+                        others=region_plans(db, every))
             return target
         finally:
             (folder / E.PROGRESS_FILE).unlink(missing_ok=True)

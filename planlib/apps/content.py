@@ -35,13 +35,14 @@ ALERT_STATUSES = (S.OFF_TRACK, S.AT_RISK)
 
 # --- what the dashboard shows: pure functions ----------------------------------------------------
 
-def overview_table(catalog: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: the catalogue joined with its county assessment.
+def overview_table(catalog: pd.DataFrame, assessment: pd.DataFrame, region: str = COUNTY) -> pd.DataFrame:
+    """One row per indicator: the catalogue joined with the assessment of ``region``.
 
     Args:
-        catalog: ``schema.CATALOG_COLUMNS``.
-        assessment: ``assess`` or ``assess_detail`` output (county rows are used; a ``demo``
-            column, when present, says whether the indicator's data are illustrative).
+        catalog: ``schema.CATALOG_COLUMNS`` (the plan of ``region``).
+        assessment: ``assess`` or ``assess_detail`` output (the rows of ``region`` are used; a
+            ``demo`` column, when present, says whether the indicator's data are illustrative).
+        region: whose plan (default the home county).
 
     Returns:
         A new frame in catalogue order with the catalogue's columns, ``domain`` (the short
@@ -55,7 +56,7 @@ def overview_table(catalog: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFr
         >>> overview_table(cat, ass)[["indicator_id", "domain", "status", "latest_value", "demo"]].values.tolist()
         [['W01', '健康', 'at_risk', 9.0, False]]
     """
-    county = assessment[assessment[S.REGION] == COUNTY].drop_duplicates(S.INDICATOR_ID)
+    county = assessment[assessment[S.REGION] == region].drop_duplicates(S.INDICATOR_ID)
     keep = [c for c in county.columns if c not in catalog.columns or c == S.INDICATOR_ID]
     table = catalog.merge(county[keep], on=S.INDICATOR_ID, how="left")
     if DEMO not in table:
@@ -419,7 +420,7 @@ def explorer_view(model, indicator_id: str, method: str = "auto", as_of: int | N
         projection = pd.DataFrame(columns=S.PROJECTION_COLUMNS)
         notes.append(exc.text(lang))
     rows = model.assessment(as_of)
-    match = rows[(rows[S.INDICATOR_ID] == indicator_id) & (rows[S.REGION] == COUNTY)]
+    match = rows[(rows[S.INDICATOR_ID] == indicator_id) & (rows[S.REGION] == model.region)]
     row = match.iloc[0].to_dict() if len(match) else None
     demo = bool((observed[S.SOURCE] == S.DEMO_SOURCE).any())
     if (observed[S.REGION] == NATIONAL).any():
@@ -429,14 +430,15 @@ def explorer_view(model, indicator_id: str, method: str = "auto", as_of: int | N
             region=i18n.region_label(PARENT_CITY, lang)))
     if observed["later"].any():
         notes.append(_label("later_points", lang))
-    text = chart_text(indicator, projection, demo, lang, notes)
+    text = chart_text(indicator, projection, demo, lang, notes, model.region)
     chart = charts.indicator_chart(observed, projection, parse_target(indicator[S.TARGET_TEXT]), text)
-    return ExplorerView(chart.to_dict(validate=False), chart_data(observed, projection, indicator_id, lang),
+    return ExplorerView(chart.to_dict(validate=False),
+                        chart_data(observed, projection, indicator_id, lang, model.region),
                         info_html(indicator, row, lang, reference.shipped_context(indicator_id)), demo)
 
 
 def chart_text(indicator: dict, projection: pd.DataFrame, demo: bool, lang: str,
-               notes: list[str] | None = None) -> charts.ChartText:
+               notes: list[str] | None = None, region: str = COUNTY) -> charts.ChartText:
     """Title and subtitle lines of the explorer chart.
 
     Examples:
@@ -454,7 +456,8 @@ def chart_text(indicator: dict, projection: pd.DataFrame, demo: bool, lang: str,
         lines.insert(0, method + sep + _label("bands_note", lang))
     if demo:
         lines.append(i18n.t("demo_banner", lang))
-    return charts.ChartText(name, indicator[S.TARGET_TEXT], int(indicator[S.TARGET_YEAR]), lang, tuple(lines))
+    return charts.ChartText(name, indicator[S.TARGET_TEXT], int(indicator[S.TARGET_YEAR]), lang, tuple(lines),
+                            region=region)
 
 
 def explorer_observations(observations: pd.DataFrame, indicator_id: str, as_of: int | None) -> pd.DataFrame:
@@ -473,7 +476,7 @@ def explorer_observations(observations: pd.DataFrame, indicator_id: str, as_of: 
 
 
 def chart_data(observed: pd.DataFrame, projection: pd.DataFrame, indicator_id: str,
-               lang: str = "zh") -> pd.DataFrame:
+               lang: str = "zh", region: str = COUNTY) -> pd.DataFrame:
     """The numbers behind an explorer chart, tidy: observations, fitted and projected years.
 
     Examples:
@@ -491,7 +494,7 @@ def chart_data(observed: pd.DataFrame, projection: pd.DataFrame, indicator_id: s
                         "year": observed[S.YEAR], "value": observed[S.VALUE],
                         "source": observed[S.SOURCE].fillna(""),
                         "confirmation": observed[S.CONFIRMATION].fillna("")})
-    proj = pd.DataFrame({"kind": projection[S.IS_PROJECTION].astype(bool).map(kinds), "region": i18n.region_label(COUNTY, lang),
+    proj = pd.DataFrame({"kind": projection[S.IS_PROJECTION].astype(bool).map(kinds), "region": i18n.region_label(region, lang),
                          "year": projection[S.YEAR], "value": projection[S.MEAN]})
     for col in (S.LOWER_80, S.UPPER_80, S.LOWER_95, S.UPPER_95, S.METHOD):
         proj[col] = projection[col].to_numpy()
@@ -554,6 +557,21 @@ def filter_options(catalog: pd.DataFrame, lang: str = "zh") -> dict[str, list[li
     }
 
 
+def page_title(region: str = COUNTY, title: str | None = None, lang: str = "zh") -> str:
+    """The dashboard's heading: the home county's plans, or another region's registered plan.
+
+    Examples:
+        >>> page_title(lang="en")
+        "Shizhu County Women's and Children's Development Plans (2021-2030): Monitoring"
+        >>> page_title("丰都县", "丰都县妇女儿童发展规划")
+        '丰都县：丰都县妇女儿童发展规划（监测）'
+    """
+    if region == COUNTY and title is None:
+        return i18n.t("title", lang)
+    return _label("title_of_region", lang, region=i18n.region_label(region, lang),
+                  title=title or _label("plans_untitled", lang))
+
+
 def page_content(model, as_of: int, lang: str = "zh") -> dict:
     """Everything the dashboard shows for one as-of year and language, as plain data.
 
@@ -569,7 +587,7 @@ def page_content(model, as_of: int, lang: str = "zh") -> dict:
     export = export_table(table, lang)
     return {
         "year": int(as_of), "lang": lang, "demo": bool(table[DEMO].any()),
-        "title": i18n.t("title", lang),
+        "title": page_title(model.region, model.title, lang),
         "alerts_html": alerts_html(alerts, lang),
         "tiles_html": tiles_html(status_counts(table), lang, as_of),
         "overview_html": figure_html(overview, _label("overview_chart_title", lang)),

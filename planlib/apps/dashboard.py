@@ -21,6 +21,7 @@ import time
 import ipywidgets as W
 
 from .. import i18n
+from ..config import COUNTY
 from . import edition as E
 from .downloads import csv_bytes, report_zip, xlsx_bytes
 from .explorer import Explorer
@@ -91,6 +92,9 @@ class Dashboard:
         self.edition = edition
         lang, years = self.start_lang, edition.years
         self.lang = lang_toggle(lang)
+        # whose plan is shown: the home county's, or another region's registered in the store
+        self.region = W.Dropdown(options=self._region_options(lang), value=COUNTY, layout=W.Layout(width="300px"))
+        self.region.layout.display = None if len(edition.regions) > 1 else "none"
         self.as_of = W.Dropdown(options=[(str(y), y) for y in reversed(years)], value=years[-1],
                                 layout=W.Layout(width="200px"))
         self.has_city = bool(edition.city_members)
@@ -119,7 +123,7 @@ class Dashboard:
         self._observe()
 
     def _layout(self) -> None:
-        names = {"plan": self.plan, "domain": self.domain, "unit": self.unit, "status": self.status,
+        names = {"region": self.region, "plan": self.plan, "domain": self.domain, "unit": self.unit, "status": self.status,
                  "binding": self.binding, "as-of": self.as_of, "view": self.view, "table": self.table,
                  "tiles": self.tiles, "alerts": self.alerts, "banner": self.banner, "count": self.count,
                  "overview-chart": self.overview_chart, "city": self.city}
@@ -132,7 +136,7 @@ class Dashboard:
         self.overview = W.VBox([self.alerts, glance, self.table_title,
                                 row(self.plan, self.domain, self.unit, self.status, self.binding),
                                 row(self.count, *self.downloads), self.table])
-        self.ui.children = [*self.ui.children, head, self.banner, row(self.view, self.as_of), self.overview,
+        self.ui.children = [*self.ui.children, head, self.banner, row(self.view, self.region, self.as_of), self.overview,
                             self.city, self.explorer.ui]
 
     def _observe(self) -> None:
@@ -142,7 +146,27 @@ class Dashboard:
         self.table.observe(self._on_select, names="select_count")
         self.table.on_msg(self._on_table_message)
         self.lang.observe(self._on_lang, names="value")
-        self.as_of.observe(lambda change: setattr(self.explorer.as_of, "value", change["new"]), names="value")
+        self.region.observe(self._on_region, names="value")
+        self.as_of.observe(self._on_as_of, names="value")
+
+    def _on_as_of(self, change: dict) -> None:
+        if change["new"] is not None:
+            self.explorer.as_of.value = change["new"]
+
+    def _region_options(self, lang: str) -> list[tuple[str, str]]:
+        return [(i18n.region_label(r, lang), r) for r in self.edition.regions]
+
+    def _on_region(self, _change: dict) -> None:
+        """Another region's plan: its own as-of years, indicators and views (the city view stays)."""
+        region, years = self.region.value, self.edition.years_of(self.region.value)
+        self._muted = True
+        try:
+            relabel(self.as_of, [(str(y), y) for y in reversed(years)])  # the same year if it has it, else the latest
+            self.explorer.set_region(region, self.as_of.value)
+            self._label_controls()
+        finally:
+            self._muted = False
+        self.refresh()
 
     def _view_options(self, lang: str) -> list[tuple[str, str]]:
         city = [(label("view_city", lang), "city")] if self.has_city else []
@@ -154,13 +178,16 @@ class Dashboard:
 
     def _label_controls(self) -> None:
         lang = self.lang.value
-        options = self.edition.page(self.as_of.value, lang)["filters"]
+        options = self._page(lang)["filters"]
         for key in ("plan", "domain", "unit", "status"):
             widget = getattr(self, key)
             relabel(widget, options[key])
             widget.description = label(f"filter_{key}", lang)
             widget.style.description_width = "initial"
         relabel(self.view, self._view_options(lang))
+        relabel(self.region, self._region_options(lang))
+        self.region.description = label("region_picker", lang)
+        self.region.style.description_width = "initial"
         self.binding.description = label("binding_only", lang)
         self.as_of.description = label("as_of", lang)
         self.as_of.style.description_width = "initial"
@@ -189,19 +216,19 @@ class Dashboard:
 
     def _export(self) -> dict:
         """The shown rows of the downloadable table (columns and rows)."""
-        export = self.edition.page(self.as_of.value, self.lang.value)["export"]
+        export = self._page(self.lang.value)["export"]
         by_id = {r[0]: r for r in export["rows"]}
         return {"columns": export["columns"], "rows": [by_id[r["id"]] for r in self._shown]}
 
     def _report(self) -> None:
         """Ask for the as-of year's report; it is delivered to the page when it is ready."""
-        button, lang, year = self.downloads[2], self.lang.value, self.as_of.value
-        version = self.edition.meta["data_version"]
+        button, lang, year, region = self.downloads[2], self.lang.value, self.as_of.value, self.region.value
+        version = self.edition.meta.get("regions", {}).get(region, self.edition.meta)["data_version"]
         button.note = label("report_building", lang)
 
         def work() -> None:
             try:
-                data = report_zip(version, year, lang, self.db)
+                data = report_zip(version, year, lang, self.db, region)
             except Exception:  # noqa: BLE001 (any failure: say so in the page, never a traceback)
                 button.note = label("report_failed", lang)
                 return
@@ -221,6 +248,10 @@ class Dashboard:
         set_if_changed(self.city_html, "value", head + city["html"])
         self.city_download.rename(f"{label('view_city', lang)}-{self.as_of.value}.xlsx")
 
+    def _page(self, lang: str) -> dict:
+        """The build's page of the shown region, as-of year and language."""
+        return self.edition.page(self.as_of.value, lang, self.region.value)
+
     def filters(self) -> TableFilters:
         """The table filters the controls describe."""
         return TableFilters(plan=self.plan.value or None, domain=self.domain.value or None,
@@ -232,7 +263,7 @@ class Dashboard:
         if self._muted:
             return
         lang = self.lang.value
-        page = self.edition.page(self.as_of.value, lang)
+        page = self._page(lang)
         self._shown = shown = sort_rows(filter_rows(page["rows"], self.filters()), self.table.sort_key,
                                         self.table.sort_desc)
         set_if_changed(self.title, "value", f"<h1>{html.escape(page['title'])}</h1>")

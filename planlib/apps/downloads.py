@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import hashlib
 import io
 import os
 import subprocess
@@ -18,6 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from ..config import COUNTY
 from ..safecells import csv_text, values_only
 from .edition import build_dir
 
@@ -73,8 +75,10 @@ def chart_file(spec: dict, fmt: str) -> bytes:
     return render(spec, fmt)
 
 
-def report_zip(data_version: str, year: int, lang: str = "zh", db: str | os.PathLike | None = None) -> bytes:
-    """The annual monitoring report of ``year`` (HTML, Word and Excel) as one zip.
+def report_zip(data_version: str, year: int, lang: str = "zh", db: str | os.PathLike | None = None,
+               region: str | None = None) -> bytes:
+    """The annual monitoring report of ``year`` (HTML, Word and Excel) as one zip, of ``region``'s
+    plan (default the home county's).
 
     Built at most once per data version, year and language, by one process at a time
     (``planlib report`` at low priority), and kept in the build folder: a meeting full of
@@ -85,18 +89,20 @@ def report_zip(data_version: str, year: int, lang: str = "zh", db: str | os.Path
     """
     folder = build_dir(db) / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"annual-{int(year)}-{lang}-{data_version}.zip"
+    # a region's name is not a file name: it is kept apart by a hash of it
+    of = "" if region in (None, COUNTY) else "-" + hashlib.sha256(region.encode("utf-8")).hexdigest()[:12]
+    target = folder / f"annual-{int(year)}-{lang}{of}-{data_version}.zip"
     with open(folder / REPORT_LOCK, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one report at a time; the others wait, then find it
         try:
             if not target.exists():
-                _make_report(target, year, lang, db)
+                _make_report(target, year, lang, db, region)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target.read_bytes()
 
 
-def _make_report(target: Path, year: int, lang: str, db) -> None:
+def _make_report(target: Path, year: int, lang: str, db, region: str | None = None) -> None:
     from ..files import atomic_path
 
     out = target.with_name(f".{target.stem}.dir")
@@ -104,6 +110,8 @@ def _make_report(target: Path, year: int, lang: str, db) -> None:
                "--lang", lang, "--output", str(out)]
     if db is not None:
         command += ["--db", str(db)]
+    if region not in (None, COUNTY):
+        command += [f"--region={region}"]  # one argument, whatever the name begins with
     done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=REPORT_TIMEOUT_S, preexec_fn=lambda: os.nice(10))
     if done.returncode != 0:

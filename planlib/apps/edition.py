@@ -38,7 +38,7 @@ from pathlib import Path
 from .. import config
 
 #: Bump when the layout of the build file changes.
-BUILD_FORMAT = "2"
+BUILD_FORMAT = "3"
 BUILD_FILE = "dashboard.sqlite"
 LOCK_FILE = "build.lock"
 PROGRESS_FILE = "progress.json"
@@ -202,7 +202,7 @@ class Edition:
         self._conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
                                      check_same_thread=False)
         self.meta: dict = {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM meta")}
-        self._pages: dict[tuple[int, str], dict] = {}
+        self._pages: dict[tuple[str, int, str], dict] = {}
 
     @classmethod
     def of_store(cls, db: str | os.PathLike | None = None) -> Edition:
@@ -210,8 +210,32 @@ class Edition:
         return cls(build_file(db))
 
     @property
+    def regions(self) -> list[str]:
+        """The regions whose plans it shows, the home county first (the dashboard's region picker)."""
+        return list(self.meta.get("regions") or [config.COUNTY])
+
+    def region_of(self, region: str | None) -> str:
+        """``region``, or the home county when None; a region it does not hold is a KeyError."""
+        region = region or config.COUNTY
+        if region not in self.regions:
+            raise KeyError(region)
+        return region
+
+    def years_of(self, region: str | None = None) -> list[int]:
+        """The as-of years it holds for ``region`` (default the home county), ascending."""
+        region = self.region_of(region)
+        regions = self.meta.get("regions") or {}
+        return list(regions[region]["years"]) if region in regions else list(self.meta["years"])
+
+    def indicators_of(self, region: str | None = None) -> list[str]:
+        """The indicators of ``region``'s plan (default the home county's), in catalogue order."""
+        region = self.region_of(region)
+        regions = self.meta.get("regions") or {}
+        return list(regions[region]["indicators"]) if region in regions else list(self.meta["indicators"])
+
+    @property
     def years(self) -> list[int]:
-        """The as-of years it holds, ascending."""
+        """The as-of years it holds for the home county, ascending."""
         return list(self.meta["years"])
 
     @property
@@ -225,18 +249,20 @@ class Edition:
                  and self.meta.get("source_stamp") == source_stamp(db))
         return State.FRESH if fresh else State.STALE
 
-    def page(self, year: int, lang: str) -> dict:
-        """What the dashboard shows for one as-of year and language (kept once read)."""
-        key = (int(year), lang)
+    def page(self, year: int, lang: str, region: str | None = None) -> dict:
+        """What the dashboard shows for one as-of year and language of ``region``'s plan
+        (default the home county's; kept once read)."""
+        key = (self.region_of(region), int(year), lang)
         if key not in self._pages:
-            self._pages[key] = self._body("SELECT body FROM pages WHERE year = ? AND lang = ?", key)
+            self._pages[key] = self._body("SELECT body FROM pages WHERE region = ? AND year = ? AND lang = ?", key)
         return self._pages[key]
 
-    def view(self, indicator_id: str, year: int, lang: str) -> dict | None:
-        """The explorer's chart, words and chart data of one indicator (None if it has none)."""
+    def view(self, indicator_id: str, year: int, lang: str, region: str | None = None) -> dict | None:
+        """The explorer's chart, words and chart data of one indicator of ``region``'s plan
+        (default the home county's; None if it has none)."""
         try:
-            return self._body("SELECT body FROM views WHERE indicator_id = ? AND year = ? AND lang = ?",
-                              (indicator_id, int(year), lang))
+            return self._body("SELECT body FROM views WHERE region = ? AND indicator_id = ? AND year = ?"
+                              " AND lang = ?", (self.region_of(region), indicator_id, int(year), lang))
         except KeyError:
             return None
 

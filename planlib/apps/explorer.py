@@ -28,22 +28,24 @@ class Explorer:
         embedded: inside the dashboard, which shows the language toggle and demo banner itself
             and drives ``lang``.
         db: the store, read only when another method than "auto" is asked for.
+        region: whose plan (default the home county's; another region's registered in the store).
     """
 
     def __init__(self, edition: Edition | None = None, indicator_id: str | None = None, lang: str = "zh",
-                 embedded: bool = False, db=None):
+                 embedded: bool = False, db=None, region: str | None = None):
         if edition is None:
             from .build import current_edition
 
             edition = current_edition(db)
         self.edition, self.db, self._model = edition, db, None
-        years = edition.years or [0]
+        self.region = edition.region_of(region)
+        years = edition.years_of(self.region) or [0]
         self.lang = lang_toggle(lang)
         self.lang.layout.display = "none" if embedded else None
         self.embedded = embedded
         self.visible = not embedded
         self.indicator = W.Dropdown(options=self._indicator_options(lang), layout=W.Layout(width="440px"),
-                                    value=indicator_id or edition.meta["indicators"][0])
+                                    value=indicator_id or edition.indicators_of(self.region)[0])
         self.method = W.Dropdown(options=self._method_options(lang), value=AUTO, layout=W.Layout(width="340px"))
         self.as_of = W.IntSlider(value=years[-1], min=years[0], max=years[-1], continuous_update=False,
                                  layout=W.Layout(width="340px"))
@@ -73,8 +75,8 @@ class Explorer:
         return box
 
     def _indicator_options(self, lang: str) -> list[tuple[str, str]]:
-        year = self.edition.default_year
-        return [tuple(o) for o in self.edition.page(year, lang)["indicators"]]
+        year = self.edition.years_of(self.region)[-1]
+        return [tuple(o) for o in self.edition.page(year, lang, self.region)["indicators"]]
 
     def _method_options(self, lang: str) -> list[tuple[str, str]]:
         return [(method_label(m, lang), m) for m in self.edition.meta["methods"]]
@@ -97,6 +99,23 @@ class Explorer:
             self._muted = False
         self.refresh()
 
+    def set_region(self, region: str, as_of: int | None = None) -> None:
+        """Show ``region``'s plan: its indicators and as-of years (the dashboard's region picker)."""
+        region = self.edition.region_of(region)
+        if region == self.region:
+            return
+        years = self.edition.years_of(region)
+        self._muted = True
+        try:
+            self.region, self._model = region, None
+            relabel(self.indicator, self._indicator_options(self.lang.value))  # the same indicator if it has it
+            self.as_of.min, self.as_of.max = min(years[0], self.as_of.min), max(years[-1], self.as_of.max)
+            self.as_of.value = as_of if as_of in years else years[-1]
+            self.as_of.min, self.as_of.max = years[0], years[-1]
+        finally:
+            self._muted = False
+        self.refresh()
+
     def show(self, indicator_id: str) -> None:
         """Show another indicator (the dashboard calls this when a row is selected)."""
         self.indicator.value = indicator_id
@@ -114,13 +133,13 @@ class Explorer:
     def view(self, indicator_id: str, method: str, as_of: int, lang: str) -> dict:
         """What is shown for one indicator, method, as-of year and language."""
         if method == AUTO:
-            found = self.edition.view(indicator_id, as_of, lang)
+            found = self.edition.view(indicator_id, as_of, lang, self.region)
             if found is not None:
                 return found
         if self._model is None:  # asked for a method the build does not hold: fit it here
             from .model import load_model
 
-            self._model = load_model(self.db)
+            self._model = load_model(self.db, self.region)
         from .content import view_content
 
         return view_content(self._model, indicator_id, as_of, lang, method)

@@ -41,8 +41,12 @@ class Model:
     :attr:`cache` (in memory only: across processes, the build is what is shared).
 
     Args:
-        catalog: ``load_catalog()`` (``schema.CATALOG_COLUMNS``).
-        observations: ``load_observations()`` (``schema.OBS_COLUMNS``).
+        catalog: ``load_catalog()`` (``schema.CATALOG_COLUMNS``): the plan of ``region``.
+        observations: ``load_observations()`` (``schema.OBS_COLUMNS``): the values of ``region``
+            and of the reference regions (:func:`planlib.plans.rows_of`), no other plan's.
+        region: whose plan it is (default the home county): its values are the series assessed.
+        title: the registered plan's title (:func:`planlib.plans.title_of`; None for the home
+            county's shipped plans).
 
     Examples:
         >>> cat = pd.DataFrame({"indicator_id": ["X1"], "plan": ["women"], "number": [1],
@@ -55,11 +59,15 @@ class Model:
         >>> m = Model(cat, obs)
         >>> m.years, m.assessment(2022) is m.assessment(2022)
         ([2020, 2021, 2022], True)
+        >>> Model(cat, obs.assign(region="丰都县"), region="丰都县").years
+        [2020, 2021, 2022]
     """
 
-    def __init__(self, catalog: pd.DataFrame, observations: pd.DataFrame):
+    def __init__(self, catalog: pd.DataFrame, observations: pd.DataFrame, region: str = COUNTY,
+                 title: str | None = None):
         self.catalog = catalog.reset_index(drop=True)
         self.observations = observations.reset_index(drop=True)
+        self.region, self.title = region, title
         self.version = data_version(self.catalog, self.observations)
         self.cache: dict[tuple, object] = {}
 
@@ -70,13 +78,13 @@ class Model:
 
     @property
     def years(self) -> list[int]:
-        """The years with county data, ascending."""
-        county = self.observations[self.observations[S.REGION] == COUNTY]
+        """The years with data of the region, ascending."""
+        county = self.observations[self.observations[S.REGION] == self.region]
         return sorted(int(y) for y in county.dropna(subset=[S.VALUE])[S.YEAR].unique())
 
     @property
     def latest_year(self) -> int | None:
-        """The latest year with county data (the default as-of year)."""
+        """The latest year with data of the region (the default as-of year)."""
         return self.years[-1] if self.years else None
 
     def assessment(self, as_of: int | None = None) -> pd.DataFrame:
@@ -90,7 +98,8 @@ class Model:
         """The overview table (:func:`planlib.apps.content.overview_table`) up to ``as_of``."""
         from .content import overview_table
 
-        return self._cached(("table", as_of), lambda: overview_table(self.catalog, self.assessment(as_of)))
+        return self._cached(("table", as_of),
+                            lambda: overview_table(self.catalog, self.assessment(as_of), self.region))
 
     def indicator(self, indicator_id: str) -> dict:
         """The catalogue row of one indicator, as a dict."""
@@ -98,13 +107,13 @@ class Model:
         return rows.iloc[0].to_dict()
 
     def projection(self, indicator_id: str, method: str = "auto", as_of: int | None = None) -> pd.DataFrame:
-        """The county projection of one indicator to its target year, fitted once per key.
+        """The region's projection of one indicator to its target year, fitted once per key.
 
         Raises:
             PlanlibError: the method does not suit the series.
         """
         return self._cached(("projection", indicator_id, method, as_of), lambda: project_indicator(
-            self.observations, self.indicator(indicator_id), method, as_of))
+            self.observations, self.indicator(indicator_id), method, as_of, self.region))
 
     def view(self, indicator_id: str, method: str = "auto", as_of: int | None = None, lang: str = "zh"):
         """The explorer's chart, data and words for one indicator (:func:`planlib.apps.content.explorer_view`)."""
@@ -114,18 +123,21 @@ class Model:
                             lambda: explorer_view(self, indicator_id, method, as_of, lang))
 
 
-def load_model(db=None) -> Model:
-    """The shipped catalogue and the current observations (store, else shipped), as a :class:`Model`."""
-    from ..catalog import load_catalog
+def load_model(db=None, region: str | None = None) -> Model:
+    """The plan of ``region`` (default the home county) and its current observations with the
+    reference regions' (store, else shipped), as a :class:`Model`."""
     from ..observations import load_observations
+    from ..plans import catalog_for, region_name, rows_of, title_of
 
-    catalog = load_catalog()
-    return Model(catalog, load_observations(catalog=catalog, db=db))
+    region = region_name(region)
+    catalog = catalog_for(region, db)
+    every = load_observations(catalog=catalog, db=db)
+    return Model(catalog, rows_of(every, region), region, title_of(region, db))
 
 
 def indicator_series(observations: pd.DataFrame, indicator_id: str, as_of: int | None,
-                     target_year: int) -> pd.DataFrame:
-    """The county series the assessment projects: one value per year, up to ``as_of``.
+                     target_year: int, region: str = COUNTY) -> pd.DataFrame:
+    """The series of ``region`` the assessment projects: one value per year, up to ``as_of``.
 
     Examples:
         >>> obs = pd.DataFrame({"indicator_id": ["A"] * 4, "region": ["石柱县"] * 3 + ["全国"],
@@ -133,13 +145,13 @@ def indicator_series(observations: pd.DataFrame, indicator_id: str, as_of: int |
         >>> indicator_series(obs, "A", 2022, 2030)[["year", "value"]].values.tolist()
         [[2021.0, 1.0], [2022.0, 2.0]]
     """
-    rows = assessed_series(observations, indicator_id, COUNTY, target_year, as_of)
+    rows = assessed_series(observations, indicator_id, region, target_year, as_of)
     cols = PROJECTED_COLUMNS
     return rows.reindex(columns=cols).reset_index(drop=True)
 
 
 def project_indicator(observations: pd.DataFrame, indicator: dict, method: str = "auto",
-                      as_of: int | None = None) -> pd.DataFrame:
+                      as_of: int | None = None, region: str = COUNTY) -> pd.DataFrame:
     """Project one catalogue indicator as the assessment does (empty when it cannot be projected).
 
     Qualitative targets and series of fewer than two years give an empty frame; the rest is
@@ -151,7 +163,7 @@ def project_indicator(observations: pd.DataFrame, indicator: dict, method: str =
     if parse_target(indicator[S.TARGET_TEXT]).kind == "qualitative":
         return empty
     target_year = int(indicator[S.TARGET_YEAR])
-    series = indicator_series(observations, indicator[S.INDICATOR_ID], as_of, target_year)
+    series = indicator_series(observations, indicator[S.INDICATOR_ID], as_of, target_year, region)
     if not projectable(series):
         return empty
     return project_series(series, indicator[S.UNIT], target_year, method).summary_frame()

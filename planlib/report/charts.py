@@ -71,7 +71,7 @@ def indicator_chart(data: ReportData, indicator_id: str):
     notes = (data.demo_label(),) if row[T.DEMO] else ()
     text = charts.ChartText(title=f"{indicator_id} {row[T.NAME]}", target_text=row[T.TARGET],
                             target_year=int(row[S.TARGET_YEAR]), lang=data.options.lang, notes=notes,
-                            size=CHART_SIZE)
+                            size=CHART_SIZE, region=data.options.region)
     projection = data.projections.get(indicator_id, pd.DataFrame(columns=S.PROJECTION_COLUMNS))
     projection = projection.reindex(columns=_PROJECTED)
     return charts.indicator_chart(observed.reset_index(drop=True), projection,
