@@ -3,30 +3,12 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from planlib import observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
 
-from .intake_fixtures import db, seeded_store, snapshot  # noqa: F401
-
-
-def _snapshot(target) -> tuple:
-    """Every row of every table of a store on either backend, in id order."""
-    with store._reader(target) as conn:
-        return tuple(tuple(tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)))
-                     for t in store.HISTORY_TABLES)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request, tmp_path):
-    """A store seeded from the shipped data, on each backend in turn."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("db")
-    url = request.getfixturevalue("pg_url")
-    assert store.create_store(url, observations.load_shipped_observations())
-    return url
+from .conftest import snapshot
 
 
 def _row(value, note=None, source="县卫生健康委", ident="W04", year=2024):
@@ -139,19 +121,19 @@ def test_new_values_are_added(any_db):
 
 
 def test_failed_transaction_changes_nothing(any_db):
-    before = _snapshot(any_db)
+    before = snapshot(any_db)
     with pytest.raises(RuntimeError):
         with store.writing(any_db) as writer:
             writer.apply(_row(50.0), store.SubmissionMeta("x.csv"))
             raise RuntimeError("stop")
-    assert _snapshot(any_db) == before
+    assert snapshot(any_db) == before
 
 
 def test_dry_run_transaction_changes_nothing(any_db):
-    before = _snapshot(any_db)
+    before = snapshot(any_db)
     with store.writing(any_db, dry_run=True) as writer:
         assert writer.apply(_row(50.0), store.SubmissionMeta("x.csv")).n_changed == 1
-    assert _snapshot(any_db) == before
+    assert snapshot(any_db) == before
 
 
 def _local_noon(day: date) -> datetime:
