@@ -8,7 +8,7 @@ from planlib import observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
 
-from .conftest import snapshot
+from .conftest import BACKENDS, snapshot
 
 
 def _row(value, note=None, source="县卫生健康委", ident="W04", year=2024):
@@ -33,11 +33,11 @@ def test_setup_seeds_the_shipped_data_exactly(any_db):
     assert subs[["id", "n_new", "imported_by"]].values.tolist() == [[1, len(shipped), "planlib setup"]]
 
 
-def test_setup_never_overwrites(db):
-    store.import_observations(_row(95.0), store.SubmissionMeta("w04.csv"), db)
-    before = snapshot(db)
-    assert observations.ensure_store(db) == (db, False)
-    assert snapshot(db) == before
+def test_setup_never_overwrites(any_db):
+    store.import_observations(_row(95.0), store.SubmissionMeta("w04.csv"), any_db)
+    before = snapshot(any_db)
+    assert observations.ensure_store(any_db) == (any_db, False)
+    assert snapshot(any_db) == before
 
 
 def test_setup_uses_planlib_db(tmp_path, monkeypatch):
@@ -47,15 +47,31 @@ def test_setup_uses_planlib_db(tmp_path, monkeypatch):
     assert len(store.read_observations()) == len(observations.load_shipped_observations())
 
 
-def test_interrupted_setup_leaves_nothing(tmp_path, monkeypatch):
+def _interrupt_setup(monkeypatch) -> None:
     def broken_apply(self, frame, meta):
         self.conn.exec_driver_sql("INSERT INTO submissions (file_name, imported_at) VALUES ('x', 'y')")
         raise KeyboardInterrupt  # as if killed half-way
 
     monkeypatch.setattr(store.Writer, "apply", broken_apply)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_interrupted_setup_leaves_no_store(backend, request, tmp_path, monkeypatch):
+    target = tmp_path / "m.sqlite" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    _interrupt_setup(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        observations.ensure_store(target)
+    assert not store.exists(target)
+    monkeypatch.undo()
+    assert observations.ensure_store(target) == (target, True)  # a new setup starts from nothing
+    assert store.submissions(target)["file_name"].tolist() == [store.SEED_FILE_NAME]
+
+
+def test_interrupted_setup_leaves_no_file(tmp_path, monkeypatch):
+    _interrupt_setup(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         observations.ensure_store(tmp_path / "m.sqlite")
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # not even the temporary file it was built in
 
 
 def test_store_is_in_wal_mode(db):
