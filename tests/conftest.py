@@ -125,7 +125,7 @@ def small_edition(tmp_path_factory):
     return Edition(path)
 
 
-# --- a throwaway PostgreSQL cluster (tests/test_store.py, tests/test_db.py; see tests/pg.py) -------
+# --- a throwaway PostgreSQL cluster (every test of a server store; see tests/pg.py) ---------------
 
 @pytest.fixture(scope="session")
 def pg_cluster():
@@ -145,3 +145,74 @@ def pg_cluster():
 def pg_url(pg_cluster):
     """A new, empty PostgreSQL database of the session's cluster."""
     return pg_cluster.url()
+
+
+# --- a seeded monitoring store, on SQLite or on both backends (store, intake, report tests) -------
+
+#: The backends a store-exercising test runs on (the ``any_db`` fixture's parameters).
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory) -> Path:
+    """A SQLite store seeded from the shipped data (``planlib setup``), made once."""
+    from planlib import observations
+
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
+    observations.ensure_store(path)
+    return path
+
+
+@pytest.fixture
+def db(seeded_store: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a SQLite store seeded from the shipped data (for what only SQLite has:
+    its file, its rowid, its WAL; a test of the store's behaviour takes ``any_db``)."""
+    import shutil
+
+    target = tmp_path / "store" / "monitoring.sqlite"
+    target.parent.mkdir()
+    shutil.copy(seeded_store, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeded_pg(pg_cluster) -> str:
+    """The name of a PostgreSQL database seeded from the shipped data, made once; nobody
+    connects to it afterwards, so that ``any_db`` can copy it."""
+    from planlib import observations
+
+    observations.ensure_store(pg_cluster.url("seed"))
+    return "seed"
+
+
+@pytest.fixture(params=BACKENDS)
+def any_db(request):
+    """A fresh store seeded from the shipped data, on each backend in turn: a copy of the
+    seeded SQLite file (a ``Path``), or a PostgreSQL database copied from the seeded one (a
+    ``postgresql://`` URL). Both hold the same rows with the same ids. What planlib keeps on
+    this machine about a server store (its dashboard build) goes to the test's ``tmp_path``
+    (``PLANLIB_HOME``), never into the checkout's data/."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("db")
+    request.getfixturevalue("monkeypatch").setenv("PLANLIB_HOME", str(request.getfixturevalue("tmp_path")))
+    return request.getfixturevalue("pg_cluster").url(template=request.getfixturevalue("seeded_pg"))
+
+
+@pytest.fixture
+def empty_db(any_db, request, tmp_path):
+    """Where no store is yet, on the backend of ``any_db``: a new file name, or an empty database."""
+    if isinstance(any_db, Path):
+        return tmp_path / "fresh.sqlite"
+    return request.getfixturevalue("pg_cluster").url()
+
+
+def snapshot(target) -> tuple:
+    """Every row of every table of the store's history, in key order, on either backend: to
+    compare a store before and after something that must not change it."""
+    import sqlalchemy as sa
+
+    from planlib import store
+
+    with store._reader(target) as conn:
+        return tuple(tuple(tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)))
+                     for t in store.HISTORY_TABLES)

@@ -37,32 +37,16 @@ def template_row(path: Path, code: str, sheet: str) -> int:
     raise KeyError(code)
 
 
-# --- stores and templates, built once and copied per test ------------------------------------------
-
-import shutil  # noqa: E402
+# --- templates, built once and copied per test (the stores they go into: tests/conftest.py) -------
 
 import pytest  # noqa: E402
 
-from planlib import intake, observations, store  # noqa: E402
+from planlib import intake  # noqa: E402
+
+from .conftest import db, seeded_store, snapshot  # noqa: E402,F401 - the stores live in conftest.py
 
 YEAR = 2024
 HEALTH, EDUCATION = "县卫生健康委", "县教委"
-
-
-@pytest.fixture(scope="session")
-def seeded_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite"
-    observations.ensure_store(path)
-    return path
-
-
-@pytest.fixture
-def db(seeded_store: Path, tmp_path: Path) -> Path:
-    """A fresh copy of a store seeded from the shipped data."""
-    target = tmp_path / "store" / "monitoring.sqlite"
-    target.parent.mkdir()
-    shutil.copy(seeded_store, target)
-    return target
 
 
 @pytest.fixture(scope="session")
@@ -81,11 +65,3 @@ def template(blank_templates: dict[str, Path], tmp_path: Path):
     return make
 
 
-def snapshot(db: Path) -> tuple:
-    """Everything in a store (every row of every table), to compare before and after."""
-    conn = store.connect_readonly(db)
-    try:
-        return tuple(tuple(conn.execute(f"SELECT * FROM {table} ORDER BY rowid"))
-                     for table in ("observations", "submissions", "revisions", "meta"))
-    finally:
-        conn.close()

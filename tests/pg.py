@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster for the tests: initdb in a temporary directory as the
 ``postgres`` user, ``pg_ctl`` on a free local port with its unix socket in that directory,
-one database, stopped (only the server this started) at the end of the session.
+one database per test (empty, or copied from a template database), stopped (only the server
+this started) at the end of the session.
 
 Without PostgreSQL (no ``initdb`` under /usr/lib/postgresql/*/bin) the PostgreSQL tests skip,
 except under ``CI=true``, where that is a failure: CI installs Debian's ``postgresql``.
@@ -66,12 +67,14 @@ class Cluster:
         _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts,
                       "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start"])
 
-    def url(self, name: str | None = None) -> str:
-        """A new, empty database on the cluster, as a ``postgresql://`` URL."""
+    def url(self, name: str | None = None, template: str | None = None) -> str:
+        """A new database on the cluster, as a ``postgresql://`` URL: empty, or a copy of the
+        database ``template`` (which nobody may be connected to), as a test copies a file."""
         self._n += 1
         name = name or f"t{self._n}"
+        copy = ["-T", template] if template else []
         _as_postgres([str(self.bindir / "createdb"), "-h", str(self.dir), "-p", str(self.port),
-                      "-U", self.user, name])
+                      "-U", self.user, *copy, name])
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

@@ -17,7 +17,7 @@ from planlib import schema as S
 from planlib.errors import PlanlibError
 from planlib.config import COUNTY
 
-from .intake_fixtures import db, seeded_store  # noqa: F401
+from .conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,22 +30,9 @@ def _rows(values: dict, source="县卫生健康委", note=None) -> pd.DataFrame:
                          S.NOTE: note})
 
 
-def _snapshot(target) -> tuple:
-    with store._reader(target) as conn:
-        return tuple(tuple(tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)))
-                     for t in store.HISTORY_TABLES)
-
-
 def _seeded_pg(url: str) -> str:
     assert store.create_store(url, observations.load_shipped_observations())
     return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("db")
-    return _seeded_pg(request.getfixturevalue("pg_url"))
 
 
 def _make_version_1(path: Path) -> None:
@@ -166,11 +153,11 @@ def _value_w04(frame):
 
 def test_copy_never_writes_into_a_store(db, pg_url):
     _seeded_pg(pg_url)
-    before = _snapshot(pg_url)
+    before = snapshot(pg_url)
     with pytest.raises(PlanlibError) as err:
         store.copy_store(db, pg_url)
     assert "already holds a store" in err.value.problems[0].message_en
-    assert _snapshot(pg_url) == before
+    assert snapshot(pg_url) == before
 
 
 # --- twenty departments at once; a killed import -----------------------------------------------------
@@ -221,7 +208,7 @@ with store.writing(sys.argv[1]) as writer:
 
 
 def test_a_killed_import_changes_nothing(any_db):
-    before = _snapshot(any_db)
+    before = snapshot(any_db)
     proc = subprocess.Popen([sys.executable, "-c", _KILLED, str(any_db)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -230,7 +217,7 @@ def test_a_killed_import_changes_nothing(any_db):
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert _snapshot(any_db) == before
+    assert snapshot(any_db) == before
     # the lock is free again; PostgreSQL's sequences do not roll back, so there an id may be skipped
     counts = store.import_observations(_rows({("W04", 2024): 95.0}), store.SubmissionMeta("next.csv"), any_db)
     assert counts.n_changed == 1 and counts.submission_id == (2 if isinstance(any_db, Path) else 3)

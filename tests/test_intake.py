@@ -15,8 +15,8 @@ from planlib import schema as S
 from planlib.catalog import indicators_of_unit, load_catalog
 from planlib.errors import PlanlibError
 
-from .intake_fixtures import (EDUCATION, HEALTH, YEAR, blank_templates, db, fill_template,  # noqa: F401
-                              seeded_store, snapshot, template, template_row)
+from .conftest import snapshot
+from .intake_fixtures import EDUCATION, HEALTH, YEAR, blank_templates, fill_template, template, template_row  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,21 +99,28 @@ def test_template_is_written_atomically(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_template_shows_the_values_the_store_holds(any_db, template, tmp_path):
+    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=any_db).ok
+    path = intake.write_template(HEALTH, 2025, tmp_path / "next.xlsx", db=any_db)
+    w04 = [r for r in openpyxl.load_workbook(path)[HEALTH].iter_rows(values_only=True) if r[0] == "W04"][0]
+    assert w04[4:6] == (95.5, 2024)  # 上次报送值, 上次报送年份: the import above, not the 2020 baseline
+
+
 # --- importing templates ---------------------------------------------------------------------------
 
-def test_filled_template_imports_with_sources_and_revisions(db, template):
+def test_filled_template_imports_with_sources_and_revisions(any_db, template):
     path = template(HEALTH, {"W04": 95.5, "W03": {"分子": 1, "分母": 4000},
                              "C02": {"数值": 1.2, "分子": 5, "分母": 4100}})
-    result = intake.import_files([path], db=db, by="统计局 张三")
+    result = intake.import_files([path], db=any_db, by="统计局 张三")
     assert result.ok and result.files[0].status == "imported"
     assert result.files[0].counts == store.ImportCounts(2, 0, 3, 0)
-    value, numerator, denominator, source, note = _current(db, "W04")[0]
+    value, numerator, denominator, source, note = _current(any_db, "W04")[0]
     assert (value, source, note) == (95.5, HEALTH, None) and math.isnan(numerator) and math.isnan(denominator)
-    assert _current(db, "W03")[0][:4] == [25.0, 1.0, 4000.0, HEALTH]  # computed from 1/4000
-    sub = store.submissions(db).iloc[0]
+    assert _current(any_db, "W03")[0][:4] == [25.0, 1.0, 4000.0, HEALTH]  # computed from 1/4000
+    sub = store.submissions(any_db).iloc[0]
     assert (sub.department, sub.reporting_year, sub.imported_by, sub.n_changed) == (HEALTH, YEAR, "统计局 张三", 3)
     assert len(sub.content_sha256) == 64
-    assert store.revisions("W04", db)["reason"].tolist() == [store.DEMO_REPLACED_REASON]
+    assert store.revisions("W04", any_db)["reason"].tolist() == [store.DEMO_REPLACED_REASON]
 
 
 @pytest.mark.parametrize("values, column, message", [
@@ -125,82 +132,82 @@ def test_filled_template_imports_with_sources_and_revisions(db, template):
     ({"W03": {"分子": 5000, "分母": 4000}}, "分子（H）", "larger than denominator"),
     ({"W03": {"分子": 1, "分母": 0}}, "分母（I）", "denominator is 0"),
 ])
-def test_each_rule_names_the_cell(db, template, values, column, message):
+def test_each_rule_names_the_cell(any_db, template, tmp_path, values, column, message):
     unit = "县残联" if "C27" in values else HEALTH
     if unit == "县残联":
-        path = fill_template(intake.write_template(unit, YEAR, db.parent / "cl.xlsx", db=db), values)
+        path = fill_template(intake.write_template(unit, YEAR, tmp_path / "cl.xlsx", db=any_db), values)
     else:
         path = template(unit, values)
-    before = snapshot(db)
-    result = intake.import_files([path], db=db)
+    before = snapshot(any_db)
+    result = intake.import_files([path], db=any_db)
     problem = _only_error(result)
     code = next(iter(values))
     assert not result.ok and result.files[0].status == "rejected"
     assert (problem.file, problem.sheet, problem.column) == (path.name, unit, column)
     assert problem.row == template_row(path, code, unit)
     assert message in problem.message_en and problem.fix_zh and problem.fix_en and problem.message_zh
-    assert snapshot(db) == before
+    assert snapshot(any_db) == before
 
 
-def test_an_indicator_of_another_unit_is_refused(db, template):
+def test_an_indicator_of_another_unit_is_refused(any_db, template):
     path = template(EDUCATION, {"W11": 97.0})
     wb = openpyxl.load_workbook(path)
     wb[EDUCATION]["A4"] = "W04"  # someone typed a health indicator into the education sheet
     wb.save(path)
-    problem = _only_error(intake.import_files([path], db=db))
+    problem = _only_error(intake.import_files([path], db=any_db))
     assert "not among those of 县教委" in problem.message_en and problem.value == "W04"
     assert HEALTH in problem.fix_zh
 
 
-def test_one_error_blocks_the_whole_file(db, template):
+def test_one_error_blocks_the_whole_file(any_db, template):
     path = template(HEALTH, {"W04": 95.5, "W07": 99.0, "W08": "n/a"})
-    before = snapshot(db)
-    result = intake.import_files([path], db=db)
-    assert not result.ok and snapshot(db) == before
+    before = snapshot(any_db)
+    result = intake.import_files([path], db=any_db)
+    assert not result.ok and snapshot(any_db) == before
 
 
-def test_changing_a_reported_value_needs_a_note(db, template):
-    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=db).ok
-    result = intake.import_files([template(HEALTH, {"W04": 96.0})], db=db)
+def test_changing_a_reported_value_needs_a_note(any_db, template):
+    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=any_db).ok
+    result = intake.import_files([template(HEALTH, {"W04": 96.0})], db=any_db)
     problem = _only_error(result)
     assert problem.column == "备注（J）" and "95.5" in problem.message_zh and problem.value == 96.0
-    fixed = intake.import_files([template(HEALTH, {"W04": {"数值": 96.0, "备注": "更正录入错误"}})], db=db)
+    fixed = intake.import_files([template(HEALTH, {"W04": {"数值": 96.0, "备注": "更正录入错误"}})], db=any_db)
     assert fixed.ok and fixed.files[0].counts.n_changed == 1
-    revs = store.revisions("W04", db)
+    revs = store.revisions("W04", any_db)
     assert revs[["old_value", "new_value", "reason"]].values.tolist()[0] == [95.5, 96.0, "更正录入错误"]
 
 
-def test_same_file_twice_changes_nothing(db, template):
+def test_same_file_twice_changes_nothing(any_db, template):
     path = template(HEALTH, {"W04": 95.5, "W07": 99.0})
-    assert intake.import_files([path], db=db).files[0].status == "imported"
-    before = snapshot(db)
-    again = intake.import_files([path], db=db)
-    assert again.ok and again.files[0].status == "already_imported" and snapshot(db) == before
+    assert intake.import_files([path], db=any_db).files[0].status == "imported"
+    before = snapshot(any_db)
+    again = intake.import_files([path], db=any_db)
+    assert again.ok and again.files[0].status == "already_imported" and snapshot(any_db) == before
     copy = path.with_name("copy.xlsx")
     wb = openpyxl.load_workbook(path)
     wb.properties.title = "resent"  # same values, different bytes
     wb.save(copy)
     assert copy.read_bytes() != path.read_bytes()
-    same = intake.import_files([copy], db=db)
+    same = intake.import_files([copy], db=any_db)
     assert same.files[0].status == "unchanged" and same.files[0].counts.n_unchanged == 2
-    assert snapshot(db) == before
+    assert snapshot(any_db) == before
 
 
-def test_warnings_do_not_block(db, template):
+def test_warnings_do_not_block(any_db, template):
     path = template(HEALTH, {"W04": 40.0})  # 91.5 in 2020 -> 40: a jump of more than 50 %
-    result = intake.import_files([path], db=db)
+    result = intake.import_files([path], db=any_db)
     assert result.ok and result.files[0].status == "imported"
     (warning,) = [p for p in result.problems if p.severity == "warning"]
     assert "-56%" in warning.message_zh and warning.column == "数值（G）"
 
 
-def test_percent_formatted_cells_are_read_as_shown(db, template):
+def test_percent_formatted_cells_are_read_as_shown(any_db, template):
     path = template(HEALTH, {"W04": 0.955})
     wb = openpyxl.load_workbook(path)
     wb[HEALTH][f"G{template_row(path, 'W04', HEALTH)}"].number_format = "0.0%"
     wb.save(path)
-    assert intake.import_files([path], db=db).ok
-    assert _current(db, "W04")[0][0] == 95.5
+    assert intake.import_files([path], db=any_db).ok
+    assert _current(any_db, "W04")[0][0] == 95.5
 
 
 def test_an_empty_template_is_an_error(db, template):
@@ -288,68 +295,79 @@ def test_csv_problems_with_the_header(db, tmp_path):
     assert "encoding" in _only_error(intake.import_files([undecodable], db=db)).message_en
 
 
-def test_several_files_are_each_all_or_nothing(db, tmp_path, template):
+def test_several_files_are_each_all_or_nothing(any_db, tmp_path, template):
     good = template(HEALTH, {"W04": 95.5})
     bad = _csv(tmp_path, "indicator_id,year,value\nW11,2024,97\nW12,2024,x\n")
-    result = intake.import_files([bad, good], db=db)
+    result = intake.import_files([bad, good], db=any_db)
     assert not result.ok
     assert [f.status for f in result.files] == ["rejected", "imported"]
-    assert _current(db, "W04")[0][0] == 95.5 and _current(db, "W11")[0][3] == S.DEMO_SOURCE
+    assert _current(any_db, "W04")[0][0] == 95.5 and _current(any_db, "W11")[0][3] == S.DEMO_SOURCE
 
 
-def test_dry_run_checks_against_the_store_and_imports_nothing(db, template):
-    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=db).ok
-    before = snapshot(db)
-    ok = intake.import_files([template(HEALTH, {"W07": 99.0})], db=db, dry_run=True)
+def test_dry_run_checks_against_the_store_and_imports_nothing(any_db, template):
+    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=any_db).ok
+    before = snapshot(any_db)
+    ok = intake.import_files([template(HEALTH, {"W07": 99.0})], db=any_db, dry_run=True)
     assert ok.ok and ok.files[0].status == "checked" and ok.files[0].counts.n_changed == 1
-    bad = intake.import_files([template(HEALTH, {"W04": 80.0})], db=db, dry_run=True)
+    bad = intake.import_files([template(HEALTH, {"W04": 80.0})], db=any_db, dry_run=True)
     assert not bad.ok and "note" in bad.problems[0].message_en
-    assert snapshot(db) == before
+    assert snapshot(any_db) == before
 
 
-def test_illustrative_rows_never_replace_reported_values(db, tmp_path, template):
-    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=db).ok
+def test_illustrative_rows_never_replace_reported_values(any_db, tmp_path, template):
+    assert intake.import_files([template(HEALTH, {"W04": 95.5})], db=any_db).ok
     path = _csv(tmp_path, "indicator_id,year,value,source,note\nW04,2024,80,demo,x\n")
-    assert "Illustrative data cannot replace" in _only_error(intake.import_files([path], db=db)).message_en
+    assert "Illustrative data cannot replace" in _only_error(intake.import_files([path], db=any_db)).message_en
 
 
-def test_export_then_import_restores_the_store(db, tmp_path, template, capsys):
-    assert intake.import_files([template(HEALTH, {"W04": 95.5, "W03": {"分子": 1, "分母": 4000}})], db=db).ok
-    assert intake.import_files([template(HEALTH, {"W04": {"数值": 96.0, "备注": "更正"}})], db=db).ok
+def _no_dashboard_build(monkeypatch) -> list:
+    """``planlib import`` ends by rebuilding the dashboard (tests/test_apps_build.py checks that
+    build, which takes a minute): record the stores it is asked for instead."""
+    builds = []
+    monkeypatch.setattr(cli, "_build", lambda db, lang, *args, **kwargs: builds.append(db) or 0)
+    return builds
+
+
+def test_export_then_import_restores_the_store(any_db, empty_db, tmp_path, template, capsys, monkeypatch):
+    builds = _no_dashboard_build(monkeypatch)
+    assert intake.import_files([template(HEALTH, {"W04": 95.5, "W03": {"分子": 1, "分母": 4000}})], db=any_db).ok
+    assert intake.import_files([template(HEALTH, {"W04": {"数值": 96.0, "备注": "更正"}})], db=any_db).ok
     backup = tmp_path / "backup.csv"
-    assert cli.main(["export", "--db", str(db), "--output", str(backup), "--lang", "en"]) == 0
+    assert cli.main(["export", "--db", str(any_db), "--output", str(backup), "--lang", "en"]) == 0
     assert capsys.readouterr().err.strip() == S.DEMO_LABEL_EN
-    fresh = tmp_path / "fresh.sqlite"
-    assert cli.main(["import", "--db", str(fresh), str(backup)]) == 0
-    assert store.export_csv(fresh) == backup.read_text(encoding="utf-8")
-    assert cli.main(["import", "--db", str(fresh), str(backup)]) == 0  # again: nothing changes
-    assert len(store.submissions(fresh)) == 2
+    assert cli.main(["import", "--db", str(empty_db), str(backup)]) == 0
+    assert store.export_csv(empty_db) == backup.read_text(encoding="utf-8")
+    assert cli.main(["import", "--db", str(empty_db), str(backup)]) == 0  # again: nothing changes
+    assert len(store.submissions(empty_db)) == 2
+    assert builds == [str(empty_db)] * 2
 
 
 # --- the command line ----------------------------------------------------------------------------
 
-def test_cli_template_import_and_messages(db, tmp_path, capsys):
+def test_cli_template_import_and_messages(any_db, tmp_path, capsys, monkeypatch):
+    builds = _no_dashboard_build(monkeypatch)
     out = tmp_path / "jw.xlsx"
-    assert cli.main(["template", "--unit", EDUCATION, "--year", str(YEAR), "--output", str(out), "--db", str(db)]) == 0
+    assert cli.main(["template", "--unit", EDUCATION, "--year", str(YEAR), "--output", str(out), "--db", str(any_db)]) == 0
     fill_template(out, {"W11": 97.2, "W12": "九十"})
-    assert cli.main(["import", str(out), "--db", str(db), "--lang", "en"]) == 2
+    assert cli.main(["import", str(out), "--db", str(any_db), "--lang", "en"]) == 2
     text = capsys.readouterr().out
     assert f"file jw.xlsx, sheet 县教委, row {template_row(out, 'W12', EDUCATION)}, column 数值（G）" in text
     assert "Not a number (value found: '九十')" in text
     fill_template(out, {"W12": 95.0})
-    assert cli.main(["import", str(out), "--db", str(db)]) == 0
+    assert cli.main(["import", str(out), "--db", str(any_db)]) == 0
     assert "已导入（提交 #2）：新增 0 个、修改 2 个" in capsys.readouterr().out
+    assert builds == [str(any_db)]  # only the import that succeeded rebuilds the dashboard
 
 
 # --- nothing lost: killed and concurrent imports ------------------------------------------------------
 
 _PAUSED_IMPORT = """
-import sys, time
+import select, sys
 from planlib import intake, store
 real_commit = store._commit
-def paused(conn):
+def paused(conn):  # until the test writes a line to standard input, or for argv[3] seconds
     print("IN-TRANSACTION", flush=True)
-    time.sleep(float(sys.argv[3]))
+    select.select([sys.stdin], [], [], float(sys.argv[3]))
     real_commit(conn)
 store._commit = paused
 result = intake.import_files([sys.argv[1]], db=sys.argv[2])
@@ -362,7 +380,7 @@ def _start(args, pause=None):
         "import sys; from planlib import intake; print('STARTING', flush=True);"
         "r = intake.import_files([sys.argv[1]], db=sys.argv[2]); print('DONE', r.ok, flush=True)")
     extra = [str(pause)] if pause is not None else []
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args), *extra], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args), *extra], cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -372,32 +390,39 @@ def _wait_for(proc, marker="IN-TRANSACTION"):
 
 
 @pytest.mark.slow
-def test_killed_import_leaves_the_store_as_it_was(db, template):
+def test_killed_import_leaves_the_store_as_it_was(any_db, template):
     path = template(HEALTH, {"W04": 95.5, "W07": 99.0, "C02": 1.2})
-    before = snapshot(db)
-    proc = _start([path, db], pause=60)
+    before = snapshot(any_db)
+    proc = _start([path, any_db], pause=60)
     _wait_for(proc)  # the rows are written, the transaction is not committed
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    assert snapshot(db) == before
-    result = intake.import_files([path], db=db)  # the lock was released: it imports now
-    assert result.files[0].status == "imported" and _current(db, "W04")[0][0] == 95.5
+    assert snapshot(any_db) == before
+    result = intake.import_files([path], db=any_db)  # the lock was released: it imports now
+    assert result.files[0].status == "imported" and _current(any_db, "W04")[0][0] == 95.5
 
 
 @pytest.mark.slow
-def test_two_imports_at_once_both_succeed(db, template):
+def test_two_imports_at_once_both_succeed(any_db, template):
     health = template(HEALTH, {"W04": 95.5, "C02": 1.2})
     education = template(EDUCATION, {"W11": 97.5, "C10": 30.0})
-    first = _start([health, db], pause=3.0)
-    _wait_for(first)
-    second = _start([education, db])
-    _wait_for(second, "STARTING")
-    time.sleep(0.8)  # an unhindered import of one small file takes about 0.1 s
-    assert second.poll() is None and first.poll() is None  # the second waits for the first
-    assert _current(db, "W04")[0][3] == S.DEMO_SOURCE  # readers are not blocked, see no half-import
-    out2, err2 = second.communicate(timeout=60)
-    out1, err1 = first.communicate(timeout=60)
+    first = _start([health, any_db], pause=60)  # until released below
+    second = None
+    try:
+        _wait_for(first)
+        second = _start([education, any_db])
+        _wait_for(second, "STARTING")
+        time.sleep(0.8)  # an unhindered import of one small file takes about 0.1 s
+        assert second.poll() is None and first.poll() is None  # the second waits for the first
+        assert _current(any_db, "W04")[0][3] == S.DEMO_SOURCE  # readers are not blocked, see no half-import
+        out1, err1 = first.communicate("commit now\n", timeout=60)
+        out2, err2 = second.communicate(timeout=60)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert "DONE True" in out1 and "DONE True" in out2, err1 + err2
-    subs = store.submissions(db)
+    subs = store.submissions(any_db)
     assert subs["file_name"].tolist()[:2] == [education.name, health.name]
-    assert [_current(db, c)[0][0] for c in ("W04", "C02", "W11", "C10")] == [95.5, 1.2, 97.5, 30.0]
+    assert [_current(any_db, c)[0][0] for c in ("W04", "C02", "W11", "C10")] == [95.5, 1.2, 97.5, 30.0]

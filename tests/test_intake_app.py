@@ -14,7 +14,8 @@ from planlib import store
 from planlib.apps.intake import IntakeApp
 
 from .conftest import ROOT, free_port, stop, voila_command, voila_env, wait_for_port
-from .intake_fixtures import HEALTH, blank_templates, db, seeded_store, snapshot, template  # noqa: F401
+from .conftest import snapshot
+from .intake_fixtures import HEALTH, blank_templates, template  # noqa: F401
 
 
 
@@ -24,47 +25,47 @@ def _upload(app, path: Path, name: str | None = None):
                          "content": memoryview(data), "last_modified": datetime.now(timezone.utc)},)
 
 
-def test_starts_with_the_history_and_nothing_to_import(db):
-    app = IntakeApp(db)
+def test_starts_with_the_history_and_nothing_to_import(any_db):
+    app = IntakeApp(any_db)
     assert app.confirm.disabled
     assert store.SEED_FILE_NAME in app.history_out.value and "尚未选择文件" in app.check_out.value
     assert "没有修改记录" in app.revisions_out.value
 
 
-def test_upload_check_confirm_import(db, template, monkeypatch):
+def test_upload_check_confirm_import(any_db, template, monkeypatch):
     builds = []
     monkeypatch.setattr("planlib.apps.intake.start_build", builds.append)
-    app = IntakeApp(db)
+    app = IntakeApp(any_db)
     app.who.value = "县统计局 李四"
-    before = snapshot(db)
+    before = snapshot(any_db)
     _upload(app, template(HEALTH, {"W04": 95.5, "W07": 99.0}), "卫健委2024.xlsx")
     assert not app.confirm.disabled and "检查通过" in app.check_out.value
-    assert "卫健委2024.xlsx" in app.check_out.value and snapshot(db) == before  # checked only
+    assert "卫健委2024.xlsx" in app.check_out.value and snapshot(any_db) == before  # checked only
     assert builds == []
     app.confirm.click()
     assert app.confirm.disabled and "导入完成" in app.check_out.value and app.upload.value == ()
-    assert builds == [db]  # the dashboard's build is made anew for the new values
-    sub = store.submissions(db).iloc[0]
+    assert builds == [any_db]  # the dashboard's build is made anew for the new values
+    sub = store.submissions(any_db).iloc[0]
     assert (sub.file_name, sub.imported_by, sub.n_changed) == ("卫健委2024.xlsx", "县统计局 李四", 2)
     assert "卫健委2024.xlsx" in app.history_out.value
     app.indicator.value = "W04"
     assert "replaces demo data" in app.revisions_out.value and "95.5" in app.revisions_out.value
 
 
-def test_errors_are_shown_and_block_the_import(db, template):
-    app = IntakeApp(db, lang="en")
-    before = snapshot(db)
+def test_errors_are_shown_and_block_the_import(any_db, template):
+    app = IntakeApp(any_db, lang="en")
+    before = snapshot(any_db)
     _upload(app, template(HEALTH, {"W04": 120, "W07": "<b>x</b>"}))
     assert app.confirm.disabled
     out = app.check_out.value
     assert out.count("<tr class=\"error\">") == 2 and "above the maximum 100" in out
     assert "&lt;b&gt;x&lt;/b&gt;" in out and "<b>x</b>" not in out  # cell text is escaped
     app.confirm.click()  # a disabled button's click does nothing; neither may the handler
-    assert snapshot(db) == before
+    assert snapshot(any_db) == before
 
 
-def test_makes_a_blank_template(db):
-    app = IntakeApp(db)
+def test_makes_a_blank_template(any_db):
+    app = IntakeApp(any_db)
     app.unit.value, app.year.value = HEALTH, 2024
     app.make.click()
     data = base64.b64decode(re.search(r"base64,([^']+)'", app.template_link.value).group(1))

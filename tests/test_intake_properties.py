@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from planlib import intake, store
 from planlib import schema as S
 
-from .intake_fixtures import HEALTH, blank_templates, db, seeded_store, snapshot  # noqa: F401
+from .conftest import snapshot
+from .intake_fixtures import HEALTH, blank_templates  # noqa: F401
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -91,7 +92,7 @@ def _import_bytes(db, tmp_path, name, data):
 @pytest.mark.slow
 @SETTINGS
 @given(changes=st.lists(mutations, min_size=1, max_size=6), values=st.lists(cells, max_size=5))
-def test_malformed_workbooks(db, blank_templates, tmp_path, changes, values):
+def test_malformed_workbooks(any_db, blank_templates, tmp_path, changes, values):
     wb = openpyxl.load_workbook(blank_templates[HEALTH])
     for i, value in enumerate(values):  # some plausible filling first
         _set_cell(wb, 4 + i, 7, value)
@@ -99,10 +100,10 @@ def test_malformed_workbooks(db, blank_templates, tmp_path, changes, values):
         func(wb, *args)
     buf = io.BytesIO()
     wb.save(buf)
-    result, before, after = _import_bytes(db, tmp_path, "filled.xlsx", buf.getvalue())
-    _check(result, "filled.xlsx", before, after, db)
+    result, before, after = _import_bytes(any_db, tmp_path, "filled.xlsx", buf.getvalue())
+    _check(result, "filled.xlsx", before, after, any_db)
     if result.files[0].status == "imported":  # everything in the file, nothing else, is stored
-        stored = store.read_observations(db)
+        stored = store.read_observations(any_db)
         parsed = intake.readers._parse("filled.xlsx", buf.getvalue())
         rows, _ = intake.check_rows(parsed, intake.layout._Catalog.load())
         for obs in rows:

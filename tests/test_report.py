@@ -6,6 +6,7 @@ Fast tests use a few real catalogue rows and observations written inline; the te
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -29,6 +30,7 @@ from planlib.errors import PlanlibError
 from planlib.report import History, ReportOptions, prepare
 from planlib.report.charts import ChartOptions
 
+from .conftest import BACKENDS
 from .report_fixtures import DEMO, observations, small_catalog
 
 
@@ -266,19 +268,35 @@ def test_failure_midway_leaves_no_output(tmp_path, monkeypatch, catalog):
 
 # --- the full report on the shipped data (slow; built once per module) ---------------------------
 
-@pytest.fixture(scope="module")
-def store_db(tmp_path_factory):
+def _corrected_store(target):
     """A store seeded with the shipped data, in which C02 2023 was corrected by the 卫健委."""
     from planlib import store
     from planlib.observations import ensure_store
 
-    db = tmp_path_factory.mktemp("store") / "monitoring.sqlite"
-    ensure_store(db)
+    ensure_store(target)
     rows = pd.DataFrame({S.INDICATOR_ID: ["C02"], S.YEAR: [2023], S.VALUE: [1.7],
                          S.SOURCE: ["县卫生健康委"], S.STATUS: ["reported"], S.NOTE: ["核对后更正"]})
     store.import_observations(rows, store.SubmissionMeta("c02.xlsx", department="县卫生健康委",
-                                                         reporting_year=2024), db)
-    return db
+                                                         reporting_year=2024), target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def store_db(tmp_path_factory):
+    """:func:`_corrected_store` in a SQLite file."""
+    return _corrected_store(tmp_path_factory.mktemp("store") / "monitoring.sqlite")
+
+
+@pytest.fixture(scope="module")
+def pg_store_db(pg_cluster):
+    """:func:`_corrected_store` in a PostgreSQL database."""
+    return _corrected_store(pg_cluster.url())
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store_db(request):
+    """:func:`_corrected_store` on each backend in turn."""
+    return request.getfixturevalue("store_db" if request.param == "sqlite" else "pg_store_db")
 
 
 @pytest.fixture(scope="module")
@@ -356,11 +374,41 @@ def test_full_report_shows_the_revision(full):
     assert any(r[0] == "C02" and r[3] == "2023" and r[5] == "1.7" for r in rows)
 
 
+def _same_inputs(options, sqlite_db, server_db):
+    """What the report reads from the store (catalogue, observations, history) is the same on both
+    backends, but for the moments of the imports (the two stores were made apart)."""
+    catalog, obs, history = report.load_inputs(options, sqlite_db)
+    pg_catalog, pg_obs, pg_history = report.load_inputs(options, server_db)
+    pd.testing.assert_frame_equal(pg_catalog, catalog)
+    pd.testing.assert_frame_equal(pg_obs, obs)
+    assert (pg_history.vintage is None) == (history.vintage is None)
+    if history.vintage is not None:
+        pd.testing.assert_frame_equal(pg_history.vintage, history.vintage)
+    pd.testing.assert_frame_equal(pg_history.revisions.drop(columns="changed_at"),
+                                  history.revisions.drop(columns="changed_at"))
+    pd.testing.assert_frame_equal(pg_history.submissions.drop(columns="imported_at"),
+                                  history.submissions.drop(columns="imported_at"))
+    return pg_catalog, pg_obs, pg_history
+
+
 @pytest.mark.slow
-def test_cli_unit_report(tmp_path, store_db):
+def test_the_report_reads_the_same_inputs_from_both_backends(store_db, pg_store_db):
+    options = ReportOptions(2024)  # last year's report (2024-06-30) came before both stores
+    inputs = _same_inputs(options, store_db, pg_store_db)
+    assert inputs[2].vintage is None and inputs[2].submissions["file_name"].tolist()[0] == "c02.xlsx"
+    revised = prepare(options, *inputs).revised  # as the report lists it
+    assert revised[[S.INDICATOR_ID, S.YEAR, "new_value", "reason"]].values.tolist() == [
+        ["C02", 2023, 1.7, "replaces demo data; 核对后更正"]]
+    today = ReportOptions(2024, previous_report_date=datetime.date.today().isoformat())
+    history = _same_inputs(today, store_db, pg_store_db)[2]
+    assert history.vintage is not None and history.revisions.empty  # the correction is in the vintage
+
+
+@pytest.mark.slow
+def test_cli_unit_report(tmp_path, any_store_db):
     out = tmp_path / "jw"
     assert main(["report", "--year", "2024", "--unit", "县教委", "--output", str(out),
-                 "--db", str(store_db)]) == 0
+                 "--db", str(any_store_db)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["data.xlsx", "report.docx", "report.html"]
     mine = set(indicators_of_unit(load_catalog(), "县教委")[S.INDICATOR_ID])
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -369,5 +417,5 @@ def test_cli_unit_report(tmp_path, store_db):
     sheets = xlsx_sheets((out / "data.xlsx").read_bytes())
     assert "县教委" in sheets and "县卫生健康委" not in sheets
     assert main(["report", "--year", "2024", "--unit", "县教育局", "--output", str(tmp_path / "x"),
-                 "--db", str(store_db)]) == 2
+                 "--db", str(any_store_db)]) == 2
     assert not (tmp_path / "x").exists()

@@ -12,6 +12,7 @@ from planlib.report import build as B
 from planlib.report import tables as T
 from planlib.report.content import History, ReportOptions
 
+from .conftest import BACKENDS
 from .report_fixtures import observations, small_catalog
 
 
@@ -48,8 +49,10 @@ def test_unknown_unit_is_refused_with_the_units_named():
     assert "县卫生健康委、县教委" in problem.fix_zh and problem.column == "--unit"
 
 
-def test_history_without_a_store_is_empty(tmp_path):
-    history = B.load_history(ReportOptions(2024), tmp_path / "none.sqlite")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_history_without_a_store_is_empty(backend, request, tmp_path):
+    nowhere = tmp_path / "none.sqlite" if backend == "sqlite" else request.getfixturevalue("pg_url")  # empty
+    history = B.load_history(ReportOptions(2024), nowhere)
     assert history.vintage is None and history.revisions.empty and history.submissions.empty
     assert isinstance(history, History)
 

@@ -3,30 +3,12 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from planlib import observations, store
 from planlib import schema as S
 from planlib.errors import PlanlibError
 
-from .intake_fixtures import db, seeded_store, snapshot  # noqa: F401
-
-
-def _snapshot(target) -> tuple:
-    """Every row of every table of a store on either backend, in id order."""
-    with store._reader(target) as conn:
-        return tuple(tuple(tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)))
-                     for t in store.HISTORY_TABLES)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request, tmp_path):
-    """A store seeded from the shipped data, on each backend in turn."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("db")
-    url = request.getfixturevalue("pg_url")
-    assert store.create_store(url, observations.load_shipped_observations())
-    return url
+from .conftest import BACKENDS, snapshot
 
 
 def _row(value, note=None, source="县卫生健康委", ident="W04", year=2024):
@@ -51,11 +33,11 @@ def test_setup_seeds_the_shipped_data_exactly(any_db):
     assert subs[["id", "n_new", "imported_by"]].values.tolist() == [[1, len(shipped), "planlib setup"]]
 
 
-def test_setup_never_overwrites(db):
-    store.import_observations(_row(95.0), store.SubmissionMeta("w04.csv"), db)
-    before = snapshot(db)
-    assert observations.ensure_store(db) == (db, False)
-    assert snapshot(db) == before
+def test_setup_never_overwrites(any_db):
+    store.import_observations(_row(95.0), store.SubmissionMeta("w04.csv"), any_db)
+    before = snapshot(any_db)
+    assert observations.ensure_store(any_db) == (any_db, False)
+    assert snapshot(any_db) == before
 
 
 def test_setup_uses_planlib_db(tmp_path, monkeypatch):
@@ -65,15 +47,31 @@ def test_setup_uses_planlib_db(tmp_path, monkeypatch):
     assert len(store.read_observations()) == len(observations.load_shipped_observations())
 
 
-def test_interrupted_setup_leaves_nothing(tmp_path, monkeypatch):
+def _interrupt_setup(monkeypatch) -> None:
     def broken_apply(self, frame, meta):
         self.conn.exec_driver_sql("INSERT INTO submissions (file_name, imported_at) VALUES ('x', 'y')")
         raise KeyboardInterrupt  # as if killed half-way
 
     monkeypatch.setattr(store.Writer, "apply", broken_apply)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_interrupted_setup_leaves_no_store(backend, request, tmp_path, monkeypatch):
+    target = tmp_path / "m.sqlite" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    _interrupt_setup(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        observations.ensure_store(target)
+    assert not store.exists(target)
+    monkeypatch.undo()
+    assert observations.ensure_store(target) == (target, True)  # a new setup starts from nothing
+    assert store.submissions(target)["file_name"].tolist() == [store.SEED_FILE_NAME]
+
+
+def test_interrupted_setup_leaves_no_file(tmp_path, monkeypatch):
+    _interrupt_setup(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         observations.ensure_store(tmp_path / "m.sqlite")
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # not even the temporary file it was built in
 
 
 def test_store_is_in_wal_mode(db):
@@ -139,19 +137,19 @@ def test_new_values_are_added(any_db):
 
 
 def test_failed_transaction_changes_nothing(any_db):
-    before = _snapshot(any_db)
+    before = snapshot(any_db)
     with pytest.raises(RuntimeError):
         with store.writing(any_db) as writer:
             writer.apply(_row(50.0), store.SubmissionMeta("x.csv"))
             raise RuntimeError("stop")
-    assert _snapshot(any_db) == before
+    assert snapshot(any_db) == before
 
 
 def test_dry_run_transaction_changes_nothing(any_db):
-    before = _snapshot(any_db)
+    before = snapshot(any_db)
     with store.writing(any_db, dry_run=True) as writer:
         assert writer.apply(_row(50.0), store.SubmissionMeta("x.csv")).n_changed == 1
-    assert _snapshot(any_db) == before
+    assert snapshot(any_db) == before
 
 
 def _local_noon(day: date) -> datetime:
