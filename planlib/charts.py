@@ -315,8 +315,13 @@ def _legend_of_present(layers: list, lang: str, region: str = COUNTY) -> list:
 
     present = set().union(*(series_of(layer) for layer in layers))
     shown = [s for s in _series_scale(lang, region).domain if s in present]
-    return [layer.encode(color=_series_color(lang, shown, region)) if series_of(layer) else layer
-            for layer in layers]
+    color = _series_color(lang, shown, region)
+    for layer in layers:
+        if series_of(layer):
+            # set in place: ``layer.encode(color=…)`` would deep-copy the layer and its inline
+            # data, the largest cost of a chart (the layers were made here, for this chart alone)
+            layer.encoding.color = color
+    return layers
 
 
 def _inline(frame: pd.DataFrame) -> dict:

@@ -33,6 +33,23 @@ def test_the_build_holds_every_as_of_year_language_and_indicator(small_edition):
     assert small_edition.view("C99", 2021, "zh") is None
 
 
+def test_every_chart_of_the_build_is_valid_vega_lite(small_edition):
+    """The build makes its charts without Altair's check of each object as it is made (for
+    speed): here every chart it holds is checked against the Vega-Lite schema, whole."""
+    import altair as alt
+
+    conn = sqlite3.connect(small_edition.path)
+    keys = conn.execute("SELECT region, indicator_id, year, lang FROM views").fetchall()
+    assert len(keys) == 32
+    for region, ident, year, lang in keys:
+        spec = small_edition.view(ident, year, lang, region)["spec"]
+        alt.LayerChart.from_dict(spec, validate=True)  # raises on anything the schema does not allow
+    broken = small_edition.view("C21", 2021, "zh")["spec"]
+    broken["layer"][0]["mark"] = {"type": "no-such-mark"}
+    with pytest.raises(Exception, match="no-such-mark"):
+        alt.LayerChart.from_dict(broken, validate=True)
+
+
 def test_the_build_agrees_with_the_assessment(small_edition):
     from planlib.assessment import assess
 

@@ -105,11 +105,17 @@ def _year_lang(region: str, as_of: int, lang: str, wanted: list[str], model: Mod
                ) -> tuple[bytes, list[tuple[str, bytes]]]:
     """The page of one region, as-of year and language, and the views of the ``wanted``
     indicators (packed)."""
+    from altair.utils.schemapi import debug_mode
+
     from .content import page_content, view_content
 
     model = model or _WORKER_MODELS[region]
-    page = _pack(page_content(model, as_of, lang))
-    return page, [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in wanted]
+    # Altair checks every object against the Vega-Lite schema as it is made ("debug mode", for
+    # tracebacks while a chart is written): a fifth of the build's time. The charts are planlib's
+    # own; tests/test_apps_build.py checks every chart of a build against the schema instead.
+    with debug_mode(False):
+        page = _pack(page_content(model, as_of, lang))
+        return page, [(ident, _pack(view_content(model, ident, as_of, lang))) for ident in wanted]
 
 
 def related_indicators(catalog: pd.DataFrame) -> dict[str, list[str]]:
@@ -329,6 +335,10 @@ def _compute(models: dict[str, Model], tasks: list[tuple[str, int, str, list[str
             yield (region, year, lang), _year_lang(region, year, lang, wanted, models[region])
         return
     context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    if context.get_start_method() == "forkserver":
+        # imported once in the server, not in every worker: Altair alone takes seconds to import
+        # (its jsonschema compiles the IRI grammars of rfc3987-syntax at import)
+        context.set_forkserver_preload(["planlib.apps.content", "planlib.assessment"])
     plans = [RegionPlan(m.region, m.catalog, m.observations, m.title) for m in models.values()]
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                 initargs=(plans,)) as pool:
