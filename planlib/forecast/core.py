@@ -283,8 +283,9 @@ def _clean(series: pd.DataFrame) -> _Obs:
     return _Obs(t, cols[schema.VALUE], cols[schema.NUMERATOR], cols[schema.DENOMINATOR])
 
 
-def _mean(a: np.ndarray) -> float:
-    """The mean of a 1-D float array: ``a.mean()`` without its overhead, the same number.
+def _mean(a: np.ndarray) -> np.float64:
+    """The mean of a 1-D float array: ``a.mean()`` without its overhead, the same number (a
+    NumPy float, as ``a.mean()`` gives).
 
     ``ndarray.mean`` sums with the same ``np.add.reduce`` and divides by the count; its
     bookkeeping (counting the items, checking the dtype) costs more than the sum of a few
@@ -292,19 +293,19 @@ def _mean(a: np.ndarray) -> float:
 
     Examples:
         >>> a = np.array([0.1, 0.2, 0.7, 1e-17, 3.3])
-        >>> _mean(a) == a.mean(), _mean(np.array([2.0, 4.0]))
+        >>> bool(_mean(a) == a.mean()), float(_mean(np.array([2.0, 4.0])))
         (True, 3.0)
     """
     return a.sum() / len(a)
 
 
-def _var(a: np.ndarray) -> float:
+def _var(a: np.ndarray) -> np.float64:
     """The sample variance (``ddof=1``) of a 1-D float array: ``np.var(a, ddof=1)``, the same
     number, computed the way NumPy does (the mean, the squared deviations summed, divided).
 
     Examples:
         >>> a = np.array([0.1, 0.2, 0.7, 1e-17, 3.3])
-        >>> _var(a) == np.var(a, ddof=1)
+        >>> bool(_var(a) == np.var(a, ddof=1))
         True
     """
     d = a - _mean(a)
