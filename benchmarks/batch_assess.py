@@ -31,6 +31,8 @@ Figures (2 shared cores; ``docs/benchmarks.md``, section "Batch assessment", has
   At that load the wall times measure the other jobs more than this code. Same load, alternating:
   the assessment takes about 27% less CPU per region than on main (0.78-0.81 s against
   1.07-1.18 s), and the LocalCluster without Dask's worker profiler 12% less wall time.
+* branch again from 04:58, load 1.8 before (3.7-5.4 during): 1 worker 151.3 s (145.9 s CPU),
+  2 workers 178.0 s, LocalCluster 227.1 s.
 * 40 regions, ``--memory 40 --no-dask``, one after the other at load 1.5-2: main 41.6 s (1 worker)
   and 43.6 s (2 workers); branch 36.6 s and 33.0 s. Other jobs held about one core throughout.
 """
