@@ -188,14 +188,21 @@ def render(fert: dict, nat: dict, speed_text: str, cfg: fc.ForecastConfig) -> st
     return "\n".join(parts)
 
 
-def keep_calibration(out: Path, text: str) -> str:
-    """``text`` followed by the calibration section ``benchmarks/calibration.py`` wrote, if any."""
-    begin, end = "<!-- calibration:begin -->", "<!-- calibration:end -->"
+#: The sections of the file that other benchmarks write, between ``<!-- NAME:begin -->`` and
+#: ``<!-- NAME:end -->``: ``benchmarks/calibration.py``'s, and the batch figures of
+#: ``benchmarks/batch_assess.py`` (measured by hand: the machine's load must be reported with them).
+KEPT_SECTIONS = ("calibration", "batch")
+
+
+def keep_sections(out: Path, text: str) -> str:
+    """``text`` followed by the sections of :data:`KEPT_SECTIONS` that ``out`` holds, in that order."""
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    if begin not in old or end not in old:
-        return text
-    section = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
-    return text.rstrip("\n") + "\n\n" + section + "\n"
+    for name in KEPT_SECTIONS:
+        begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+        if begin in old and end in old:
+            section = begin + old.split(begin, 1)[1].split(end, 1)[0] + end
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(fert, nat, speed_text, cfg)
     print(text)
     out = Path(args.output)
-    text = keep_calibration(out, text)
+    text = keep_sections(out, text)
     atomic_write_bytes(out, text.encode("utf-8"))
     print(f"wrote {out} in {time.perf_counter() - start:.0f} s")
     return 0

@@ -20,6 +20,21 @@ from ``/proc`` while it runs, for stores of 50, 100 and 200 regions (``--memory`
 
 The machine is shared: the load average is printed before and after. Run:
 ``.venv/bin/python benchmarks/batch_assess.py [--regions 200] [--memory 50,100,200] [--no-dask]``.
+
+Figures (2 shared cores; ``docs/benchmarks.md``, section "Batch assessment", has them all):
+
+* earlier release: 1 worker 115.8 s, 2 workers 72.5 s (0.60 per added worker), 2-worker
+  LocalCluster 112.6 s; parent memory flat at ~93 MiB.
+* main ``c1fb544``, 2026-12-02, load 5+: 1 worker 433.3 s wall (201.4 s CPU); the rest stopped.
+* branch ``batchspeed``, 2026-12-02, load 5.4 before (4-7 during): 1 worker 237.4 s (185.0 s CPU),
+  2 workers 306.2 s, LocalCluster 216.6 s; parent memory 93.5 / 94.1 MiB for 50 / 200 regions.
+  At that load the wall times measure the other jobs more than this code. Same load, alternating:
+  the assessment takes about 27% less CPU per region than on main (0.78-0.81 s against
+  1.07-1.18 s), and the LocalCluster without Dask's worker profiler 12% less wall time.
+* branch again from 04:58, load 1.8 before (3.7-5.4 during): 1 worker 151.3 s (145.9 s CPU),
+  2 workers 178.0 s, LocalCluster 227.1 s.
+* 40 regions, ``--memory 40 --no-dask``, one after the other at load 1.5-2: main 41.6 s (1 worker)
+  and 43.6 s (2 workers); branch 36.6 s and 33.0 s. Other jobs held about one core throughout.
 """
 
 from __future__ import annotations
@@ -115,10 +130,20 @@ def run_cli(db: Path, out: Path, extra: list[str]) -> dict:
 
 
 def _local_cluster(workers: int):
+    """``workers`` worker processes of one thread each, without Dask's statistical profiler.
+
+    The profiler samples the stack of every running task every 10 ms; an assessment is Python
+    all through (small pandas frames, no long NumPy calls), so the sampling takes the GIL from
+    the task: on 40 regions it cost 12% of the wall time (102 s against 90 s, same load). A
+    cluster of one's own is started the same way with ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``
+    (see :mod:`planlib.batch`).
+    """
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                        host="127.0.0.1")
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # passed on to the workers
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                            host="127.0.0.1")
 
 
 def _line(name: str, r: dict) -> str:

@@ -19,6 +19,12 @@ server store, ``postgresql://…``, must then be reachable from the workers; a S
 from workers on this machine or on a shared disk). At most :data:`IN_FLIGHT_PER_WORKER` tasks per
 worker are out at a time, and results come back in the order of the regions.
 
+On a Dask cluster, start the workers without the statistical profiler
+(``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in their environment, or
+``distributed.worker.profile.enabled: false`` in their configuration): it samples every running
+task's stack every 10 ms, and an assessment is Python all through, so the sampling competes with
+it for the GIL (12% of the wall time on 40 regions, ``benchmarks/batch_assess.py``).
+
 An error in a region stops the run with a :class:`~planlib.errors.PlanlibError` that names the
 region first, then what went wrong.
 """
@@ -227,8 +233,9 @@ def _pool_context():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # imported once in the server, not in every worker: planlib.forecast (and scipy) is otherwise
-    # imported by a worker's first projection
-    context.set_forkserver_preload(["planlib.batch", "planlib.forecast"])
+    # imported by a worker's first projection, planlib.store (and SQLAlchemy, ~0.5 s) by its first
+    # read of a region
+    context.set_forkserver_preload(["planlib.batch", "planlib.forecast", "planlib.store"])
     return context
 
 

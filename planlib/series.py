@@ -51,6 +51,8 @@ def cut(series: pd.DataFrame, target_year: int, as_of: int | None = None) -> pd.
     keep = series[S.YEAR] <= int(target_year)
     if as_of is not None:
         keep &= series[S.YEAR] <= int(as_of)
+    if keep.all():  # the usual case (no year after the target): no filtered copy to make
+        return series.reset_index(drop=True)
     return series[keep].reset_index(drop=True)
 
 

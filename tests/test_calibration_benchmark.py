@@ -30,8 +30,17 @@ def test_backtest_benchmark_keeps_the_calibration_section(tmp_path):
     cal, back = _load("calibration"), _load("backtest")
     out = tmp_path / "benchmarks.md"
     out.write_text(f"# old\n\n{cal.BEGIN}\nfigures\n{cal.END}\n", encoding="utf-8")
-    text = back.keep_calibration(out, "# new\n")
+    text = back.keep_sections(out, "# new\n")
     assert text.startswith("# new") and f"{cal.BEGIN}\nfigures\n{cal.END}" in text
+
+
+def test_backtest_benchmark_keeps_the_batch_section(tmp_path):
+    back = _load("backtest")
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# old\n\n<!-- batch:begin -->\n2 workers: 50 s\n<!-- batch:end -->\n", encoding="utf-8")
+    text = back.keep_sections(out, "# new\n")
+    assert text == "# new\n\n<!-- batch:begin -->\n2 workers: 50 s\n<!-- batch:end -->\n"
+    assert back.keep_sections(tmp_path / "absent.md", "# new\n") == "# new\n"
 
 
 def test_table_and_verdicts_name_the_missed_goals():

@@ -268,8 +268,7 @@ def _clean(series: pd.DataFrame) -> _Obs:
     for col in (schema.YEAR, schema.VALUE):
         if col not in series.columns:
             raise _bad_series(f"缺少列 {col}。", f"Column {col} is missing.", column=col)
-    cols = {c: pd.to_numeric(series[c], errors="coerce").to_numpy(float)
-            for c in (schema.YEAR, schema.VALUE, schema.NUMERATOR, schema.DENOMINATOR)
+    cols = {c: _as_floats(series[c]) for c in (schema.YEAR, schema.VALUE, schema.NUMERATOR, schema.DENOMINATOR)
             if c in series.columns}
     keep = np.isfinite(cols[schema.YEAR]) & np.isfinite(cols[schema.VALUE])
     order = np.argsort(cols[schema.YEAR][keep], kind="stable")
@@ -282,6 +281,51 @@ def _clean(series: pd.DataFrame) -> _Obs:
     if schema.NUMERATOR not in cols or schema.DENOMINATOR not in cols:
         return _Obs(t, cols[schema.VALUE])
     return _Obs(t, cols[schema.VALUE], cols[schema.NUMERATOR], cols[schema.DENOMINATOR])
+
+
+def _mean(a: np.ndarray) -> np.float64:
+    """The mean of a 1-D float array: ``a.mean()`` without its overhead, the same number (a
+    NumPy float, as ``a.mean()`` gives).
+
+    ``ndarray.mean`` sums with the same ``np.add.reduce`` and divides by the count; its
+    bookkeeping (counting the items, checking the dtype) costs more than the sum of a few
+    points, and the forecasts take tens of thousands of such means per plan.
+
+    Examples:
+        >>> a = np.array([0.1, 0.2, 0.7, 1e-17, 3.3])
+        >>> bool(_mean(a) == a.mean()), float(_mean(np.array([2.0, 4.0])))
+        (True, 3.0)
+    """
+    return a.sum() / len(a)
+
+
+def _var(a: np.ndarray) -> np.float64:
+    """The sample variance (``ddof=1``) of a 1-D float array: ``np.var(a, ddof=1)``, the same
+    number, computed the way NumPy does (the mean, the squared deviations summed, divided).
+
+    Examples:
+        >>> a = np.array([0.1, 0.2, 0.7, 1e-17, 3.3])
+        >>> bool(_var(a) == np.var(a, ddof=1))
+        True
+    """
+    d = a - _mean(a)
+    return (d * d).sum() / (len(a) - 1)
+
+
+def _as_floats(column: pd.Series) -> np.ndarray:
+    """A column as floats, anything that is not a number NaN.
+
+    A column that already holds NumPy floats or integers (what the store and the assessment
+    give) is converted directly: ``pd.to_numeric`` would return it unchanged, and it is a
+    quarter of the time of a whole projection.
+
+    Examples:
+        >>> _as_floats(pd.Series([2020, 2021])).tolist(), _as_floats(pd.Series(["1.5", "x"])).tolist()
+        ([2020.0, 2021.0], [1.5, nan])
+    """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "fiu":
+        return column.to_numpy(float)
+    return pd.to_numeric(column, errors="coerce").to_numpy(float)
 
 
 def _norm_bounds(bounds) -> tuple[float | None, float | None]:

@@ -15,7 +15,7 @@ from scipy import special
 
 from .. import i18n, schema
 from ..errors import PlanlibError, Problem
-from .core import (_BACKTESTED, _clean, _multiplier, _natural_transform, _norm_bounds, _Obs,
+from .core import (_BACKTESTED, _clean, _mean, _var, _multiplier, _natural_transform, _norm_bounds, _Obs,
     _poisson_cdf, _poisson_lambdas, _Transform, _transform_for, _Z80, _Z95, BINOMIAL, COUNTS_RATIO,
     DAMPED_TREND, ETS_DAMPED, ForecastConfig, INSUFFICIENT_DATA, LEVEL, LINEAR, LOG_LINEAR,
     LOGIT_LINEAR, NAIVE_WIDE, POISSON)
@@ -27,13 +27,16 @@ from .results import Projection
 
 def _ols_closed(t: np.ndarray, z: np.ndarray, t_new: np.ndarray):
     """Straight-line forecast and its prediction variance, in closed form (fast backtests)."""
-    n, tm = len(t), t.mean()
-    sxx = float(((t - tm) ** 2).sum())
-    slope = float(((t - tm) * (z - z.mean())).sum() / sxx)
-    resid = z - z.mean() - slope * (t - tm)
+    # the means and the centred years once each (this runs some 30 times per projection)
+    n, tm, zm = len(t), _mean(t), _mean(z)
+    tc = t - tm
+    sxx = float((tc ** 2).sum())
+    slope = float((tc * (z - zm)).sum() / sxx)
+    resid = z - zm - slope * tc
     s2 = float(np.sum(resid * resid)) / (n - 2) if n > 2 else 0.0
-    pred = z.mean() + slope * (t_new - tm)
-    return pred, s2 * (1 + 1 / n + (t_new - tm) ** 2 / sxx)
+    ahead = t_new - tm
+    pred = zm + slope * ahead
+    return pred, s2 * (1 + 1 / n + ahead ** 2 / sxx)
 
 
 def _ols_fit(t: np.ndarray, z: np.ndarray, t_all: np.ndarray):
@@ -52,8 +55,8 @@ def _line_slope(t: np.ndarray, z: np.ndarray) -> float:
     """Least-squares slope of ``z`` on ``t`` (0 for fewer than two points)."""
     if len(t) < 2:
         return 0.0
-    tc = t - t.mean()
-    return float((tc * (z - z.mean())).sum() / (tc * tc).sum())
+    tc = t - _mean(t)
+    return float((tc * (z - _mean(z))).sum() / (tc * tc).sum())
 
 
 CURVATURE_GAIN = 3.0
@@ -71,8 +74,8 @@ def _curvature(t: np.ndarray, z: np.ndarray) -> float:
     """
     if len(t) < 4:
         return 1.0
-    tc = t - t.mean()
-    resid = z - z.mean() - _line_slope(t, z) * tc
+    tc = t - _mean(t)
+    resid = z - _mean(z) - _line_slope(t, z) * tc
     denom = float((resid * resid).sum())
     if denom <= 1e-12 * max(1.0, float((z * z).sum())):
         return 1.0  # an exact line shows nothing either way: keep the full allowance
@@ -83,9 +86,9 @@ def _beyond_noise(t: np.ndarray, z: np.ndarray, cfg: ForecastConfig) -> float:
     """Share of a fitted slope that stands out of its noise: ``max(0, 1 - trend_min_t / |t|)``."""
     if len(t) < 3:
         return 1.0
-    tc = t - t.mean()
+    tc = t - _mean(t)
     slope = _line_slope(t, z)
-    resid = z - z.mean() - slope * tc
+    resid = z - _mean(z) - slope * tc
     se = math.sqrt(float((resid * resid).sum()) / (len(t) - 2) / float((tc * tc).sum()))
     if se <= 1e-12 * max(1.0, abs(slope)):
         return 1.0
@@ -95,8 +98,8 @@ def _beyond_noise(t: np.ndarray, z: np.ndarray, cfg: ForecastConfig) -> float:
 def _level_closed(z: np.ndarray, n_new: int):
     """No-trend forecast: the mean of the points, and its prediction variance ``s2 (1 + 1/n)``."""
     n = len(z)
-    s2 = float(np.var(z, ddof=1)) if n > 1 else 0.0
-    return np.full(n_new, float(np.mean(z))), np.full(n_new, s2 * (1 + 1 / n))
+    s2 = float(_var(z)) if n > 1 else 0.0
+    return np.full(n_new, float(_mean(z))), np.full(n_new, s2 * (1 + 1 / n))
 
 
 def _damped_clock(t_last: float, t_new: np.ndarray, damping: float) -> np.ndarray:
@@ -222,8 +225,9 @@ def _backtest(t: np.ndarray, x: np.ndarray, method: str, tf: _Transform, cfg: Fo
             pred, var = loc[k:], scale[k:] ** 2
         else:
             pred, var = _closed(method, t[start:k], z[start:k], t[ahead], cfg)
-        for j, p, v in zip(ahead, pred, var):
-            rows.append((k, j, t[j] - t[k - 1], float(tf.back(p)), z[j] - p, v))
+        # back-transformed for the whole horizon at once (element-wise: the same numbers)
+        for j, p, back, v in zip(ahead, pred, tf.back(pred), var):
+            rows.append((k, j, t[j] - t[k - 1], float(back), z[j] - p, v))
     return rows
 
 

@@ -145,8 +145,9 @@ def _row(frame: pd.DataFrame, year: int | None):
         return None
     if year is None:
         return frame.iloc[-1]
-    hit = frame[frame[schema.YEAR] == int(year)]
-    return None if hit.empty else hit.iloc[0]
+    # positions, not a filtered copy of the frame: this runs for every probability asked
+    hit = np.flatnonzero(frame[schema.YEAR].to_numpy() == int(year))
+    return frame.iloc[hit[0]] if len(hit) else None
 
 
 def _p_below_continuous(row, threshold: float, bounds, strict: bool, eps: float) -> float:

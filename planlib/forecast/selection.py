@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from .core import (_clean, _norm_bounds, _Obs, _transform_for, BINOMIAL, COUNTS_RATIO, ETS_DAMPED,
+from .core import (_clean, _mean, _norm_bounds, _Obs, _transform_for, BINOMIAL, COUNTS_RATIO, ETS_DAMPED,
     ForecastConfig, INSUFFICIENT_DATA, LEVEL, LINEAR, METHODS, NAIVE_WIDE, POISSON, TREND_METHODS)
 from .methods import _backtest, _candidates, _infeasible, _line_slope, _ols_closed, _reason
 
@@ -31,7 +31,7 @@ def _step_index(obs: _Obs, cfg: ForecastConfig) -> int | None:
     best = None
     for k in range(cfg.step_min_before, n - cfg.step_min_after + 1):
         a, b = x[:k], x[k:]
-        sse = float(((a - a.mean()) ** 2).sum() + ((b - b.mean()) ** 2).sum())
+        sse = float(((a - _mean(a)) ** 2).sum() + ((b - _mean(b)) ** 2).sum())
         if best is None or sse < best[1]:
             best = (k, sse)
     k, sse = best
@@ -178,11 +178,11 @@ def _slope_t(obs: _Obs, cand: tuple[str, int | None], bounds, cfg: ForecastConfi
     """|slope / standard error| of the straight line a candidate fits (inf for a perfect line)."""
     fit = obs.tail(cand[1])
     z = _transform_for(cand[0], bounds, cfg, obs.x).to(fit.x)
-    t = fit.t - fit.t.mean()
+    t = fit.t - _mean(fit.t)
     if len(t) < 3:
         return math.inf
     slope = _line_slope(fit.t, z)
-    resid = z - z.mean() - slope * t
+    resid = z - _mean(z) - slope * t
     s2 = float((resid * resid).sum()) / (len(t) - 2)
     se = math.sqrt(s2 / float((t * t).sum()))
     return math.inf if se <= 1e-12 * max(1.0, abs(slope)) else abs(slope) / se
