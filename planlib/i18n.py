@@ -598,6 +598,7 @@ INTAKE_LABELS = {
     "revisions": {"zh": "数值修改记录", "en": "Revisions"},
     "indicator": {"zh": "指标", "en": "Indicator"},
     "no_revisions": {"zh": "该指标没有修改记录。", "en": "No revisions of this indicator."},
+    "region": {"zh": "规划地区", "en": "Plan of"},
     "template": {"zh": "下载空白模板", "en": "Blank template"},
     "unit": {"zh": "单位", "en": "Unit"},
     "year": {"zh": "年份", "en": "Year"},

@@ -118,3 +118,36 @@ def test_intake_server_refuses_requests_without_the_token(tmp_path, seeded_store
         assert status == 200 and "数据报送导入" in page
     finally:
         stop(proc)
+
+
+def test_another_regions_plan_in_the_intake_app(db, tmp_path, monkeypatch):
+    """With a second plan in the store, the app asks whose plan: the template, the indicator
+    list and a CSV without a region are then that region's, judged against its own plan."""
+    from planlib import config, demo
+
+    monkeypatch.setattr("planlib.apps.intake.start_build", lambda db: None)
+    assert IntakeApp(db).region.layout.display == "none"  # one plan: nothing to choose
+    demo.register_demo_county(db)
+    app = IntakeApp(db)
+    assert app.region.layout.display is None
+    assert [v for _, v in app.region.options] == [config.COUNTY, config.DEMO_COUNTY]
+    app.region.value = config.DEMO_COUNTY
+    app.unit.value = app.unit.options[1][1]
+    app.year.value = 2024
+    app.make.click()
+    name = re.search(r"download='([^']+)'", app.template_link.value).group(1)
+    assert name.startswith(f"报送模板-{config.DEMO_COUNTY}-")
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(
+        re.search(r"base64,([^']+)'", app.template_link.value).group(1))))
+    assert config.DEMO_COUNTY in str([c.value for row in book.worksheets[0].iter_rows() for c in row])
+    csv = tmp_path / "c21.csv"
+    csv.write_text("indicator_id,year,value\nC21,2024,97.7\n", encoding="utf-8")
+    def c21_2024(region: str) -> list[float]:
+        stored = store.read_observations(db)
+        return stored[(stored.indicator_id == "C21") & (stored.year == 2024) & (stored.region == region)].value.tolist()
+
+    home = c21_2024(config.COUNTY)
+    _upload(app, csv)
+    assert "检查通过" in app.check_out.value
+    app.confirm.click()
+    assert c21_2024(config.DEMO_COUNTY) == [97.7] and c21_2024(config.COUNTY) == home  # not the home county's

@@ -28,11 +28,13 @@ import pandas as pd
 
 from .. import i18n, intake, observations, store
 from .. import schema as S
-from ..catalog import load_catalog, units_of
+from ..catalog import units_of
+from ..config import COUNTY
 from ..errors import PlanlibError
 from ..i18n import (INTAKE_FILE_COLUMNS as FILE_COLUMNS, INTAKE_HISTORY_COLUMNS as HISTORY_COLUMNS,
                     INTAKE_PROBLEM_COLUMNS as PROBLEM_COLUMNS, INTAKE_REVISION_COLUMNS as REVISION_COLUMNS)
 from .build import start_build
+from .widgets import relabel
 
 #: The most rows any table of the app shows (the check of a hostile file may find thousands).
 PAGE_ROWS = 50
@@ -73,6 +75,17 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _file_part(text: str) -> str:
+    """A region's or unit's name as part of a file name: every character that a file name may
+    not hold (a path separator, a control character) becomes "_".
+
+    Examples:
+        >>> _file_part("示例县"), _file_part("../县/卫健委")
+        ('示例县', '.._县_卫健委')
+    """
+    return "".join("_" if ch in '/\\:*?"<>|' or not ch.isprintable() else ch for ch in text)
+
+
 def _uploaded(value) -> dict[str, bytes]:
     """FileUpload's value as ``{file name: bytes}`` (names stripped of any folder)."""
     return {Path(str(f["name"])).name or "upload": bytes(f["content"]) for f in value or ()}
@@ -88,8 +101,14 @@ class IntakeApp:
     """
 
     def __init__(self, db: str | os.PathLike | None = None, lang: str = "zh"):
+        from ..plans import plan_regions
+
         self.db, self.lang = observations.ensure_store(db)[0], lang
-        catalog = load_catalog()
+        # whose plan the templates, the indicator list and region-less CSV rows are of
+        regions = plan_regions(self.db)
+        self.region = W.Dropdown(description=_t("region", lang), value=COUNTY,
+                                 options=[(i18n.region_label(r, lang), r) for r in regions])
+        self.region.layout.display = None if len(regions) > 1 else "none"
         self.files: dict[str, bytes] = {}
         self.checked: intake.ImportResult | None = None
         self.imported: intake.ImportResult | None = None
@@ -98,10 +117,9 @@ class IntakeApp:
         self.confirm = W.Button(description=_t("confirm", lang), button_style="success",
                                 icon="check", disabled=True)
         self.check_out, self.history_out, self.revisions_out = W.HTML(), W.HTML(), W.HTML()
-        self.indicator = W.Dropdown(description=_t("indicator", lang), layout=W.Layout(width="560px"),
-                                    options=[(f"{i} {n}", i) for i, n in
-                                             zip(catalog[S.INDICATOR_ID], catalog[S.NAME_ZH])])
-        self.unit = W.Dropdown(description=_t("unit", lang), options=["all", *units_of(catalog)])
+        self.indicator = W.Dropdown(description=_t("indicator", lang), layout=W.Layout(width="560px"))
+        self.unit = W.Dropdown(description=_t("unit", lang))
+        self._plan_options()
         self.year = W.BoundedIntText(description=_t("year", lang), min=intake.FIRST_YEAR,
                                      max=2030, value=pd.Timestamp.today().year - 1)
         self.make = W.Button(description=_t("make", lang), icon="download")
@@ -111,12 +129,29 @@ class IntakeApp:
         self.confirm.on_click(self._on_confirm)
         self.make.on_click(self._on_make)
         self.indicator.observe(lambda _change: self.refresh(), names="value")
+        self.region.observe(self._on_region, names="value")
+        self.refresh()
+
+    def _plan_options(self) -> None:
+        """The indicators and units of the chosen region's plan (the same choice where it has it)."""
+        from ..plans import catalog_for
+
+        catalog = catalog_for(self.region.value, self.db)
+        relabel(self.indicator, [(f"{i} {n}", i) for i, n in zip(catalog[S.INDICATOR_ID], catalog[S.NAME_ZH])])
+        relabel(self.unit, [(u, u) for u in ["all", *units_of(catalog)]])
+
+    def _on_region(self, _change: dict) -> None:
+        self._plan_options()
+        self.template_link.value = ""  # a template made for the other region is not offered on
+        if self.files:  # what was uploaded is checked again: CSV rows without a region are of this one
+            self.checked, self.imported = self._run(dry_run=True), None
         self.refresh()
 
     def _layout(self) -> W.VBox:
         lang = self.lang
         box = W.VBox([
             W.HTML(STYLE + f"<h1>{_t('title', lang)}</h1><p>{_t('intro', lang)}</p>"),
+            self.region,
             W.HBox([self.upload, self.who, self.confirm]),
             W.HTML(f"<h2>{_t('check_title', lang)}</h2>"), self.check_out,
             W.HTML(f"<h2>{_t('history', lang)}</h2>"), self.history_out,
@@ -153,13 +188,16 @@ class IntakeApp:
                 (Path(tmp) / name).write_bytes(data)
                 paths.append(Path(tmp) / name)
             return intake.import_files(paths, db=self.db, by=self.who.value.strip() or None,
-                                       dry_run=dry_run)
+                                       dry_run=dry_run, region=self.region.value)
 
     def _on_make(self, _button=None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            name = f"报送模板-{self.unit.value}-{self.year.value}.xlsx"
+            region = self.region.value
+            name = "-".join(["报送模板", *([] if region == COUNTY else [_file_part(region)]),
+                             _file_part(self.unit.value), str(self.year.value)]) + ".xlsx"
             try:
-                path = intake.write_template(self.unit.value, self.year.value, Path(tmp) / name, db=self.db)
+                path = intake.write_template(self.unit.value, self.year.value, Path(tmp) / name, db=self.db,
+                                             region=region)
             except PlanlibError as exc:
                 self.template_link.value = f"<span class='bad'>{html.escape(exc.text(self.lang))}</span>"
                 return
