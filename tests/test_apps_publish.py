@@ -283,6 +283,8 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert page.locator(".planlib-w-overview-chart svg").count() == 1
         assert shown_ids(page) == python_ids(ed, 2023, "zh")
         assert page.inner_text(".planlib-w-count") == "显示 4 / 4 项指标"
+        assert page.is_hidden(".planlib-w-region")  # one plan: no region picker
+        assert page.locator(".planlib-w-view button").count() == 2  # and no city view
         footer = page.inner_text(".planlib-edition-footer")
         assert ed.meta["data_version"] in footer and PUBLISHED in footer and ed.meta["built_at"] in footer
         # filters: plan, then binding only, as filter_rows has them
@@ -396,3 +398,51 @@ def test_no_banner_where_no_demo_data(served, browser, published):
     finally:
         context.close()
 
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_region_picker_and_the_city_view_in_chromium(city_published, city_edition, browser):
+    """Pick 示例县: its own title and C21 target; then the city view with both members and its workbook."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors, missing, requests = [], [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
+    page.on("request", lambda request: requests.append(request.url))
+    page.set_default_timeout(15_000)
+    server = serve(city_published)
+    url = next(server)
+    try:
+        page.goto(url)
+        page.wait_for_selector(ROWS)
+        assert page.is_visible(".planlib-w-region select")  # two plans: the picker is shown
+        assert page.inner_text(".planlib-w-region .planlib-field-label") == "规划地区"
+        assert page.is_hidden(".planlib-w-banner")  # 石柱县's values here are not demo
+        assert "≥ 96" in page.inner_text(f'{ROWS}[data-id="C21"]')
+        page.select_option(".planlib-w-region select", P.region_key(B))
+        title = city_edition.page(2024, "zh", B)["title"]
+        page.wait_for_function("t => document.querySelector('h1').textContent === t", arg=title)
+        assert "≥ 98" in page.inner_text(f'{ROWS}[data-id="C21"]')
+        assert page.is_visible(".planlib-demo-banner")  # 示例县's values are demo
+        assert f"region={P.region_key(B)}" in page.evaluate("location.hash")
+        # the city view: both members side by side, the workbook to download
+        page.click(".planlib-w-view button[data-value=city]")
+        page.wait_for_selector(".planlib-w-city table")
+        assert page.is_hidden(".planlib-overview") and page.is_hidden(".planlib-explorer")
+        text = page.inner_text(".planlib-w-city")
+        assert "石柱县 目标" in text and "示例县（演示） 目标" in text and "石柱县、示例县（演示）" in text
+        assert page.is_visible(".planlib-demo-banner")  # the city view holds demo values
+        link = page.locator(".planlib-download-city")
+        assert link.inner_text() == "下载区县对比 Excel" and link.get_attribute("download") == "区县对比-2024.xlsx"
+        assert link.get_attribute("href").startswith("data/city-2024-zh.xlsx?v=")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "edition-city.png"), full_page=True)
+        page.click(".planlib-lang button[data-value=en]")
+        page.wait_for_selector(".planlib-w-city >> text=Example County (demo) target")
+        assert page.inner_text(".planlib-w-view button[data-value=city]") == "City view"
+        assert page.inner_text(".planlib-w-region .planlib-field-label") == "Plan of"
+        assert errors == [] and missing == []
+        assert all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
+    finally:
+        context.close()
+        server.close()
