@@ -335,8 +335,8 @@ class EditionPage {
     this.overview.hidden = view !== "overview";
     this.city.hidden = view !== "city";
     this.explorer.hidden = view !== "explorer";
-    location.replace("#" + new URLSearchParams({ lang, ...(this.regions.length > 1 ? { region: region.key } : {}),
-                                                 year, view, ...(this.state.indicator ? { id: this.state.indicator } : {}) }));
+    const where = { lang, ...(this.regions.length > 1 ? { region: region.key } : {}), year, view };
+    location.replace("#" + new URLSearchParams({ ...where, ...(this.state.indicator ? { id: this.state.indicator } : {}) }));
     await this.drawExplorer(page, words, turn);
     this.root.setAttribute("aria-busy", "false");
     this.root.dataset.ready = `${region.key}-${year}-${lang}-${view}`;
@@ -347,7 +347,8 @@ class EditionPage {
   drawCity(city, words) {
     const { lang, year } = this.state;
     if (!city) {
-      this.cityHead.replaceChildren(...(this.state.view === "city" ? [node("p", "planlib-info", words.edition_no_city)] : []));
+      const note = node("p", "planlib-info", words.edition_no_city);
+      this.cityHead.replaceChildren(...(this.state.view === "city" ? [note] : []));
       this.cityDownload.replaceChildren();
       this.cityBody.replaceChildren();
       return;
