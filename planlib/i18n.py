@@ -459,6 +459,7 @@ APP_LABELS = {
                             "en": "Could not load {file}. Check that this folder is served by a web server "
                                   "and that it is complete."},
     "edition_no_view": {"zh": "该指标在此年份没有图表。", "en": "This indicator has no chart for this year."},
+    "edition_no_city": {"zh": "该年份没有区县对比。", "en": "There is no city view for this year."},
 }
 
 #: The plans' responsible units (责任单位), for the English view.

@@ -125,6 +125,18 @@ def small_edition(tmp_path_factory):
     return Edition(path)
 
 
+@pytest.fixture(scope="session")
+def city_edition(tmp_path_factory):
+    """The build of two plans (石柱县's, 示例县's) with the city view (tests/app_fixtures.py), made once."""
+    from planlib.apps.edition import Edition
+
+    from .app_fixtures import write_city_build
+
+    edition = Edition(write_city_build(tmp_path_factory.mktemp("city-build")))
+    yield edition
+    edition.close()
+
+
 # --- a throwaway PostgreSQL cluster (every test of a server store; see tests/pg.py) ---------------
 
 @pytest.fixture(scope="session")

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
 from urllib.parse import quote, urlparse
 
+import openpyxl
 import pytest
 
-from planlib import i18n
+from planlib import config, i18n
+from planlib import schema as S
 from planlib.apps import publish as P
 from planlib.apps.edition import Edition
 from planlib.apps.table import SORT_KEYS, TableFilters, filter_rows, sort_rows
 from planlib.errors import PlanlibError
 
+from .app_fixtures import OTHER_TITLE
 from .conftest import ARTIFACTS, free_port, stop, wait_for_port
 
 PUBLISHED = "2026-12-01T09:30:00+0800"
@@ -27,6 +31,12 @@ OUTSIDE = re.compile(r"https?://(?!www\.w3\.org/)")
 def published(small_edition, tmp_path_factory):
     """The small build published once (tests that change the folder make their own)."""
     return P.publish(tmp_path_factory.mktemp("pub") / "edition", edition=small_edition, published_at=PUBLISHED)
+
+
+@pytest.fixture(scope="module")
+def city_published(city_edition, tmp_path_factory):
+    """The two-plan build with the city view (tests/conftest.py city_edition), published once."""
+    return P.publish(tmp_path_factory.mktemp("pub-city") / "edition", edition=city_edition, published_at=PUBLISHED)
 
 
 def load(folder, name):
@@ -87,6 +97,68 @@ def test_pages_and_views_are_the_builds(published, small_edition):
     assert len(data) == 1 + len(expected["data"]["rows"])
     table = (published / "data" / "indicators-2023-zh.csv").read_text(encoding="utf-8-sig").splitlines()
     assert table[0].startswith("编号,规划,领域,指标") and len(table) == 5
+
+
+def test_a_build_of_one_plan_lists_one_region_and_no_city_view(published):
+    meta = load(published, "meta.json")
+    assert [(r["name"], r["dir"], r["years"]) for r in meta["regions"]] == [(config.COUNTY, "", meta["years"])]
+    assert meta["regions"][0]["labels"] == {"zh": "石柱县", "en": "Shizhu County"}
+    assert meta["city"] is None and not list((published / "data").glob("city-*"))
+    assert not list((published / "data").glob("region-*"))
+
+
+A, B = config.COUNTY, config.DEMO_COUNTY
+
+
+def test_every_regions_plan_is_published_under_a_safe_key(city_published, city_edition):
+    meta = load(city_published, "meta.json")
+    assert [r["name"] for r in meta["regions"]] == [A, B]
+    home, other = meta["regions"]
+    assert home["dir"] == "" and other["dir"] == f"region-{P.region_key(B)}/" == "region-rf13e6c3aa0/"
+    assert other["labels"] == {"zh": "示例县（演示）", "en": "Example County (demo)"}
+    assert other["years"] == [2020, 2021, 2022, 2023, 2024] and other["default_year"] == 2024
+    assert other["indicators"] == ["C21", "W02", "W01"]
+    assert other["demo"] is True and home["demo"] is False  # 示例县's values are demo, 石柱县's here are not
+    assert meta["demo"] is True
+    c21 = {r["id"]: r for r in load(city_published, other["dir"] + "page-2024-zh.json")["rows"]}["C21"]
+    assert c21["target"] == "≥ 98"  # 示例县's own target ...
+    assert {r["id"]: r for r in load(city_published, "page-2024-zh.json")["rows"]}["C21"]["target"] == "≥ 96"
+    page = load(city_published, other["dir"] + "page-2022-en.json")
+    assert page == city_edition.page(2022, "en", B)
+    assert OTHER_TITLE in load(city_published, other["dir"] + "page-2022-zh.json")["title"]
+    view = load(city_published, other["dir"] + "view/C21-2024-zh.json")
+    assert view["info_html"] == city_edition.view("C21", 2024, "zh", B)["info_html"]
+    assert "≥ 98" in json.dumps(view["spec"], ensure_ascii=False)
+    assert (city_published / "data" / other["dir"] / "view" / "C21-2024-zh.csv").exists()
+    assert (city_published / "data" / other["dir"] / "indicators-2024-en.xlsx").exists()
+    files = [p.relative_to(city_published).as_posix() for p in city_published.rglob("*")]
+    assert not [f for f in files if B in f or A in f]  # no file named by a region's name
+
+
+def test_the_city_view_of_each_year_and_language_is_published(city_published, city_edition):
+    meta = load(city_published, "meta.json")
+    years = city_edition.years
+    assert meta["city"] == {"members": [A, B], "years": years, "demo": True}
+    data = city_published / "data"
+    assert {p.name for p in data.glob("city-*")} == {f"city-{y}-{lang}.{ext}" for y in years
+                                                     for lang in ("zh", "en") for ext in ("json", "xlsx")}
+    page = load(city_published, "city-2024-zh.json")
+    assert page == city_edition.city_page(2024, "zh")
+    assert "石柱县 目标" in page["html"] and "示例县（演示） 目标" in page["html"]
+    book = openpyxl.load_workbook(io.BytesIO((data / "city-2024-en.xlsx").read_bytes()))
+    assert book.sheetnames == ["City view", "Binding behind", "Ranking"]
+    assert book["City view"]["A1"].value == S.DEMO_LABEL_EN
+    found = {p.name: OUTSIDE.findall(p.read_text(encoding="utf-8"))
+             for p in city_published.rglob("*") if p.suffix in TEXT_SUFFIXES}
+    assert not {name: urls for name, urls in found.items() if urls}
+
+
+def test_an_edition_of_the_earlier_format_is_replaced(small_edition, tmp_path):
+    out = tmp_path / "edition"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "meta.json").write_text(json.dumps({"format": "planlib-static-edition/1"}))
+    P.publish(out, edition=small_edition, published_at=PUBLISHED)
+    assert load(out, "meta.json")["format"] == P.EDITION_FORMAT == "planlib-static-edition/2"
 
 
 def test_index_says_it_needs_a_web_server(published):
@@ -157,18 +229,23 @@ def test_publish_reads_the_stores_build_only_when_current(small_edition, tmp_pat
 ROWS = "table.planlib-table tbody tr"
 
 
-@pytest.fixture(scope="module")
-def served(published, browser):
-    """The edition served on 127.0.0.1 by the standard library's HTTP server."""
+def serve(folder):
+    """Serve ``folder`` on 127.0.0.1 with the standard library's HTTP server (yields its URL)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(published)],
+                             "--directory", str(folder)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, proc, timeout=20)
         yield f"http://127.0.0.1:{port}/"
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def served(published, browser):
+    """The edition served on 127.0.0.1 by the standard library's HTTP server."""
+    yield from serve(published)
 
 
 def shown_ids(page) -> list[str]:
@@ -206,6 +283,8 @@ def test_the_static_page_in_chromium(served, browser, small_edition):
         assert page.locator(".planlib-w-overview-chart svg").count() == 1
         assert shown_ids(page) == python_ids(ed, 2023, "zh")
         assert page.inner_text(".planlib-w-count") == "显示 4 / 4 项指标"
+        assert page.is_hidden(".planlib-w-region")  # one plan: no region picker
+        assert page.locator(".planlib-w-view button").count() == 2  # and no city view
         footer = page.inner_text(".planlib-edition-footer")
         assert ed.meta["data_version"] in footer and PUBLISHED in footer and ed.meta["built_at"] in footer
         # filters: plan, then binding only, as filter_rows has them
@@ -318,3 +397,52 @@ def test_no_banner_where_no_demo_data(served, browser, published):
         page.wait_for_selector(".planlib-demo-banner")
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_region_picker_and_the_city_view_in_chromium(city_published, city_edition, browser):
+    """Pick 示例县: its own title and C21 target; then the city view with both members and its workbook."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors, missing, requests = [], [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
+    page.on("request", lambda request: requests.append(request.url))
+    page.set_default_timeout(15_000)
+    server = serve(city_published)
+    url = next(server)
+    try:
+        page.goto(url)
+        page.wait_for_selector(ROWS)
+        assert page.is_visible(".planlib-w-region select")  # two plans: the picker is shown
+        assert page.inner_text(".planlib-w-region .planlib-field-label") == "规划地区"
+        assert page.is_hidden(".planlib-w-banner")  # 石柱县's values here are not demo
+        assert "≥ 96" in page.inner_text(f'{ROWS}[data-id="C21"]')
+        page.select_option(".planlib-w-region select", P.region_key(B))
+        title = city_edition.page(2024, "zh", B)["title"]
+        page.wait_for_function("t => document.querySelector('h1').textContent === t", arg=title)
+        assert "≥ 98" in page.inner_text(f'{ROWS}[data-id="C21"]')
+        assert page.is_visible(".planlib-demo-banner")  # 示例县's values are demo
+        assert f"region={P.region_key(B)}" in page.evaluate("location.hash")
+        # the city view: both members side by side, the workbook to download
+        page.click(".planlib-w-view button[data-value=city]")
+        page.wait_for_selector(".planlib-w-city table")
+        assert page.is_hidden(".planlib-overview") and page.is_hidden(".planlib-explorer")
+        text = page.inner_text(".planlib-w-city")
+        assert "石柱县 目标" in text and "示例县（演示） 目标" in text and "石柱县、示例县（演示）" in text
+        assert page.is_visible(".planlib-demo-banner")  # the city view holds demo values
+        link = page.locator(".planlib-download-city")
+        assert link.inner_text() == "下载区县对比 Excel" and link.get_attribute("download") == "区县对比-2024.xlsx"
+        assert link.get_attribute("href").startswith("data/city-2024-zh.xlsx?v=")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "edition-city.png"), full_page=True)
+        page.click(".planlib-lang button[data-value=en]")
+        page.wait_for_selector(".planlib-w-city >> text=Example County (demo) target")
+        assert page.inner_text(".planlib-w-view button[data-value=city]") == "City view"
+        assert page.inner_text(".planlib-w-region .planlib-field-label") == "Plan of"
+        assert errors == [] and missing == []
+        assert all(urlparse(u).hostname == "127.0.0.1" for u in requests), requests
+    finally:
+        context.close()
+        server.close()

@@ -16,33 +16,19 @@ from planlib.catalog import load_catalog
 from planlib.observations import read_observations_file, validate_observations
 from planlib.report import city as RC
 
+from .app_fixtures import CITY_CATALOG, city_catalogs, city_observations
 from .test_english import allowed_texts, leaks
 
 A, B = config.COUNTY, config.DEMO_COUNTY  # 石柱县, 示例县
-CATALOG = """indicator_id,plan,name_zh,name_en,unit,target_text,target_year,attribute
-C21,children,九年义务教育巩固率（%）,Nine-year compulsory education retention rate (%),%,≥ 96,2030,binding
-W02,women,妇女人均预期寿命（岁）,Female life expectancy (years),岁,≥82.3,2030,expected
-W01,women,婚前医学检查率（%）,Premarital medical examination rate (%),%,逐年提高,2030,expected
-"""
+CATALOG = CITY_CATALOG
 
 
 def _catalogs() -> dict[str, pd.DataFrame]:
-    cat = pd.read_csv(io.StringIO(CATALOG), keep_default_na=False)
-    other = cat.copy()
-    other.loc[other.indicator_id == "C21", "target_text"] = "≥ 98"
-    return {A: cat, B: other}
+    return city_catalogs()
 
 
 def _observations() -> pd.DataFrame:
-    rows = []
-    for region, source in ((A, "县教委"), (B, S.DEMO_SOURCE)):
-        for year, value in zip(range(2020, 2025), (96.9, 97.1, 97.0, 96.9, 97.0)):
-            rows.append(("C21", region, year, value, source))
-        for year, value in zip(range(2020, 2025), (80.0, 80.2, 80.4, 80.6, 81.0)):
-            rows.append(("W02", region, year, value, source))
-    rows += [("C21", config.PARENT_CITY, 2021, 95.8, "重庆市教委"), ("C21", config.PARENT_CITY, 2022, 96.1, "重庆市教委"),
-             ("C21", config.PARENT_CITY, 2025, 99.0, "later"), ("C21", config.NATIONAL, 2023, 95.7, "教育部统计公报")]
-    return pd.DataFrame(rows, columns=[S.INDICATOR_ID, S.REGION, S.YEAR, S.VALUE, S.SOURCE])
+    return city_observations()
 
 
 @pytest.fixture(scope="module")
@@ -244,25 +230,7 @@ def test_the_shipped_city_shows_both_counties_with_chongqing_and_china():
 
 # --- the dashboard's city view (precomputed in the build) ---------------------------------------
 
-@pytest.fixture(scope="module")
-def city_edition(tmp_path_factory):
-    from planlib.apps import build as apps_build
-    from planlib.apps.edition import Edition
-
-    folder = tmp_path_factory.mktemp("city-build")
-    catalogs = {}
-    for region, frame in _catalogs().items():
-        path = folder / f"{region}.csv"
-        frame.to_csv(path, index=False)
-        catalogs[region] = load_catalog(path)
-    obs = _observations()
-    city_inputs = apps_build.CityInputs(catalogs, obs)
-    other = apps_build.RegionPlan(B, catalogs[B], obs[obs.region != A], "示例县规划（演示）")
-    path = apps_build.write_build(catalogs[A], obs[obs.region != B], folder / "dashboard.sqlite", workers=1,
-                                  city=city_inputs, others=(other,))
-    edition = Edition(path)
-    yield edition
-    edition.close()
+# city_edition: the session's two-plan build (tests/conftest.py, tests/app_fixtures.write_city_build)
 
 
 @pytest.mark.slow

@@ -11,11 +11,19 @@ Layout of an edition::
 
     DIR/index.html                          the page
     DIR/assets/                             its scripts and styles
-    DIR/data/meta.json                      data version, built_at, published_at, years, demo, labels
+    DIR/data/meta.json                      data version, built_at, published_at, years, demo, labels,
+                                            regions (key, name, labels, years, indicators, demo, dir), city
     DIR/data/page-<year>-<lang>.json        what the dashboard shows (one per as-of year, language)
     DIR/data/indicators-<year>-<lang>.csv   the table to download (and .xlsx), all indicators
     DIR/data/view/<id>-<year>-<lang>.json   one indicator's chart and words, fetched when opened
     DIR/data/view/<id>-<year>-<lang>.csv    the numbers behind that chart
+    DIR/data/region-<key>/...               the same files (page, indicators, view/) of every
+                                            other region's plan, each against its own targets
+    DIR/data/city-<year>-<lang>.json        the city view (区县对比) of each as-of year of the home
+    DIR/data/city-<year>-<lang>.xlsx        county, and its workbook, when the build holds one
+
+The home county's files keep the names they had before there were regions. Another region's
+folder is named by a key made from its name (:func:`region_key`), never by the name itself.
 
 It works over HTTP only (browsers do not run module scripts from ``file://``); the page says so.
 
@@ -25,6 +33,7 @@ saw. The folder is written beside ``DIR`` and renamed into place: never half an 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -34,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import i18n
+from .. import config, i18n
 from .. import schema as S
 from ..errors import PlanlibError, problem
 from ..files import swap_folder
@@ -45,7 +54,9 @@ from .table import DOMAIN, KEY, ORDER, SORT_KEYS
 from .widgets import static_text
 
 #: What ``data/meta.json`` calls this layout; a folder with it may be replaced by a new edition.
-EDITION_FORMAT = "planlib-static-edition/1"
+EDITION_FORMAT = "planlib-static-edition/2"
+#: Earlier layouts a new edition may replace (1: the home county only, no city view).
+EARLIER_FORMATS = ("planlib-static-edition/1",)
 #: Front-end files copied from ``planlib/apps/static`` into ``assets/``.
 STATIC_ASSETS = ("edition.js", "edition.css", "indicator_table.js", "indicator_table.css", "app.css")
 #: The chart renderer, taken from the build (Vega bundled in).
@@ -54,7 +65,8 @@ CHART_ASSET = "vega_chart.js"
 PAGE_LABELS = ("view", "view_overview", "view_explorer", "as_of", "filter_plan", "filter_domain",
                "filter_unit", "filter_status", "binding_only", "table_title", "showing", "table_hint",
                "indicator", "download_csv", "download_xlsx", "download_data", "download_svg", "edition_footer",
-               "edition_loading", "edition_load_failed", "edition_no_view")
+               "edition_loading", "edition_load_failed", "edition_no_view", "edition_no_city",
+               "region_picker", "view_city", "download_city_xlsx")
 #: A URL that is not an XML namespace (those name, they are never fetched).
 _OUTSIDE_URL = re.compile(r"https?://(?!www\.w3\.org/)")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -107,21 +119,70 @@ def page_labels(lang: str) -> dict[str, str]:
     return {**{key: label(key, lang) for key in PAGE_LABELS}, "banner_html": banner_html(lang)}
 
 
+def region_key(region: str) -> str:
+    """The safe key of a region in an edition's file names and links: a short hash of its name.
+
+    A region's name could hold ``/`` or ``..``; the key cannot, and it stays the same from one
+    edition to the next (a link to a region keeps working when plans are added).
+
+    Examples:
+        >>> region_key("示例县")
+        'rf13e6c3aa0'
+        >>> region_key("../etc") != region_key("..")
+        True
+    """
+    return "r" + hashlib.sha256(region.encode("utf-8")).hexdigest()[:10]
+
+
+def region_dir(region: str) -> str:
+    """The folder of a region's files inside ``data/`` ("" for the home county, as before regions).
+
+    Examples:
+        >>> region_dir(config.COUNTY), region_dir("示例县")
+        ('', 'region-rf13e6c3aa0/')
+    """
+    return "" if region == config.COUNTY else f"region-{region_key(region)}/"
+
+
+def region_meta(edition: Edition, region: str) -> dict:
+    """What ``meta.json`` says of one region: its key, name, labels, years, plan and demo."""
+    years = edition.years_of(region)
+    return {"key": region_key(region), "name": region, "dir": region_dir(region),
+            "labels": {lang: i18n.region_label(region, lang) for lang in i18n.LANGS},
+            "years": years, "default_year": years[-1] if years else None,
+            "indicators": edition.indicators_of(region),
+            "demo": any(edition.page(y, lang, region)["demo"] for y in years for lang in i18n.LANGS)}
+
+
+def city_meta(edition: Edition) -> dict | None:
+    """What ``meta.json`` says of the city view: its members and years (None without one)."""
+    if not edition.city_members:
+        return None
+    years = [y for y in edition.years if edition.city_page(y, i18n.LANGS[0]) is not None]
+    return {"members": edition.city_members, "years": years,
+            "demo": any(edition.city_page(y, lang)["demo"] for y in years for lang in i18n.LANGS)}
+
+
 def edition_meta(edition: Edition, published_at: str) -> dict:
     """``data/meta.json``: what the edition is, what it holds and how the page filters and sorts.
 
     The table's rules (:mod:`planlib.apps.table`) are given as data (the key of each sortable
     column, the status order, what "binding" is), so the page applies them without a copy.
+    ``years``, ``indicators`` and ``demo_years`` are the home county's (as in format 1);
+    ``demo`` is whether any region's pages or the city view show demo data.
     """
     meta = edition.meta
     years = edition.years
+    regions = [region_meta(edition, region) for region in edition.regions]
+    city = city_meta(edition)
     return {
         "format": EDITION_FORMAT, "data_version": meta["data_version"], "built_at": meta["built_at"],
         "published_at": published_at, "code_version": meta["code_version"], "years": years,
         "default_year": edition.default_year, "langs": list(i18n.LANGS), "default_lang": i18n.LANGS[0],
         "indicators": list(meta["indicators"]),
-        "demo": any(edition.page(y, lang)["demo"] for y in years for lang in i18n.LANGS),
+        "demo": any(r["demo"] for r in regions) or bool(city and city["demo"]),
         "demo_years": [y for y in years if edition.page(y, i18n.LANGS[0])["demo"]],
+        "regions": regions, "city": city,
         "table": {"key": KEY, "sort_keys": SORT_KEYS, "order": ORDER, "status_order": i18n.STATUS_ORDER,
                   "plan": S.PLAN, "domain": DOMAIN, "attribute": S.ATTRIBUTE, "binding": S.BINDING,
                   "units": "units", "status": "status"},
@@ -195,23 +256,49 @@ def write_edition(edition: Edition, folder: str | os.PathLike, published_at: str
     (folder / "assets" / CHART_ASSET).write_text(offline_text(edition.asset(CHART_ASSET)), encoding="utf-8")
     (folder / "index.html").write_text(index_html(meta["default_lang"], meta["code_version"]), encoding="utf-8")
     (folder / "web.config").write_text(WEB_CONFIG, encoding="utf-8")
-    for year in edition.years:
-        for lang in i18n.LANGS:
-            page = edition.page(year, lang)
-            _dump(folder / "data" / page_file(year, lang), page)
-            _write_table_files(folder / "data", page)
-            _write_views(folder / "data", edition, year, lang)
+    for region in edition.regions:
+        _write_region(folder / "data", edition, region)
+    _write_city(folder / "data", edition, meta["city"])
     _dump(folder / "data" / "meta.json", meta)
     return meta
 
 
-def _write_views(folder: Path, edition: Edition, year: int, lang: str) -> None:
-    """Every indicator's view of one as-of year and language, and the numbers behind its chart."""
-    for ident in edition.meta["indicators"]:
-        view = edition.view(ident, year, lang)
+def _write_region(data: Path, edition: Edition, region: str) -> None:
+    """One region's pages, tables and views, for every as-of year and language of its plan."""
+    folder = data / region_dir(region)
+    for year in edition.years_of(region):
+        for lang in i18n.LANGS:
+            page = edition.page(year, lang, region)
+            _dump(folder / page_file(year, lang), page)
+            _write_table_files(folder, page)
+            _write_views(folder, edition, region, year, lang)
+
+
+def _write_views(folder: Path, edition: Edition, region: str, year: int, lang: str) -> None:
+    """Every indicator's view of one region, as-of year and language, and the numbers behind its chart."""
+    for ident in edition.indicators_of(region):
+        view = edition.view(ident, year, lang, region)
         if view is not None:
             _dump(folder / view_file(ident, year, lang), view)
             (folder / view_file(ident, year, lang, "csv")).write_bytes(csv_bytes(**view["data"]))
+
+
+def city_file(year: int, lang: str, ext: str = "json") -> str:
+    """The city view (``json``: title, members, demo, html) or its workbook (``xlsx``), inside ``data/``.
+
+    Examples:
+        >>> city_file(2024, "en"), city_file(2024, "zh", "xlsx")
+        ('city-2024-en.json', 'city-2024-zh.xlsx')
+    """
+    return f"city-{int(year)}-{lang}.{ext}"
+
+
+def _write_city(data: Path, edition: Edition, city: dict | None) -> None:
+    """The city view and its workbook of every as-of year (of the home county) and language."""
+    for year in city["years"] if city else ():
+        for lang in i18n.LANGS:
+            _dump(data / city_file(year, lang), edition.city_page(year, lang))
+            (data / city_file(year, lang, "xlsx")).write_bytes(edition.city_xlsx(year, lang))
 
 
 def table_file(year: int, lang: str, ext: str) -> str:
@@ -237,7 +324,7 @@ def _is_edition(folder: Path) -> bool:
         meta = json.loads((folder / "data" / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(meta, dict) and meta.get("format") == EDITION_FORMAT
+    return isinstance(meta, dict) and meta.get("format") in (EDITION_FORMAT, *EARLIER_FORMATS)
 
 
 def _check_target(target: Path) -> None:

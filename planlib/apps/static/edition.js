@@ -4,6 +4,8 @@
 // widget model; filtering and sorting follow planlib/apps/table.py, whose rules meta.json gives.
 // HTML pieces of the build (tiles, alerts, overview chart, info) are trusted output, escaped in
 // Python; every other text goes in with textContent. Nothing is loaded from outside this folder.
+// Every region's plan has its own pages and views (meta.regions; the home county's files sit in
+// data/ itself, another region's in data/<its dir>); the city view (meta.city) is one per year.
 
 import tableWidget from "./indicator_table.js";
 import chartWidget from "./vega_chart.js";
@@ -161,19 +163,34 @@ class EditionPage {
     this.root = root;
     this.meta = meta;
     this.rules = meta.table;
+    this.regions = meta.regions;
+    this.views = ["overview", ...(meta.city ? ["city"] : []), "explorer"];
     const hash = new URLSearchParams(location.hash.slice(1));
     const year = Number(hash.get("year"));
+    const region = this.regions.find((r) => r.key === hash.get("region")) || this.regions[0];
     this.state = {
       lang: meta.langs.includes(hash.get("lang")) ? hash.get("lang") : meta.default_lang,
-      year: meta.years.includes(year) ? year : meta.default_year,
-      view: hash.get("view") === "explorer" ? "explorer" : "overview",
-      indicator: meta.indicators.includes(hash.get("id")) ? hash.get("id") : null,
+      region: region.key,
+      year: region.years.includes(year) ? year : region.default_year,
+      view: this.views.includes(hash.get("view")) ? hash.get("view") : "overview",
+      indicator: region.indicators.includes(hash.get("id")) ? hash.get("id") : null,
       filters: { plan: "", domain: "", unit: "", status: "", binding: false },
     };
     this.build();
   }
 
   words() { return this.meta.labels[this.state.lang]; }
+
+  region() { return this.regions.find((r) => r.key === this.state.region); }
+
+  // Another region's plan: the same year if it has it (else its latest), the same indicator if in it.
+  pickRegion(key) {
+    const region = this.regions.find((r) => r.key === key);
+    const year = region.years.includes(this.state.year) ? this.state.year : region.default_year;
+    if (!region.indicators.includes(this.state.indicator)) this.state.indicator = null;
+    fillSelect(this.asOf, [...region.years].reverse().map((y) => [String(y), y]), year);
+    this.set({ region: key, year });
+  }
 
   build() {
     const el = (tag, className) => node(tag, className);
@@ -183,17 +200,32 @@ class EditionPage {
     const head = el("div", "planlib-row planlib-head");
     head.append(this.title, this.lang);
     this.banner = el("div", "planlib-w-banner");
-    this.view = toggle("planlib-w-view", [["", "overview"], ["", "explorer"]], (v) => this.set({ view: v }));
+    this.view = toggle("planlib-w-view", this.views.map((v) => ["", v]), (v) => this.set({ view: v }));
+    this.regionPicker = el("select");
+    this.regionPicker.addEventListener("change", () => this.pickRegion(this.regionPicker.value));
+    this.regionField = labelled("planlib-w-region", this.regionPicker);
+    this.regionField.hidden = this.regions.length < 2;  // one plan: no picker
     this.asOf = el("select");
     this.asOf.addEventListener("change", () => this.set({ year: Number(this.asOf.value) }));
-    fillSelect(this.asOf, [...this.meta.years].reverse().map((y) => [String(y), y]), this.state.year);
+    fillSelect(this.asOf, [...this.region().years].reverse().map((y) => [String(y), y]), this.state.year);
     this.asOfField = labelled("planlib-w-as-of", this.asOf);
     const controls = el("div", "planlib-row");
-    controls.append(this.view, this.asOfField);
+    controls.append(this.view, this.regionField, this.asOfField);
     this.overview = this.buildOverview();
+    this.city = this.buildCity();
     this.explorer = this.buildExplorer();
     this.footer = el("footer", "planlib-edition-footer");
-    this.root.replaceChildren(head, this.banner, controls, this.overview, this.explorer, this.footer);
+    this.root.replaceChildren(head, this.banner, controls, this.overview, this.city, this.explorer, this.footer);
+  }
+
+  buildCity() {
+    const section = node("section", "planlib-w-city");
+    this.cityHead = node("div", "planlib-city-head");
+    this.cityDownload = node("div", "planlib-row planlib-city-downloads");
+    this.cityBody = node("div", "planlib-city-body");
+    section.append(this.cityDownload, this.cityHead, this.cityBody);
+    section.hidden = true;
+    return section;
   }
 
   buildOverview() {
@@ -269,10 +301,13 @@ class EditionPage {
 
   async refresh() {
     const { lang, year, view } = this.state;
+    const region = this.region();
     const turn = (this.turn = (this.turn || 0) + 1);
     let page;
+    let city = null;
     try {
-      page = await load(`page-${year}-${lang}.json`);
+      page = await load(`${region.dir}page-${year}-${lang}.json`);
+      if (view === "city" && this.meta.city.years.includes(year)) city = await load(`city-${year}-${lang}.json`);
     } catch (error) {
       return this.fail(error.message);
     }
@@ -283,21 +318,47 @@ class EditionPage {
     const h1 = node("h1", null, page.title);
     this.title.replaceChildren(h1);
     this.lang.show(lang);
-    this.view.show(view, [words.view_overview, words.view_explorer]);
+    this.view.show(view, this.views.map((v) => words["view_" + v]));
     this.view.setAttribute("aria-label", words.view);
-    this.banner.innerHTML = page.demo ? words.banner_html : "";
-    this.banner.hidden = !page.demo;
+    // the banner whenever the data shown are demo: the region's page, or in the city view the city's
+    const demo = view === "city" ? Boolean(city && city.demo) : page.demo;
+    this.banner.innerHTML = demo ? words.banner_html : "";
+    this.banner.hidden = !demo;
+    this.regionField.caption(words.region_picker);
+    fillSelect(this.regionPicker, this.regions.map((r) => [r.labels[lang], r.key]), region.key);
     this.asOfField.caption(words.as_of);
     this.asOf.value = String(year);
     this.drawOverview(page, words);
+    this.drawCity(city, words);
     this.footer.textContent = format(words.edition_footer, {
       version: this.meta.data_version, built: this.meta.built_at, published: this.meta.published_at });
     this.overview.hidden = view !== "overview";
+    this.city.hidden = view !== "city";
     this.explorer.hidden = view !== "explorer";
-    location.replace("#" + new URLSearchParams({ lang, year, view, ...(this.state.indicator ? { id: this.state.indicator } : {}) }));
+    const where = { lang, ...(this.regions.length > 1 ? { region: region.key } : {}), year, view };
+    location.replace("#" + new URLSearchParams({ ...where, ...(this.state.indicator ? { id: this.state.indicator } : {}) }));
     await this.drawExplorer(page, words, turn);
     this.root.setAttribute("aria-busy", "false");
-    this.root.dataset.ready = `${year}-${lang}-${view}`;
+    this.root.dataset.ready = `${region.key}-${year}-${lang}-${view}`;
+  }
+
+  // The city view of the as-of year: its heading and members (text), the build's sections (HTML
+  // made and escaped by planlib.report.city) and the link to its workbook.
+  drawCity(city, words) {
+    const { lang, year } = this.state;
+    if (!city) {
+      const note = node("p", "planlib-info", words.edition_no_city);
+      this.cityHead.replaceChildren(...(this.state.view === "city" ? [note] : []));
+      this.cityDownload.replaceChildren();
+      this.cityBody.replaceChildren();
+      return;
+    }
+    this.cityHead.replaceChildren(node("h1", null, city.title), node("p", "planlib-city-members", city.members));
+    const link = node("a", "planlib-download planlib-download-city", words.download_city_xlsx);
+    link.href = dataUrl(`city-${year}-${lang}.xlsx`);
+    link.download = `${words.view_city}-${year}.xlsx`;
+    this.cityDownload.replaceChildren(link);
+    this.cityBody.innerHTML = city.html;
   }
 
   drawOverview(page, words) {
@@ -319,7 +380,7 @@ class EditionPage {
     this.downloads.replaceChildren(...[["download_csv", "csv"], ["download_xlsx", "xlsx"]]
       .filter(([key]) => words[key]).map(([key, ext]) => {
         const link = node("a", "planlib-download", words[key]);
-        link.href = dataUrl(`indicators-${page.year}-${page.lang}.${ext}`);
+        link.href = dataUrl(`${this.region().dir}indicators-${page.year}-${page.lang}.${ext}`);
         link.download = `indicators-${page.year}-${page.lang}.${ext}`;
         return link;
       }));
@@ -332,13 +393,14 @@ class EditionPage {
 
   async drawExplorer(page, words, turn) {
     const { lang, year } = this.state;
-    const id = this.state.indicator || page.first_alert || this.meta.indicators[0];
+    const dir = this.region().dir;
+    const id = this.state.indicator || page.first_alert || this.region().indicators[0];
     this.indicatorField.caption(words.indicator);
     fillSelect(this.indicator, page.indicators, id);
     if (this.state.view !== "explorer") return;  // as the dashboard: no chart drawn while hidden
     let view = null;
     try {
-      view = await load(`view/${id}-${year}-${lang}.json`);
+      view = await load(`${dir}view/${id}-${year}-${lang}.json`);
     } catch (error) {
       view = null;
     }
@@ -351,7 +413,7 @@ class EditionPage {
     }
     this.chart.update("spec", view.spec);
     this.info.innerHTML = view.info_html;
-    this.drawChartDownloads(`${id}-${year}`, `view/${id}-${year}-${lang}.csv`, words);
+    this.drawChartDownloads(`${id}-${year}`, `${dir}view/${id}-${year}-${lang}.csv`, words);
   }
 
   // The chart as drawn (SVG, saved from the page) and the numbers behind it (CSV, made by publish).
