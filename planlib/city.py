@@ -288,7 +288,9 @@ def _cell_frame(view: CityView, cells: pd.DataFrame, lang: str) -> pd.DataFrame:
         label("col_own_target", lang): cells[S.TARGET_TEXT].to_numpy(),
         label("col_status_one", lang): [i18n.status_label(s, lang) for s in cells[S.ASSESSMENT_STATUS]],
         label("col_latest_one", lang): [_number(v) for v in cells[S.LATEST_VALUE]],
-        label("col_latest_year", lang): [None if is_missing(y) else int(y) for y in cells[S.LATEST_YEAR]],
+        # a year stays a whole number when some are missing (as floats, 2024 would print as 2,024)
+        label("col_latest_year", lang): pd.array([None if is_missing(y) else int(y) for y in cells[S.LATEST_YEAR]],
+                                                 dtype="Int64"),
         label("col_demo", lang): [label("yes" if d else "no", lang) for d in cells[DEMO]],
     })
 

@@ -339,3 +339,15 @@ def test_the_demo_county_can_be_unregistered_its_values_kept(tmp_path, capsys):
     assert len(store.read_observations(db)) == n_values
     assert cli.main(["plan", "remove", "--region", B, "--db", str(db), "--lang", "en"]) == 2
     assert "no registered plan for 示例县" in capsys.readouterr().err
+
+
+def test_years_in_the_city_view_are_printed_as_years():
+    """A member without data for an indicator leaves its year missing; the others' years stay
+    whole numbers (2024, never 2,024) in the tables, HTML and the workbook alike."""
+    catalogs, obs = _catalogs(), _observations()
+    obs = obs[~((obs[S.REGION] == B) & (obs[S.INDICATOR_ID] == "W02"))]  # 示例县 has no W02
+    report = RC.prepare_city(catalogs, obs, [A, B], 2024)
+    ranking = city.ranking_frame(report.view)
+    assert str(ranking["最新年份"].dtype) == "Int64" and 2024 in ranking["最新年份"].tolist()
+    html_text = RC.render_city_fragment(report)
+    assert "2,024" not in html_text and ">2024<" in html_text
