@@ -75,12 +75,17 @@ def chromium_or_skip() -> str:
 
 @pytest.fixture(scope="module")
 def voila_url(tmp_path_factory):
-    """A Voila server on a free port serving the dashboard with the shipped (demo) data."""
+    """A Voila server on a free port serving the dashboard as ``make app`` does: ``planlib setup``
+    first (a store from the shipped data, the invented 示例县's plan beside it, the build), then
+    the dashboard notebook with the project's template."""
     chromium_or_skip()
     tmp = tmp_path_factory.mktemp("voila")
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "voila-test.log").open("w")
+    subprocess.run([sys.executable, "-m", "planlib", "setup", "--db", str(tmp / "monitoring.sqlite")], cwd=ROOT,
+                   env=voila_env(tmp / "monitoring.sqlite"), check=True, stdout=log, stderr=subprocess.STDOUT,
+                   timeout=1800)
     proc = subprocess.Popen(voila_command("notebooks/00-dashboard.ipynb", port), cwd=ROOT,
                             env=voila_env(tmp / "monitoring.sqlite"), stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -220,6 +220,46 @@ def test_language_toggle_switches_to_english(session):
     page.wait_for_function("document.querySelector('h1').textContent.startsWith('石柱县')")
 
 
+def demo_county_statuses() -> dict[str, str]:
+    """The status of each of the invented 示例县's indicators against its own plan, as
+    ``planlib assess --region 示例县`` gives it on what ``planlib setup`` registered."""
+    from planlib import config
+    from planlib.assessment import assess
+    from planlib.observations import load_shipped_observations, read_observations_file
+    from planlib.plans import rows_of
+
+    catalog = load_catalog(config.DEMO_COUNTY_CATALOG_PATH)
+    obs = pd.concat([load_shipped_observations(),
+                     read_observations_file(config.DEMO_COUNTY_OBSERVATIONS_PATH, catalog=catalog)])
+    result = assess(catalog, rows_of(obs, config.DEMO_COUNTY))
+    mine = result[result[S.REGION] == config.DEMO_COUNTY]
+    return dict(zip(mine[S.INDICATOR_ID], mine[S.ASSESSMENT_STATUS]))
+
+
+def test_region_picker_shows_another_countys_plan(session):
+    """``make app`` registers the invented 示例县 beside 石柱县: picking it shows its own plan's
+    targets and statuses; the city view shows both; picking 石柱县 again puts everything back."""
+    page, _, _ = session
+    picker = page.locator(".planlib-w-region select")
+    expect(picker).to_be_visible()
+    picker.select_option(label=i18n.region_label("示例县", "zh"))
+    page.wait_for_function("document.querySelector('h1').textContent.startsWith('示例县')")
+    expect(page.locator(f'{ROWS}[data-id="C21"]')).to_contain_text("≥ 98")  # 示例县's target (石柱县: ≥ 96)
+    expect_rows(page, 90)
+    ids = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.id)")
+    codes = page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.status)")
+    assert dict(zip(ids, codes)) == demo_county_statuses(), "each row: 示例县 judged against its own plan"
+    shoot(page, "dashboard-region-demo-county")
+    page.locator(".planlib-w-view button", has_text="区县对比").click()
+    city = page.locator(".planlib-w-city")
+    expect(city).to_contain_text("石柱县 目标")
+    expect(city).to_contain_text("示例县（演示） 目标")
+    page.locator(".planlib-w-view button", has_text="总览").click()
+    picker.select_option(label=i18n.region_label("石柱县", "zh"))
+    page.wait_for_function(f"document.querySelector('h1').textContent === {i18n.t('title', 'zh')!r}")
+    expect(page.locator(f'{ROWS}[data-id="C21"]')).to_contain_text("≥ 96")  # the table follows the title
+
+
 def test_tablet_width_is_readable(session):
     page, _, _ = session
     page.set_viewport_size({"width": 820, "height": 1180})
