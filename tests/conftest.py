@@ -73,13 +73,40 @@ def chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def prepared_store(tmp_path_factory) -> Path:
+    """A folder with a store of the shipped data and its dashboard build, as ``planlib setup``
+    makes them on a fresh machine (the invented 示例县's plan registered beside the county's),
+    made once for the whole session: building both plans' dashboards takes minutes."""
+    folder = tmp_path_factory.mktemp("prepared")
+    env = dict(os.environ, PLANLIB_DB=str(folder / "monitoring.sqlite"))
+    done = subprocess.run([sys.executable, "-m", "planlib", "setup"], env=env, capture_output=True, text=True,
+                          timeout=1800, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def copy_prepared(prepared: Path, folder: Path) -> Path:
+    """A copy of the prepared store with its build in ``folder`` (a store copied with its build
+    folder keeps its build: the build's stamp is of the data, not of the path); the store's path."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in prepared.glob("monitoring.sqlite*"):  # with a -wal or -shm file, if any is left
+        shutil.copy(path, folder / path.name)
+    shutil.copytree(prepared / "monitoring.build", folder / "monitoring.build", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("build.lock", "progress.json"))
+    return folder / "monitoring.sqlite"
+
+
 @pytest.fixture(scope="module")
-def voila_url(tmp_path_factory):
+def voila_url(tmp_path_factory, prepared_store):
     """A Voila server on a free port serving the dashboard as ``make app`` does: ``planlib setup``
-    first (a store from the shipped data, the invented 示例县's plan beside it, the build), then
-    the dashboard notebook with the project's template."""
+    (here on a copy of the session's prepared store, so it finds its build fresh), then the
+    dashboard notebook with the project's template."""
     chromium_or_skip()
     tmp = tmp_path_factory.mktemp("voila")
+    copy_prepared(prepared_store, tmp)
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "voila-test.log").open("w")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, ROOT, free_port, stop, voila_command, voila_env, wait_for_port
+from .conftest import ARTIFACTS, ROOT, copy_prepared, free_port, stop, voila_command, voila_env, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 MAX_KERNELS = 3
@@ -27,8 +27,8 @@ UNCLAIMED_S = 5
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("server") / "monitoring.sqlite"
+def server(tmp_path_factory, prepared_store):
+    db = copy_prepared(prepared_store, tmp_path_factory.mktemp("server"))  # planlib setup finds it ready
     env = voila_env(db)
     done = subprocess.run([sys.executable, "-m", "planlib", "setup"], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=900)

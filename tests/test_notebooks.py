@@ -1,10 +1,7 @@
 """Every curated notebook is committed without outputs, and every one runs top to bottom."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -27,17 +24,6 @@ def test_committed_without_outputs(path):
         if cell["cell_type"] == "code":
             assert cell.get("outputs") == [], f"{path.name}: strip outputs"
             assert cell.get("execution_count") is None, f"{path.name}: strip execution counts"
-
-
-@pytest.fixture(scope="session")
-def prepared_store(tmp_path_factory):
-    """A store of the shipped data and its dashboard build, as ``planlib setup`` makes them (once)."""
-    folder = tmp_path_factory.mktemp("prepared")
-    env = dict(os.environ, PLANLIB_DB=str(folder / "monitoring.sqlite"))
-    done = subprocess.run([sys.executable, "-m", "planlib", "setup"], env=env, capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, done.stderr
-    return folder
 
 
 @pytest.mark.slow

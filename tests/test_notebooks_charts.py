@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .test_notebooks import ROOT, prepared_store  # noqa: F401  (the shared store fixture)
+from .test_notebooks import ROOT
 
 RECORDER = """
 import json as _json, altair as _alt
@@ -72,7 +72,7 @@ def values(spec: dict, view: dict) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_trend_forecast_notebook_draws_band_and_line(prepared_store, tmp_path, monkeypatch):  # noqa: F811
+def test_trend_forecast_notebook_draws_band_and_line(prepared_store, tmp_path, monkeypatch):
     (spec,) = run_charts("10-trend-forecast.ipynb", prepared_store, tmp_path, monkeypatch)
     assert spec["facet"]["field"] == "requested"  # one panel per projection method
     band, line, dots = layers(spec)
@@ -92,7 +92,7 @@ def test_trend_forecast_notebook_draws_band_and_line(prepared_store, tmp_path, m
 
 
 @pytest.mark.slow
-def test_assessment_notebook_draws_the_domain_status_bars(prepared_store, tmp_path, monkeypatch):  # noqa: F811
+def test_assessment_notebook_draws_the_domain_status_bars(prepared_store, tmp_path, monkeypatch):
     (spec,) = run_charts("11-at-risk-assessment.ipynb", prepared_store, tmp_path, monkeypatch)
     (bars, *_) = [v for v in layers(spec) if mark(v) == "bar"]
     assert {"x", "y", "color"} <= set(fields(bars))
@@ -102,7 +102,7 @@ def test_assessment_notebook_draws_the_domain_status_bars(prepared_store, tmp_pa
 
 
 @pytest.mark.slow
-def test_backtest_notebook_draws_calibration_points_on_the_diagonal(prepared_store, tmp_path, monkeypatch):  # noqa: F811
+def test_backtest_notebook_draws_calibration_points_on_the_diagonal(prepared_store, tmp_path, monkeypatch):
     (spec,) = run_charts("20-backtest.ipynb", prepared_store, tmp_path, monkeypatch)
     diagonal, points = layers(spec)
     assert (mark(diagonal), mark(points)) == ("line", "circle")
