@@ -180,3 +180,21 @@ def server_key(url: str) -> str:
     parts = urlsplit(url)
     who = f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}?{parts.query}"
     return "server-" + hashlib.sha256(who.encode()).hexdigest()[:12]
+
+
+def region_key(region: str) -> str:
+    """The file-safe key of a region: a short hash of its name, for file names and links.
+
+    A region's name could hold ``/`` or ``..``; its key cannot, and it stays the same from one
+    build or edition to the next (a link to a region keeps working when plans are added). The
+    dashboard's report zips and the static edition's folders are both named by it.
+
+    Examples:
+        >>> region_key("示例县")
+        'rf13e6c3aa0'
+        >>> region_key("../etc") != region_key("..")
+        True
+    """
+    import hashlib
+
+    return "r" + hashlib.sha256(region.encode("utf-8")).hexdigest()[:10]

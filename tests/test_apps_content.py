@@ -168,3 +168,25 @@ def test_explorer_chart_renders_png_and_svg_offline(model):
     assert charts.render(view.spec, "png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+
+
+def test_report_zips_are_kept_apart_by_region_key_never_by_name(tmp_path, monkeypatch):
+    """Each region's report is made once and named by its key: a name holding ``/`` or ``..``
+    stays inside the build folder."""
+    from planlib.config import region_key
+
+    made = []
+
+    def fake_report(target, year, lang, db, region=None):
+        made.append((target, region))
+        target.write_bytes(f"{region}".encode())
+
+    monkeypatch.setattr(downloads, "_make_report", fake_report)
+    monkeypatch.setattr(downloads, "build_dir", lambda db: tmp_path)
+    odd = "../示例县/x"
+    assert downloads.report_zip("v1", 2024, "zh", None, odd) == odd.encode()
+    assert downloads.report_zip("v1", 2024, "zh", None, odd) == odd.encode()  # found, not made again
+    assert downloads.report_zip("v1", 2024, "zh", None, None) == b"None"
+    (target, region), (home, _) = made
+    assert region == odd and target.parent == home.parent == tmp_path / downloads.REPORTS
+    assert target.name == f"annual-2024-zh-{region_key(odd)}-v1.zip" and home.name == "annual-2024-zh-v1.zip"

@@ -249,7 +249,7 @@ def write_build(catalog: pd.DataFrame, observations: pd.DataFrame, path: str | o
                     if (r, i, y, lang) in reuse])
             fresh_views = sum(len(wanted) for *_, wanted in tasks)
             for done, ((region, year, lang), (page, views)) in enumerate(
-                    _compute(models, tasks, workers if fresh_views > SMALL_BUILD else 1), start=2):
+                    _compute(plans, models, tasks, workers if fresh_views > SMALL_BUILD else 1), start=2):
                 conn.execute("INSERT INTO pages VALUES (?, ?, ?, ?)", (region, year, lang, page))
                 conn.executemany("INSERT INTO views VALUES (?, ?, ?, ?, ?, ?)",
                                  [(region, ident, year, lang, body, keys[(region, ident, year, lang)])
@@ -328,7 +328,10 @@ def city_pages(catalogs: dict[str, pd.DataFrame], observations: pd.DataFrame, ye
     return out
 
 
-def _compute(models: dict[str, Model], tasks: list[tuple[str, int, str, list[str]]], workers: int | None):
+def _compute(plans: list[RegionPlan], models: dict[str, Model], tasks: list[tuple[str, int, str, list[str]]],
+             workers: int | None):
+    """Each task's (page, views), in-process with ``models`` or in worker processes that make
+    their own models of ``plans``."""
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(tasks) <= 1:
         for region, year, lang, wanted in tasks:
@@ -339,7 +342,6 @@ def _compute(models: dict[str, Model], tasks: list[tuple[str, int, str, list[str
         # imported once in the server, not in every worker: Altair alone takes seconds to import
         # (its jsonschema compiles the IRI grammars of rfc3987-syntax at import)
         context.set_forkserver_preload(["planlib.apps.content", "planlib.assessment"])
-    plans = [RegionPlan(m.region, m.catalog, m.observations, m.title) for m in models.values()]
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                 initargs=(plans,)) as pool:
         futures = {pool.submit(_year_lang, region, year, lang, wanted): (region, year, lang)

@@ -223,7 +223,7 @@ class Dashboard:
     def _report(self) -> None:
         """Ask for the as-of year's report; it is delivered to the page when it is ready."""
         button, lang, year, region = self.downloads[2], self.lang.value, self.as_of.value, self.region.value
-        version = self.edition.meta.get("regions", {}).get(region, self.edition.meta)["data_version"]
+        version = self.edition.data_version_of(region)
         button.note = label("report_building", lang)
 
         def work() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import fcntl
-import hashlib
 import io
 import os
 import subprocess
@@ -19,7 +18,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from ..config import COUNTY
+from ..config import COUNTY, region_key
 from ..safecells import csv_text, values_only
 from .edition import build_dir
 
@@ -89,8 +88,8 @@ def report_zip(data_version: str, year: int, lang: str = "zh", db: str | os.Path
     """
     folder = build_dir(db) / REPORTS
     folder.mkdir(parents=True, exist_ok=True)
-    # a region's name is not a file name: it is kept apart by a hash of it
-    of = "" if region in (None, COUNTY) else "-" + hashlib.sha256(region.encode("utf-8")).hexdigest()[:12]
+    # a region's name is not a file name: it is kept apart by its key (a hash of the name)
+    of = "" if region in (None, COUNTY) else "-" + region_key(region)
     target = folder / f"annual-{int(year)}-{lang}{of}-{data_version}.zip"
     with open(folder / REPORT_LOCK, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one report at a time; the others wait, then find it

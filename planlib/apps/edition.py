@@ -212,26 +212,26 @@ class Edition:
     @property
     def regions(self) -> list[str]:
         """The regions whose plans it shows, the home county first (the dashboard's region picker)."""
-        return list(self.meta.get("regions") or [config.COUNTY])
+        return list(self.meta["regions"])
 
     def region_of(self, region: str | None) -> str:
         """``region``, or the home county when None; a region it does not hold is a KeyError."""
         region = region or config.COUNTY
-        if region not in self.regions:
+        if region not in self.meta["regions"]:
             raise KeyError(region)
         return region
 
     def years_of(self, region: str | None = None) -> list[int]:
         """The as-of years it holds for ``region`` (default the home county), ascending."""
-        region = self.region_of(region)
-        regions = self.meta.get("regions") or {}
-        return list(regions[region]["years"]) if region in regions else list(self.meta["years"])
+        return list(self.meta["regions"][self.region_of(region)]["years"])
 
     def indicators_of(self, region: str | None = None) -> list[str]:
         """The indicators of ``region``'s plan (default the home county's), in catalogue order."""
-        region = self.region_of(region)
-        regions = self.meta.get("regions") or {}
-        return list(regions[region]["indicators"]) if region in regions else list(self.meta["indicators"])
+        return list(self.meta["regions"][self.region_of(region)]["indicators"])
+
+    def data_version_of(self, region: str | None = None) -> str:
+        """The version of the data behind ``region``'s pages (the dashboard's report zips carry it)."""
+        return self.meta["regions"][self.region_of(region)]["data_version"]
 
     @property
     def years(self) -> list[int]:

@@ -33,7 +33,6 @@ saw. The folder is written beside ``DIR`` and renamed into place: never half an 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -46,6 +45,7 @@ from pathlib import Path
 from .. import config, i18n
 from .. import schema as S
 from ..errors import PlanlibError, problem
+from ..config import region_key
 from ..files import swap_folder
 from .downloads import csv_bytes, xlsx_bytes
 from .edition import Edition, State
@@ -117,21 +117,6 @@ def page_labels(lang: str) -> dict[str, str]:
         ('Indicator explorer', '显示 {n} / {total} 项指标')
     """
     return {**{key: label(key, lang) for key in PAGE_LABELS}, "banner_html": banner_html(lang)}
-
-
-def region_key(region: str) -> str:
-    """The safe key of a region in an edition's file names and links: a short hash of its name.
-
-    A region's name could hold ``/`` or ``..``; the key cannot, and it stays the same from one
-    edition to the next (a link to a region keeps working when plans are added).
-
-    Examples:
-        >>> region_key("示例县")
-        'rf13e6c3aa0'
-        >>> region_key("../etc") != region_key("..")
-        True
-    """
-    return "r" + hashlib.sha256(region.encode("utf-8")).hexdigest()[:10]
 
 
 def region_dir(region: str) -> str:
