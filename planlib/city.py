@@ -151,12 +151,12 @@ def assess_members(catalogs: Mapping[str, pd.DataFrame], observations: pd.DataFr
     :func:`planlib.plans.rows_of` gives it (its own and the reference regions'), keeping only the
     member's result rows.
     """
-    from .assessment import assess
+    from .assessment import AssessConfig, assess
     from .plans import rows_of
 
     parts = []
     for region, catalog in catalogs.items():
-        rows = assess(catalog, rows_of(observations, region), as_of=as_of)
+        rows = assess(catalog, rows_of(observations, region), as_of=as_of, config=AssessConfig(home_region=region))
         parts.append(rows[rows[S.REGION] == region])
     return pd.concat(parts, ignore_index=True)
 

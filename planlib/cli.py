@@ -276,18 +276,21 @@ def _cmd_publish(args) -> int:
 def _cmd_assess(args) -> int:
     if args.all_regions:
         return _assess_all_regions(args)
-    from .assessment import assess, format_assessment
+    from .assessment import AssessConfig, assess, format_assessment
     from .catalog import load_catalog
     from .observations import demo_label, load_observations
 
-    from .plans import catalog_for, rows_of
+    from .plans import catalog_for, region_name, rows_of
 
     catalog = load_catalog(args.catalog) if args.catalog else catalog_for(args.region, args.db)
     observations = load_observations(args.observations, catalog=catalog, db=args.db)
+    config = AssessConfig()
     if args.region or not args.observations:  # a file without --region: every region it holds
-        # the region's rows and the reference regions' only: no other plan's rows judged against this one
+        # the region's rows and the reference regions' only: no other plan's rows judged against
+        # this one; the region gets a row for every indicator, with data or not
         observations = rows_of(observations, args.region)
-    result = assess(catalog, observations, as_of=args.as_of)
+        config = AssessConfig(home_region=region_name(args.region))
+    result = assess(catalog, observations, as_of=args.as_of, config=config)
     label = demo_label(observations, args.lang)
     demo = label is not None
     if demo and args.format != "table":  # csv/json carry exactly the columns: label on stderr

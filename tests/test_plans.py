@@ -239,6 +239,42 @@ def test_a_report_names_its_region_and_its_targets(same_values):
     assert home.table.set_index(S.INDICATOR_ID).loc["C21", T.TARGET] == "≥ 96"
 
 
+
+def test_a_region_with_little_data_is_the_subject_of_its_own_assessment(two_plans, same_values, capsys):
+    """丰都县 has one series and 全国 about twenty: 丰都县 still gets a row for every indicator of its
+    plan, and nothing of 全国's is told as 丰都县's (its urgent list, its date, its report)."""
+    from planlib.apps.model import Model
+    from planlib.city import assess_members
+    from planlib.observations import load_observations
+    from planlib.report import build, content
+    from planlib.report import tables as T
+
+    catalog = plans.catalog_for(OTHER, same_values)
+    ids = set(catalog[S.INDICATOR_ID])
+    other = _assess(same_values, capsys, "--region", OTHER)
+    mine = other[other[S.REGION] == OTHER].set_index(S.INDICATOR_ID)
+    assert set(mine.index) == ids and mine.loc["W03", S.ASSESSMENT_STATUS] == S.INSUFFICIENT_DATA
+    assert len(other[other[S.REGION] == "全国"]) < len(ids)  # 全国: only its series with data
+    capsys.readouterr()
+    assert cli.main(["assess", "--db", str(same_values), "--region", OTHER]) == 0
+    text = capsys.readouterr().out
+    # 全国's W03 is off track against this plan's < 8; 丰都县 has no W03 data: not in its urgent list
+    assert text.splitlines()[:2] == ["规划指标达标评估（数据截至2024年）", "约束性指标中存在风险或难以达标的：1项"]
+    assert "C21" in text.splitlines()[2] and text.splitlines()[5] == f"【{OTHER}】"
+    observations = plans.rows_of(load_observations(catalog=catalog, db=same_values), OTHER)
+    for result in (Model(catalog, observations, OTHER).assessment(2024),
+                   assess_members({OTHER: catalog}, observations, 2024)):
+        assert set(result[result[S.REGION] == OTHER][S.INDICATOR_ID]) == ids
+    data = build.load(content.ReportOptions(2024, region=OTHER), same_values)
+    assert data.table.set_index(S.INDICATOR_ID).loc["W03", T.STATUS] == S.INSUFFICIENT_DATA
+
+
+def test_a_plan_without_any_data_yet_is_assessed_as_its_own(two_plans, capsys):
+    result = _assess(two_plans, capsys, "--region", OTHER)
+    mine = result[result[S.REGION] == OTHER]
+    assert len(mine) == len(plans.catalog_for(OTHER, two_plans))
+    assert set(mine[S.ASSESSMENT_STATUS]) <= {S.INSUFFICIENT_DATA, S.NOT_ASSESSABLE}
+
 @pytest.mark.slow
 def test_report_region_writes_the_regions_report(same_values, tmp_path):
     out = tmp_path / "r"

@@ -89,10 +89,11 @@ class Model:
 
     def assessment(self, as_of: int | None = None) -> pd.DataFrame:
         """``planlib.assessment.assess_detail`` of this data up to ``as_of``."""
-        from ..assessment import assess_detail  # imported here: assessment pulls in statsmodels
+        from ..assessment import AssessConfig, assess_detail  # imported here: assessment pulls in statsmodels
 
+        config = AssessConfig(home_region=self.region)
         return self._cached(("assessment", as_of),
-                            lambda: assess_detail(self.catalog, self.observations, as_of=as_of))
+                            lambda: assess_detail(self.catalog, self.observations, as_of=as_of, config=config))
 
     def table(self, as_of: int | None = None) -> pd.DataFrame:
         """The overview table (:func:`planlib.apps.content.overview_table`) up to ``as_of``."""

@@ -139,10 +139,11 @@ def _table(result: pd.DataFrame, catalog: pd.DataFrame | None, lang: str, demo: 
     catalog = catalog if catalog is not None else pd.DataFrame({S.INDICATOR_ID: result[S.INDICATOR_ID]})
     info = catalog.drop_duplicates(S.INDICATOR_ID).set_index(S.INDICATOR_ID)
     ordered = sort_for_action(result, catalog)
-    lines = [_say("table_title", lang, year=_int(result[LATEST_YEAR].max()))]
+    home = home_region(result[S.REGION])
+    own = result[result[S.REGION] == home]  # the data of the plan's region date the table, not 全国's
+    lines = [_say("table_title", lang, year=_int((own if own[LATEST_YEAR].notna().any() else result)[LATEST_YEAR].max()))]
     if demo:
         lines.append(S.DEMO_LABEL[lang])
-    home = home_region(result[S.REGION])
     urgent = ordered[(ordered[S.REGION] == home) & ordered[BINDING_COL].astype(bool) & ordered[STATUS].isin(_URGENT)]
     lines.append(_say("table_urgent", lang, n=len(urgent)) if len(urgent) else _say("table_urgent_none", lang))
     for rec in urgent.to_dict("records"):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import schema as S
 from .. import series as assessed
-from ..config import COUNTY
+from ..config import COUNTY, REFERENCE_REGIONS
 from ..formats import is_missing
 from ..targets import Target
 from .core import (AssessConfig, BINDING_COL, bounds_for_unit, DETAIL_COLUMNS, EXPL_EN, EXPL_ZH,
@@ -57,18 +57,26 @@ class _Context:
 
 
 def home_region(regions: pd.Series) -> str:
-    """The region the plan is about: the county if present, else the most frequent region.
+    """The region the plan is about: the county if present, else the most frequent region that
+    is not a reference region (全国 and 重庆市 are never a plan's subject: ``planlib plan add``
+    refuses them), else the most frequent region.
+
+    A caller that knows its region says so (``AssessConfig(home_region=…)``): a region whose plan
+    has no data yet is not among ``regions`` at all.
 
     Examples:
         >>> home_region(pd.Series(["全国", "石柱县"])), home_region(pd.Series(["甲县", "甲县", "全国"]))
         ('石柱县', '甲县')
+        >>> home_region(pd.Series(["全国", "全国", "重庆市", "丰都县"])), home_region(pd.Series(["全国"]))
+        ('丰都县', '全国')
         >>> home_region(pd.Series([], dtype=str))
         '石柱县'
     """
     values = pd.Series(regions).dropna().astype(str)
     if values.empty or COUNTY in set(values):
         return COUNTY
-    return str(values.value_counts().index[0])
+    subjects = values[~values.isin(REFERENCE_REGIONS)]
+    return str((subjects if len(subjects) else values).value_counts().index[0])
 
 
 def _pairs(cat: pd.DataFrame, obs: pd.DataFrame, home: str) -> list[tuple[dict, str]]:

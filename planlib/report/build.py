@@ -83,13 +83,11 @@ def prepare_current(options: ReportOptions, catalog: pd.DataFrame, observations:
 
     ``previous`` is empty and ``evaluation`` None until :func:`add_comparisons`.
     """
-    from ..assessment import assess
-
     history = history or History()
     catalog = _narrow(catalog, options.unit)
     obs = observations[observations[S.INDICATOR_ID].isin(catalog[S.INDICATOR_ID])
                        & (observations[S.YEAR] <= options.year)].reset_index(drop=True)
-    table = T.indicator_table(catalog, obs, assess(catalog, obs, as_of=options.year),
+    table = T.indicator_table(catalog, obs, _assess(catalog, obs, options.year, options.region),
                               options.year, options.lang)
     return ReportData(
         options=options, catalog=catalog, observations=obs, table=table,
@@ -106,7 +104,7 @@ def add_comparisons(data: ReportData, history: History | None = None) -> ReportD
     previous, vintage_used = _previous_assessment(catalog, obs, history, options)
     evaluation = None
     if options.kind != "annual":
-        evaluation = _evaluation(catalog, obs, data.table, options.as_of_years)
+        evaluation = _evaluation(catalog, obs, data.table, options.as_of_years, options.region)
     return replace(data, previous=previous, vintage_used=vintage_used, evaluation=evaluation)
 
 
@@ -124,21 +122,24 @@ def _narrow(catalog: pd.DataFrame, unit: str | None) -> pd.DataFrame:
     return mine
 
 
+def _assess(catalog: pd.DataFrame, obs: pd.DataFrame, as_of: int, region: str) -> pd.DataFrame:
+    """The assessment of the report's region (a row for every indicator, with data or not)."""
+    from ..assessment import AssessConfig, assess
+
+    return assess(catalog, obs, as_of=as_of, config=AssessConfig(home_region=region))
+
+
 def _previous_assessment(catalog: pd.DataFrame, obs: pd.DataFrame, history: History,
                          options: ReportOptions) -> tuple[pd.DataFrame, bool]:
-    from ..assessment import assess
-
     vintage = history.vintage
     used = vintage is not None and not vintage.empty
     source = vintage[vintage[S.INDICATOR_ID].isin(catalog[S.INDICATOR_ID])] if used else obs
-    return assess(catalog, source, as_of=options.year - 1), used
+    return _assess(catalog, source, options.year - 1, options.region), used
 
 
 def _evaluation(catalog: pd.DataFrame, obs: pd.DataFrame, table: pd.DataFrame,
-                years: tuple[int, ...]) -> pd.DataFrame:
-    from ..assessment import assess
-
-    parts = [T.earlier_projections(table, assess(catalog, obs, as_of=year),
+                years: tuple[int, ...], region: str) -> pd.DataFrame:
+    parts = [T.earlier_projections(table, _assess(catalog, obs, year, region),
                                    projections(catalog, obs, as_of=year), year) for year in years]
     earlier = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["as_of"])
     return T.evaluation_table(catalog, table, earlier)
