@@ -30,6 +30,8 @@ FIRST_YEAR, LAST_YEAR, EXTRA_YEAR, GOAL_YEAR = 2015, 2024, 2025, 2030
 #: True probability of meeting at or above which a flag (at risk, off track) is a false alarm.
 NEAR_CERTAIN = 0.99
 FLAGGED = ("at_risk", "off_track")
+#: The method name of a family's known-form reference (:class:`Family`).
+KNOWN_FORM = "known_form"
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,20 @@ class Case:
 
 @dataclass(frozen=True)
 class Family:
-    """A process that draws :class:`Case` objects: its name, what it imitates, and its unit."""
+    """A process that draws :class:`Case` objects: its name, what it imitates, and its unit.
+
+    ``known_form``, where the process is simple enough, gives the probability of meeting that a
+    forecaster who knows the *form* of the process (a straight line, a constant level, under
+    normal noise) but not its parameters would give: the exact predictive (Student t) of ten
+    points under flat priors. It is the reference an honest method cannot beat on average, and
+    the benchmark reports its Brier score beside the baselines'.
+    """
 
     name: str
     description: str
     unit: str
     draw: object  # Callable[[np.random.Generator], Case]
+    known_form: object = None  # Callable[[Case], float] | None
 
 
 def _case(values: np.ndarray, met: bool, p_true: float, target: str,
@@ -118,6 +128,40 @@ def _steady_trend(rng: np.random.Generator) -> Case:
     return _case(values, values[-1] >= threshold, p_true, f"≥ {threshold:.2f}")
 
 
+def _p_at_least(case: Case, centre: float, se: float, df: int) -> float:
+    """P(value >= the case's threshold) under a Student t predictive."""
+    from scipy import stats
+
+    threshold = parse_target(case.target_text).value
+    return float(stats.t.sf((threshold - centre) / se, df))
+
+
+def _known_line(case: Case) -> float:
+    """The straight-line predictive of the 2030 value (OLS on year, t with n - 2 df).
+
+    Examples:
+        >>> case = _case(np.r_[np.arange(10.0) + np.tile([0.5, -0.5], 5), np.zeros(6)], True, 0.95, "≥ 12.00")
+        >>> round(_known_line(case), 2)
+        0.99
+    """
+    t = case.series[schema.YEAR].to_numpy(float) - FIRST_YEAR
+    y = case.series[schema.VALUE].to_numpy(float)
+    n, tc = len(t), t - t.mean()
+    slope = float((tc * (y - y.mean())).sum() / (tc * tc).sum())
+    resid = y - y.mean() - slope * tc
+    s2 = float((resid * resid).sum()) / (n - 2)
+    h = GOAL_YEAR - FIRST_YEAR - t.mean()
+    se = math.sqrt(s2 * (1 + 1 / n + h * h / float((tc * tc).sum())))
+    return _p_at_least(case, float(y.mean() + slope * h), se, n - 2)
+
+
+def _known_level(case: Case) -> float:
+    """The constant-level predictive of the 2030 value (mean and sd, t with n - 1 df)."""
+    y = case.series[schema.VALUE].to_numpy(float)
+    n = len(y)
+    return _p_at_least(case, float(y.mean()), float(y.std(ddof=1)) * math.sqrt(1 + 1 / n), n - 1)
+
+
 def _rare_events(rng: np.random.Generator) -> Case:
     from scipy import stats
 
@@ -162,9 +206,9 @@ FAMILIES = (
     Family("step", "coverage switched from 0 to 100 in 2017-2021 (a new institution) and "
            "stays; target 100", "%", _step),
     Family("flat_share", "flat noisy share (30-50%, sd 1-2.5) with a 25% chance of meeting "
-           "its target", "%", _flat_share),
+           "its target", "%", _flat_share, _known_level),
     Family("steady_trend", "rate rising 0.8-2 points a year, sd 0.8-1.5, meets its target "
-           "in 95% of cases", "%", _steady_trend),
+           "in 95% of cases", "%", _steady_trend, _known_line),
     Family("rare_events", "infant deaths (Poisson) among 3,000-4,500 births a year, rate 3-7‰ "
            "falling 0-7% a year; target < 0.7-1.6 times the 2030 rate", "‰", _rare_events),
     Family("noisy_ratio", "sex ratio at birth, boys ~ Binomial(births, p), underlying ratio "
@@ -208,7 +252,8 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
     """Every case of a family assessed as ``planlib assess`` would, beside the baselines.
 
     Returns:
-        One row per case and method (``auto`` and the three baselines): ``p_meet``, ``met``,
+        One row per case and method (``auto``, the three baselines and, where the family has
+        one, its known-form reference): ``p_meet``, ``met``,
         ``p_true``, ``truth``; for ``auto`` also ``status``, ``status_next`` (with 2025 added),
         the 80% and 95% limits.
     """
@@ -224,9 +269,12 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
         target = parse_target(case.target_text)
         points = baseline_points(case.series[schema.YEAR].to_numpy(),
                                   case.series[schema.VALUE].to_numpy(float), GOAL_YEAR)
-        rows += [{"method": b, "p_meet": float(bool(target.is_met(v))) if np.isfinite(v) else 0.0}
+        added = [{"method": b, "p_meet": float(bool(target.is_met(v))) if np.isfinite(v) else 0.0}
                  for b, v in points.items()]
-        for row in rows[-4:]:
+        if family.known_form is not None:
+            added.append({"method": KNOWN_FORM, "p_meet": family.known_form(case)})
+        rows += added
+        for row in rows[-len(added) - 1:]:
             row.update(case=i, family=family.name, met=case.met, p_true=case.p_true,
                        truth=case.truth)
     return pd.DataFrame(rows)
@@ -264,7 +312,7 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
             row["flip"] = float((part["status"].map(_flag_class)
                                  != part["status_next"].map(_flag_class)).mean())
         out[method] = row
-    order = [m for m in (AUTO, *BASELINES) if m in out]
+    order = [m for m in (AUTO, *BASELINES, KNOWN_FORM) if m in out]
     return pd.DataFrame(out).T.loc[order]
 
 

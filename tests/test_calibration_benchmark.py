@@ -74,3 +74,30 @@ def test_noisy_sex_ratios_inside_the_band_are_not_flagged_and_flags_are_stable()
     assert 0.25 <= auto["flagged"] <= 0.6  # about half the draws stay high (108.5-112)
     assert auto["flip"] <= 0.2
     assert auto["brier"] < 0.25
+
+
+def test_the_known_form_reference_is_the_exact_predictive_and_shows_what_the_target_leaks():
+    """Knowing that a family is a straight line (or a level) under normal noise, the exact
+    predictive of its ten points gives the probabilities an honest method can hope for: on flat
+    shares about the true 25%; on steady trends about 0.80 on average although 95% of them meet
+    their target, because each target is set from that draw's own true trend."""
+    import numpy as np
+    from scipy import stats
+
+    from planlib import calibration as cal
+
+    flat, steady = (next(f for f in cal.FAMILIES if f.name == n) for n in ("flat_share", "steady_trend"))
+    flat_p = [flat.known_form(c) for c in cal.draw_cases(flat, 400, 3)]
+    assert abs(np.mean(flat_p) - 0.25) < 0.03
+    cases = cal.draw_cases(steady, 400, 3)
+    steady_p = np.array([steady.known_form(c) for c in cases])
+    assert 0.75 < steady_p.mean() < 0.85 and np.mean([c.met for c in cases]) > 0.92
+    # the same number statsmodels' OLS prediction interval gives, for one case
+    import statsmodels.api as sm
+
+    case = cases[0]
+    fit = sm.OLS(case.series["value"].to_numpy(), sm.add_constant(case.series["year"].to_numpy(float) - 2015)).fit()
+    pred = fit.get_prediction(np.array([[1.0, 15.0]])).summary_frame(alpha=0.05)
+    se = (pred["obs_ci_upper"].iloc[0] - pred["mean"].iloc[0]) / stats.t.ppf(0.975, fit.df_resid)
+    threshold = float(case.target_text.split()[-1])
+    assert steady_p[0] == pytest.approx(stats.t.sf((threshold - pred["mean"].iloc[0]) / se, fit.df_resid))
