@@ -25,16 +25,14 @@ Figures (2 shared cores; ``docs/benchmarks.md``, section "Batch assessment", has
 
 * earlier release: 1 worker 115.8 s, 2 workers 72.5 s (0.60 per added worker), 2-worker
   LocalCluster 112.6 s; parent memory flat at ~93 MiB.
-* main ``c1fb544``, 2026-12-02, load 5+: 1 worker 433.3 s wall (201.4 s CPU); the rest stopped.
-* branch ``batchspeed``, 2026-12-02, load 5.4 before (4-7 during): 1 worker 237.4 s (185.0 s CPU),
-  2 workers 306.2 s, LocalCluster 216.6 s; parent memory 93.5 / 94.1 MiB for 50 / 200 regions.
-  At that load the wall times measure the other jobs more than this code. Same load, alternating:
-  the assessment takes about 27% less CPU per region than on main (0.78-0.81 s against
-  1.07-1.18 s), and the LocalCluster without Dask's worker profiler 12% less wall time.
-* branch again from 04:58, load 1.8 before (3.7-5.4 during): 1 worker 151.3 s (145.9 s CPU),
-  2 workers 178.0 s, LocalCluster 227.1 s.
-* 40 regions, ``--memory 40 --no-dask``, one after the other at load 1.5-2: main 41.6 s (1 worker)
-  and 43.6 s (2 workers); branch 36.6 s and 33.0 s. Other jobs held about one core throughout.
+* 2026-12-02, machine shared with other test runs (load 1.5-7): 150-430 s on 1 worker and
+  per-worker figures from -0.22 to 0.74, which measured the load more than the code; same load,
+  alternating, the assessment took about 27% less CPU per region after the batch work.
+* main ``82056e5``, 2026-12-03, quiet machine (load 0.56): 1 worker 95.3 s, 2 workers 49.8 s
+  (0.92 per added worker), LocalCluster 58.4 s; outputs identical.
+* main ``a0d4cf3``, 2026-12-03, quiet (load 0.63): 1 worker 109.3 s, 2 workers 56.5 s
+  (0.93 per added worker), LocalCluster 69.8 s; parent memory 92.9 / 93.1 / 93.3 MiB for
+  50 / 100 / 200 regions. Both goals met.
 """
 
 from __future__ import annotations
