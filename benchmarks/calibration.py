@@ -72,6 +72,7 @@ def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "n": int(auto["n"]), "brier": auto["brier"],
             **{f"brier_{b}": base[b] for b in bt.BASELINES},
             "brier_known_form": scores.loc[cal.KNOWN_FORM, "brier"] if cal.KNOWN_FORM in scores.index else np.nan,
+            "flip_known_form": scores.loc[cal.KNOWN_FORM, "flip"] if cal.KNOWN_FORM in scores.index else np.nan,
             "coverage_80": auto["coverage_80"], "coverage_95": auto["coverage_95"],
             "false_alarm": auto["false_alarm"], "flagged": auto["flagged"], "flip": auto["flip"],
             "mean_p_meet": forecasts.loc[forecasts[schema.METHOD] == bt.AUTO, "p_meet"].mean(),
@@ -96,7 +97,9 @@ def verdicts(frame: pd.DataFrame) -> list[str]:
         if np.isfinite(row["false_alarm"]) and row["false_alarm"] > GOALS["false_alarm"]:
             misses.append(f"false alarms {row['false_alarm']:.1%}")
         if row["flip"] > GOALS["flip"]:
-            misses.append(f"flips {row['flip']:.1%}")
+            known = row.get("flip_known_form", np.nan)
+            misses.append(f"flips {row['flip']:.1%}" + (
+                f" (the known-form reference flips {known:.1%})" if np.isfinite(known) else ""))
         lines.append(f"- {name}: " + ("meets every goal" if not misses else
                                        "misses: " + "; ".join(misses)))
     return lines
@@ -171,7 +174,12 @@ READING = [
     "cases; a change of method goes with 0%, 28%, 12% and 41% of their flips. Most flips of the "
     "first three are `p_meet` moving 0.1-0.2 across 0.25 or 0.75 (80%, 82% and 69% of them "
     "start within 0.1 of a cut-off): one more year's information, not model switching; in "
-    "`drifting_share` switching between the level and a line is a real part (not fixed yet).",
+    "`drifting_share` switching between the level and a line is a real part (not fixed yet). "
+    "The known-form reference (`flip_known_form`: the exact predictive, flagged by the same "
+    "rule, refitted with the extra year) flips 18.0% of `steady_trend` and 8.3% of "
+    "`flat_share` cases (300 draws): on steady trends the 10% goal is out of reach of any "
+    "honest probability with a cut-off at 0.75, since the information of one more year moves "
+    "even the ideal forecaster's flag that often.",
     "- tried and not adopted (150 draws, seed 0, same families, fertility test window): fitting "
     "the recent window only when it beats every point by 15% / 30% (`flat_share` flips 11.3% "
     "-> 10.7% / 12.0%, `drifting_share` 20.7% -> 21.3% / 20.0%, `steady_trend` 30.0% -> 27.3% / "
@@ -185,7 +193,11 @@ READING = [
     "0.168 -> 0.164 at 100 draws, coverage 0.99 -> 0.97); for `noisy_ratio` (200 draws) pooling "
     "always the recent four years (flips 17.5% -> 19.5%), always every year (15.0%, but false "
     "alarms 9.5% and Brier 0.230 from the lag behind a moving ratio) or the recent years only "
-    "when 15% better (18.5%, false alarms 8.4%). None of them is an honest fix.",
+    "when 15% better (18.5%, false alarms 8.4%); a wider tie between candidates, so that the "
+    "simplest of them wins more often (`tie_tolerance` 0.15 / 0.3 instead of 0.05: `steady_trend` "
+    "Brier 0.161 -> 0.147 / 0.147 and flips 30.0% -> 24.7% / 23.3%, but fertility Brier 0.051 "
+    "-> 0.056 / 0.057 and flips 6.1% -> 7.1% / 9.6%, `drifting_share` Brier 0.139 -> 0.144 / "
+    "0.149). None of them is an honest fix.",
     "- `drifting_share` coverage (89.3%, 300 draws: within two standard errors of 90%): the "
     "level on the recent four points covers 87% of cases, the straight line that `auto` "
     "sometimes reads into a random walk 76% (its error 4.4 against an interval sd of 2.5, "
@@ -215,7 +227,8 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str
         "Columns: `brier` of `p_meet` and of the three baselines' 0/1 calls; `brier_known_form`: "
         "the Brier score of a forecaster who knows the form of the process (a straight line, a "
         "constant level) but not its parameters, the exact Student t predictive of the ten "
-        "points (where the family is that simple); `coverage_80/95` of "
+        "points (where the family is that simple), and `flip_known_form`, how often its flag "
+        "changes with one more year; `coverage_80/95` of "
         "the projection intervals; `false_alarm` = share flagged at risk or off track among "
         f"cases whose true probability of meeting is at least {cal.NEAR_CERTAIN:.0%} (real data: "
         f"met in the evaluation year and in each of the last {bt.MET_LATELY_YEARS} fitted years "

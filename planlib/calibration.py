@@ -248,14 +248,29 @@ def _flag_class(status: str) -> str:
     return status if status in FLAGGED else "not_flagged"
 
 
+def _known_form_row(family: Family, case: Case, target) -> dict:
+    """The known-form reference's probability, and the flag it would give now and with one
+    more ordinary year (the same status rule as ``planlib assess``: :func:`status_of`), so that
+    its flip rate shows how often even the exact predictive changes its flag."""
+
+    def flag(c: Case) -> tuple[float, str]:
+        p = family.known_form(c)
+        return p, status_of(p, bool(target.is_met(float(c.series[schema.VALUE].iloc[-1]))))
+
+    p, status = flag(case)
+    later = Case(pd.concat([case.series, case.extra], ignore_index=True), case.extra, case.truth,
+                 case.met, case.p_true, case.target_text)
+    return {"method": KNOWN_FORM, "p_meet": p, "status": status, "status_next": flag(later)[1]}
+
+
 def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
     """Every case of a family assessed as ``planlib assess`` would, beside the baselines.
 
     Returns:
         One row per case and method (``auto``, the three baselines and, where the family has
         one, its known-form reference): ``p_meet``, ``met``,
-        ``p_true``, ``truth``; for ``auto`` also ``status``, ``status_next`` (with 2025 added),
-        the 80% and 95% limits.
+        ``p_true``, ``truth``; for ``auto`` and the known-form reference also ``status`` and
+        ``status_next`` (with 2025 added); for ``auto`` the 80% and 95% limits.
     """
 
     now, later = _assess_cases(cases, family.unit, False), _assess_cases(cases, family.unit, True)
@@ -272,7 +287,7 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
         added = [{"method": b, "p_meet": float(bool(target.is_met(v))) if np.isfinite(v) else 0.0}
                  for b, v in points.items()]
         if family.known_form is not None:
-            added.append({"method": KNOWN_FORM, "p_meet": family.known_form(case)})
+            added.append(_known_form_row(family, case, target))
         rows += added
         for row in rows[-len(added) - 1:]:
             row.update(case=i, family=family.name, met=case.met, p_true=case.p_true,
@@ -308,6 +323,7 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
                 row[f"coverage_{level}"] = float(((lo <= part["truth"]) & (part["truth"] <= hi)).mean())
             sure = part[part["p_true"] >= NEAR_CERTAIN]
             row["false_alarm"] = float(sure["status"].isin(FLAGGED).mean()) if len(sure) else np.nan
+        if method in (AUTO, KNOWN_FORM) and "status" in part:
             row["flagged"] = float(part["status"].isin(FLAGGED).mean())
             row["flip"] = float((part["status"].map(_flag_class)
                                  != part["status_next"].map(_flag_class)).mean())

@@ -101,3 +101,27 @@ def test_the_known_form_reference_is_the_exact_predictive_and_shows_what_the_tar
     se = (pred["obs_ci_upper"].iloc[0] - pred["mean"].iloc[0]) / stats.t.ppf(0.975, fit.df_resid)
     threshold = float(case.target_text.split()[-1])
     assert steady_p[0] == pytest.approx(stats.t.sf((threshold - pred["mean"].iloc[0]) / se, fit.df_resid))
+
+
+def test_the_known_form_reference_has_a_flag_now_and_one_year_later():
+    """The known-form reference is flagged by the same rule as ``planlib assess`` and its flag is
+    recomputed with the extra year, so its flip rate says how often even the exact predictive
+    changes its flag: a steady line that collapses in 2025 flips, one that carries on does not."""
+    import numpy as np
+
+    from planlib import calibration as cal
+
+    steady = next(f for f in cal.FAMILIES if f.name == "steady_trend")
+    line = 50 + 1.5 * np.arange(16) + np.tile([0.4, -0.4], 8)
+    carries_on = cal._case(line, True, 0.95, "≥ 70.00")
+    collapses = cal._case(np.r_[line[:10], 40.0, line[11:]], True, 0.95, "≥ 70.00")
+    frame = cal.calibration_cases(steady, [carries_on, collapses])
+    known = frame[frame["method"] == cal.KNOWN_FORM].set_index("case")
+    assert known.loc[0, "p_meet"] > 0.9 and known.loc[0, "status"] == known.loc[0, "status_next"] == "on_track"
+    assert known.loc[1, "status"] == "on_track" and known.loc[1, "status_next"] in cal.FLAGGED
+    scores = cal.calibration_score(frame)
+    assert scores.loc[cal.KNOWN_FORM, "flip"] == 0.5 and scores.loc[cal.KNOWN_FORM, "flagged"] == 0.0
+    bench = _load("calibration")
+    row = bench.table({"steady_trend": frame}).loc["steady_trend"]
+    assert row["flip_known_form"] == 0.5
+    assert "the known-form reference flips 50.0%" in bench.verdicts(bench.table({"steady_trend": frame}))[0]
