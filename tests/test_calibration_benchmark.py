@@ -125,3 +125,33 @@ def test_the_known_form_reference_has_a_flag_now_and_one_year_later():
     row = bench.table({"steady_trend": frame}).loc["steady_trend"]
     assert row["flip_known_form"] == 0.5
     assert "the known-form reference flips 50.0%" in bench.verdicts(bench.table({"steady_trend": frame}))[0]
+
+
+def test_the_poisson_and_local_level_references_give_the_probabilities_their_models_imply():
+    """The rare-events reference is the Poisson probability of the fitted rate among the 2030
+    births (nearly exact when the data pin the rate down); the drifting-share reference on a
+    series without drift is about the constant level's predictive."""
+    import numpy as np
+    from scipy import stats
+
+    from planlib import calibration as cal
+
+    births = np.full(16, 100_000.0)
+    # 5‰ on average and no trend: a pattern symmetric in time has no slope
+    deaths = np.r_[510.0, 490, 495, 505, 500, 500, 505, 495, 490, 510, np.full(6, 500.0)]
+    pinned = cal._case(deaths / births * 1000, True, 0.8, "< 5.20", (deaths, births))
+    # by hand: the fitted log rate in 2030 has variance 1/5000 + 10.5**2 / (500 * 82.5) (Fisher
+    # information of ten years of 500 deaths); at most 519 deaths of a mean of 500 then has
+    # about a normal chance with variance 500 + (500 * se)**2
+    se2 = 1 / 5000 + 10.5 ** 2 / (500 * 82.5)
+    by_hand = stats.norm.cdf((519.5 - 500) / np.sqrt(500 + 500 ** 2 * se2))
+    assert cal._known_poisson(pinned) == pytest.approx(by_hand, abs=0.02)
+    falling = cal._case(deaths * 0.9 ** np.arange(16) / births * 1000, True, 0.5, "< 5.20",
+                        (deaths * 0.9 ** np.arange(16), births))
+    assert cal._known_poisson(falling) > 0.999  # 2030 is far below 5.2‰ on that trend
+
+    # noise that swings back every year shows no wandering: the level's predictive
+    flat = cal._case(40 + np.tile([1.5, -1.5], 8), True, 0.25, "≥ 41.00")
+    assert cal._known_local_level(flat) == pytest.approx(cal._known_level(flat), abs=0.05)
+    walked = cal._case(np.r_[np.linspace(30, 48, 10), np.full(6, 48.0)], True, 0.9, "≥ 41.00")
+    assert cal._known_local_level(walked) > 0.9  # the level now is 48: far above 41
