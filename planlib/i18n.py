@@ -488,6 +488,9 @@ RESPONSIBLE_UNIT_LABELS = {
 
 # --- assess (planlib.assessment: explanations, the command-line table) -------------------------------
 ASSESS_LABELS = {
+    "comparison": {"zh": "{region}为对照地区，按本规划的目标衡量（非其自身规划的目标）：",
+                   "en": "{region}, a comparison region, measured against this plan's target "
+                         "(not its own plan's): "},
     "no_data": {"zh": "尚无数据，无法评估。", "en": "No data yet, so it cannot be assessed."},
     "few_points": {"zh": "仅有{n}个年度的数据（{year}年为{value}），至少需要{min}个年度才能判断趋势。",
                    "en": "Only {n} year(s) of data ({year}: {value}); at least {min} are needed to judge a trend."},

@@ -255,6 +255,11 @@ def test_a_region_with_little_data_is_the_subject_of_its_own_assessment(two_plan
     mine = other[other[S.REGION] == OTHER].set_index(S.INDICATOR_ID)
     assert set(mine.index) == ids and mine.loc["W03", S.ASSESSMENT_STATUS] == S.INSUFFICIENT_DATA
     assert len(other[other[S.REGION] == "全国"]) < len(ids)  # 全国: only its series with data
+    # a reference region's row is a comparison against this plan's target, and says so
+    national = other[other[S.REGION] == "全国"]
+    assert national["explanation_zh"].str.startswith("全国为对照地区，按本规划的目标衡量").all()
+    assert national["explanation_en"].str.startswith("China (national), a comparison region").all()
+    assert not mine["explanation_zh"].str.contains("对照地区").any()
     capsys.readouterr()
     assert cli.main(["assess", "--db", str(same_values), "--region", OTHER]) == 0
     text = capsys.readouterr().out

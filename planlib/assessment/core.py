@@ -146,6 +146,8 @@ class Facts:
             underlying value lies below and above the band in the target year, and the
             ``at_risk`` and ``off_track`` cut-offs they were judged by
             (:func:`planlib.assessment.rules.balance_status`).
+        comparison: the row's reference region (全国, 重庆市) when it is not the plan's own
+            region: the row is a comparison, judged against this plan's target, and says so.
     """
 
     unit: str
@@ -159,6 +161,7 @@ class Facts:
     ref_id: str = ""
     ref_value: float = math.nan
     outside: Mapping | None = None
+    comparison: str = ""
 
 
 #: What :func:`assess` accepts as ready-made projections: (indicator id, region) -> Projection.

@@ -15,7 +15,19 @@ def explain(row: dict, facts: Facts, lang: str = "zh") -> str:
 
     ``row`` is a row of :func:`assess_detail`, ``facts`` what the assessment gathered while
     working (:class:`Facts`: unit, target, declines, reference); see :func:`assess` for use.
+    A reference region's row (``facts.comparison``) first says that it is a comparison,
+    measured against this plan's target.
     """
+    sentence = _explain(row, facts, lang)
+    if not facts.comparison:
+        return sentence
+    from ..i18n import region_label
+
+    lead = _say("comparison", lang, region=region_label(facts.comparison, lang))
+    return lead + (sentence[0].lower() + sentence[1:] if lang == "en" else sentence)
+
+
+def _explain(row: dict, facts: Facts, lang: str) -> str:
     reason = row["reason"]
     unit, text = facts.unit, row[S.TARGET_TEXT]
     if reason in ("no_data", "qualitative", "no_reference", "reference_no_data"):

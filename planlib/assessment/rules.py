@@ -123,7 +123,8 @@ def _assess_row(ctx: _Context, ind: dict, region: str) -> dict:
     target: Target = ind["_target"]
     series = ctx.get_series(ind[S.INDICATOR_ID], region)
     row = _base_facts(ind, region, series, ctx.config)
-    facts = Facts(unit=ind[S.UNIT], target=target, min_points=ctx.config.min_points)
+    facts = Facts(unit=ind[S.UNIT], target=target, min_points=ctx.config.min_points,
+                  comparison=region if region != ctx.home and region in REFERENCE_REGIONS else "")
     if target.kind == "qualitative":
         return _finish(row, S.NOT_ASSESSABLE, "qualitative", facts)
     if not assessed.projectable(series, ctx.config.min_points):
