@@ -14,7 +14,7 @@ hold-out evaluation (:mod:`planlib.forecast.backtest`) never imports upwards.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -164,6 +164,16 @@ def _known_level(case: Case) -> float:
     return _p_at_least(case, float(y.mean()), float(y.std(ddof=1)) * math.sqrt(1 + 1 / n), n - 1)
 
 
+def _most_deaths_below(threshold: float, births: float) -> int:
+    """The most deaths among ``births`` whose rate per 1,000 is still below ``threshold``.
+
+    Examples:
+        >>> _most_deaths_below(5.2, 100_000), _most_deaths_below(5.0, 1000)
+        (519, 4)
+    """
+    return math.ceil(threshold * births / 1000 - 1e-9) - 1
+
+
 def _known_poisson(case: Case) -> float:
     """The log-linear Poisson predictive of the 2030 rate among births.
 
@@ -188,7 +198,7 @@ def _known_poisson(case: Case) -> float:
     at = np.array([1.0, GOAL_YEAR - FIRST_YEAR - t.mean()])
     eta, se = float(at @ fit.params), math.sqrt(float(at @ fit.cov_params() @ at))
     births_goal = births[-1] * (births[-1] / births[0]) ** ((GOAL_YEAR - FIRST_YEAR - t[-1]) / (t[-1] - t[0]))
-    kmax = math.ceil(parse_target(case.target_text).value * births_goal / 1000 - 1e-9) - 1
+    kmax = _most_deaths_below(parse_target(case.target_text).value, births_goal)
     nodes, weights = np.polynomial.hermite_e.hermegauss(40)
     return float((weights * stats.poisson.cdf(kmax, births_goal * np.exp(eta + se * nodes))).sum()
                  / weights.sum())
@@ -227,7 +237,7 @@ def _rare_events(rng: np.random.Generator) -> Case:
     rate = rng.uniform(3.0, 7.0) * rng.uniform(0.93, 1.0) ** t  # per 1000 live births
     deaths = rng.poisson(births * rate / 1000).astype(float)
     threshold = round(float(rate[-1] * rng.uniform(0.7, 1.6)), 2)
-    kmax = math.ceil(threshold * births[-1] / 1000 - 1e-9) - 1  # deaths/births*1000 < threshold
+    kmax = _most_deaths_below(threshold, births[-1])
     p_true = float(stats.poisson.cdf(kmax, births[-1] * rate[-1] / 1000))
     values = deaths / births * 1000
     return _case(values, values[-1] < threshold, p_true, f"< {threshold:.2f}", (deaths, births))
@@ -316,8 +326,7 @@ def _known_form_row(family: Family, case: Case, target) -> dict:
         return p, status_of(p, bool(target.is_met(float(c.series[schema.VALUE].iloc[-1]))))
 
     p, status = flag(case)
-    later = Case(pd.concat([case.series, case.extra], ignore_index=True), case.extra, case.truth,
-                 case.met, case.p_true, case.target_text)
+    later = replace(case, series=pd.concat([case.series, case.extra], ignore_index=True))
     return {"method": KNOWN_FORM, "p_meet": p, "status": status, "status_next": flag(later)[1]}
 
 
@@ -381,7 +390,7 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
                 row[f"coverage_{level}"] = float(((lo <= part["truth"]) & (part["truth"] <= hi)).mean())
             sure = part[part["p_true"] >= NEAR_CERTAIN]
             row["false_alarm"] = float(sure["status"].isin(FLAGGED).mean()) if len(sure) else np.nan
-        if method in (AUTO, KNOWN_FORM) and "status" in part:
+        if method in (AUTO, KNOWN_FORM):
             row["flagged"] = float(part["status"].isin(FLAGGED).mean())
             row["flip"] = float((part["status"].map(_flag_class)
                                  != part["status_next"].map(_flag_class)).mean())

@@ -122,9 +122,9 @@ def test_the_known_form_reference_has_a_flag_now_and_one_year_later():
     scores = cal.calibration_score(frame)
     assert scores.loc[cal.KNOWN_FORM, "flip"] == 0.5 and scores.loc[cal.KNOWN_FORM, "flagged"] == 0.0
     bench = _load("calibration")
-    row = bench.table({"steady_trend": frame}).loc["steady_trend"]
-    assert row["flip_known_form"] == 0.5
-    assert "the known-form reference flips 50.0%" in bench.verdicts(bench.table({"steady_trend": frame}))[0]
+    table = bench.table({"steady_trend": frame})
+    assert table.loc["steady_trend", "flip_known_form"] == 0.5
+    assert "the known-form reference flips 50.0%" in bench.verdicts(table)[0]
 
 
 def test_the_poisson_and_local_level_references_give_the_probabilities_their_models_imply():
