@@ -399,6 +399,40 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).T.loc[order]
 
 
+#: The flags of :func:`flag_reliability`, in the order a report lists them.
+FLAG_CLASSES = ("not_flagged", "at_risk", "off_track")
+#: The columns of ``data/calibration.csv`` (:func:`flag_reliability`, one row per data set and flag).
+RELIABILITY_COLUMNS = ["data", "flag", "n", "mean_p_meet", "share_met"]
+
+
+def flag_reliability(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """How often cases met their target, by the flag ``auto`` gave them: the evidence a report
+    quotes for its flags.
+
+    Args:
+        results: data set name -> forecasts (:func:`calibration_cases`, :func:`real_calibration`).
+
+    Returns:
+        :data:`RELIABILITY_COLUMNS`: for every data set, a row per flag of :data:`FLAG_CLASSES`
+        that occurs and a row ``all``; ``share_met`` is the share of those cases that met.
+
+    Examples:
+        >>> f = pd.DataFrame({"method": "auto", "p_meet": [0.9, 0.5, 0.6, 0.1],
+        ...                   "status": ["on_track", "at_risk", "at_risk", "off_track"],
+        ...                   "met": [True, True, False, False]})
+        >>> flag_reliability({"x": f})[["flag", "n", "share_met"]].to_numpy().tolist()
+        [['not_flagged', 1, 1.0], ['at_risk', 2, 0.5], ['off_track', 1, 0.0], ['all', 4, 0.5]]
+    """
+    rows = []
+    for name, forecasts in results.items():
+        auto = forecasts[forecasts["method"] == AUTO]
+        flags = auto["status"].map(_flag_class)
+        groups = [(flag, auto[flags == flag]) for flag in FLAG_CLASSES] + [("all", auto)]
+        rows += [(name, flag, len(part), float(part["p_meet"].mean()), float(part["met"].mean()))
+                 for flag, part in groups if len(part)]
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
+
+
 def status_of(p: float, met_now: bool) -> str:
     """The status ``planlib assess`` gives a probability (achieved: met now and on track).
 

@@ -38,6 +38,9 @@ DEMO_COUNTY_CATALOG_PATH = DATA_DIR / "demo_county_catalog.csv"
 DEMO_COUNTY_OBSERVATIONS_PATH = DATA_DIR / "demo_county_observations.csv"
 #: Real published values of the reference regions (and the county's, checked against the baselines).
 REFERENCE_VALUES_PATH = DATA_DIR / "reference_values.csv"
+#: How often the flags' cases met their target in the calibration benchmark (the evidence the
+#: report's method note quotes): made by ``benchmarks/calibration.py``.
+CALIBRATION_PATH = DATA_DIR / "calibration.csv"
 #: Where those values were collected (the steering repository's ``shared/reference``, beside the
 #: checkout). Read only by :func:`planlib.reference.build_reference_values`, never at run time.
 SHARED_REFERENCE_PATH = ROOT.parent / "shared" / "reference" / "shizhu_real.csv"

@@ -155,3 +155,21 @@ def test_the_poisson_and_local_level_references_give_the_probabilities_their_mod
     assert cal._known_local_level(flat) == pytest.approx(cal._known_level(flat), abs=0.05)
     walked = cal._case(np.r_[np.linspace(30, 48, 10), np.full(6, 48.0)], True, 0.9, "≥ 41.00")
     assert cal._known_local_level(walked) > 0.9  # the level now is 48: far above 41
+
+
+def test_the_evidence_file_pools_the_families_and_keeps_each():
+    cal = _load("calibration")
+
+    def frame(statuses, met):
+        return pd.DataFrame({"method": "auto", "p_meet": [0.9 if s == "on_track" else 0.5 for s in statuses],
+                             "status": statuses, "met": met})
+
+    results = {"flat_share": frame(["at_risk", "at_risk", "on_track"], [True, False, True]),
+               "steady_trend": frame(["at_risk", "achieved"], [True, True]),
+               "wb_fertility": frame(["off_track"], [False])}
+    out = cal.evidence(results, draws=3, seed=7).set_index(["data", "flag"])
+    assert out.loc[("simulated", "at_risk"), "n"] == 3
+    assert out.loc[("simulated", "at_risk"), "share_met"] == pytest.approx(2 / 3, abs=1e-4)
+    assert out.loc[("simulated", "not_flagged"), "n"] == 2  # on track and achieved
+    assert out.loc[("real", "off_track"), "share_met"] == 0.0 and ("real", "at_risk") not in out.index
+    assert out.loc[("steady_trend", "all"), "n"] == 2 and set(out["draws"]) == {3} and set(out["seed"]) == {7}
