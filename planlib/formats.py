@@ -75,6 +75,19 @@ def format_probability(p: object) -> str:
 
 
 
+def format_share(share: object) -> str:
+    """A share (of cases, a cut-off) as a percentage to one decimal, without a trailing ``.0``;
+    0% and 100% are shown as such (unlike :func:`format_probability`).
+
+    Examples:
+        >>> format_share(0.75), format_share(0.975), format_share(0.0), format_share(0.97058)
+        ('75%', '97.5%', '0%', '97.1%')
+    """
+    if is_missing(share):
+        return MISSING
+    return f"{float(share) * 100:.1f}".removesuffix(".0") + "%"
+
+
 def format_annual_change(rate: object) -> str:
     """The size of an annual rate of change (per cent a year), one decimal: the required and the
     observed change of the explanations (``schema.REQUIRED_CHANGE``, ``OBSERVED_CHANGE``), whose

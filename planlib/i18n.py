@@ -44,6 +44,37 @@ STATUS_COLORS = {
     INSUFFICIENT_DATA: "#999999",
     NOT_ASSESSABLE: "#CC79A7",
 }
+#: What each status means, with the cut-offs of AssessConfig filled in
+#: (planlib.assessment.presentation.status_meanings).
+STATUS_MEANINGS = {
+    ACHIEVED: {"zh": "最新值已达到目标，且到目标年仍达标的概率不低于{on}",
+               "en": "The latest value meets the target, and the probability of still meeting it "
+                     "in the target year is at least {on}"},
+    ON_TRACK: {"zh": "到目标年达标的概率不低于{on}",
+               "en": "The probability of meeting the target in the target year is at least {on}"},
+    AT_RISK: {"zh": "达标概率不低于{risk}、低于{on}",
+              "en": "The probability of meeting the target is at least {risk} and below {on}"},
+    OFF_TRACK: {"zh": "达标概率低于{risk}；目标年已有数据而未达到目标的，也属此类",
+                "en": "The probability is below {risk}; so is a target year already observed "
+                      "without meeting the target"},
+    INSUFFICIENT_DATA: {"zh": "数据少于{n}年，或所参照的指标没有数据，不作判断",
+                        "en": "Fewer than {n} years of data, or none for the indicator it refers "
+                              "to: not judged"},
+    NOT_ASSESSABLE: {"zh": "目标为定性表述，不作预测", "en": "A qualitative target: not projected"},
+}
+#: The statuses' rules of their own (逐年, 趋于平衡, met all along), with AssessConfig's
+#: and TargetConfig's numbers (planlib.assessment.presentation.special_rules).
+STATUS_RULES = {
+    "zh": "几类目标另有规则：“逐年”类目标在规划期内出现1次下降，最多为“存在风险”，{declines}次及以上为"
+          "“难以达标”；“趋于平衡”（出生人口性别比）按正常范围{lo}–{hi}判断，潜在值超出该范围的概率"
+          "达到{risk_b}为“存在风险”，达到{off_b}为“难以达标”；近年每年都已达到目标、且没有背离目标的"
+          "趋势的指标，为“已达标”。",
+    "en": "Some targets have rules of their own: an every-year target with one decline in the "
+          "plan period is at most at risk, with {declines} or more off track; \"tending to "
+          "balance\" (the sex ratio at birth) is judged against the normal range {lo}-{hi}: at "
+          "risk when the underlying ratio lies outside it with a probability of at least "
+          "{risk_b}, off track from {off_b}; an indicator that has met its target in every "
+          "recent year, with no trend away from it, is achieved."}
 #: Order in which statuses are listed (worst first in summaries that call for action).
 STATUS_ORDER = [OFF_TRACK, AT_RISK, ON_TRACK, ACHIEVED, INSUFFICIENT_DATA, NOT_ASSESSABLE]
 
@@ -295,6 +326,69 @@ REPORT_LABELS = {
     "sheet_quality": {"zh": "数据质量", "en": "Data quality"},
     "sheet_revised": {"zh": "修订记录", "en": "Revisions"},
     "sheet_evaluation": {"zh": "评估", "en": "Evaluation"},
+    "sheet_method": {"zh": "状态含义", "en": "Statuses"},
+    # the method note (planlib.report.format.method_*): what a status means, how p is found, and
+    # how often each status's cases met their target in the calibration benchmark
+    "sec_method": {"zh": "{num}、评估方法说明", "en": "{num}. How the statuses are judged"},
+    "method_statuses": {"zh": "（一）各状态的含义", "en": "What each status means"},
+    "method_how": {"zh": "（二）达标概率怎样得出", "en": "How the probability of meeting a target is found"},
+    "method_evidence": {"zh": "（三）状态的可靠性检验", "en": "How reliable the statuses are"},
+    "col_meaning": {"zh": "含义", "en": "Meaning"},
+    "how_projection": {"zh": "每个指标用本指标历年的数据预测到目标年（只用评估年份当时已有的数据），达标概率是"
+                             "目标年的值满足目标的概率。",
+                       "en": "Each indicator's own series is projected to its target year, with only "
+                             "the data known in the year assessed; the probability is that of the "
+                             "target year's value meeting the target."},
+    "how_step": {"zh": "先识别台阶式变化（如新设机构使覆盖率由0升到100），只用变化之后的数据。",
+                 "en": "A step change (a new institution that took a coverage from 0 to 100) is "
+                       "recognised first, and only the years after it are used."},
+    "how_trend": {"zh": "在本指标的数据上回测：只有趋势的预测误差比近年水平至少小{margin}时才延续趋势，否则"
+                        "按近年水平判断。每个指标的说明都写明所用的方法和理由。",
+                  "en": "Backtested on the series itself, a trend is carried forward only when its "
+                        "errors are at least {margin} smaller than the recent level's; otherwise "
+                        "the indicator is judged on its recent level. Each indicator's explanation "
+                        "names the method and why."},
+    "how_scale": {"zh": "0–100%的比率在logit尺度上预测，区间不会超出0–100%；按出生数计算的罕见事件（如婴儿"
+                        "死亡率）按出生中的泊松计数计算；出生人口性别比按男婴在出生中所占的比例（二项分布）计算。",
+                  "en": "Rates between 0 and 100% are projected on the logit scale, so intervals "
+                        "stay inside 0-100%; rare events among births (infant mortality) are "
+                        "Poisson counts among those births; the sex ratio at birth is the share "
+                        "of boys among births (binomial)."},
+    "how_width": {"zh": "区间还计入模型误差（本指标回测中模型未能解释的误差）和趋势今后变化的余量，因此比单纯"
+                        "的直线外推宽。",
+                  "en": "Intervals also allow for model error (what the model failed to explain in "
+                        "the series' own backtest) and for trends that change, so they are wider "
+                        "than a plain straight line's."},
+    "evidence_intro": {
+        "zh": "上述判断用结果已知的数据检验过（benchmarks/calibration.py）：模拟的县级序列{k}类，每类{draws}条"
+              "（{families}），以{first}—{last}年的数据判断{goal}年；真实数据为世界银行{n_wb}个国家和地区的"
+              "总和生育率（以{wb_first}—{wb_last}年的数据判断{wb_eval}年）和全国妇幼死亡率序列。下表为各状态"
+              "的个案中实际达到目标的比例。",
+        "en": "These rules were tested on data whose outcome is known (benchmarks/calibration.py): "
+              "{k} kinds of simulated county series, {draws} of each ({families}), judged for "
+              "{goal} on {first}-{last}; and real series: the total fertility of {n_wb} countries "
+              "and areas from the World Bank (judged for {wb_eval} on {wb_first}-{wb_last}) and "
+              "China's national maternal and child mortality. The table gives the share of each "
+              "status's cases that met the target."},
+    "evidence_note": {
+        "zh": "达标概率是估计，不是保证：标为“存在风险”的个案中，模拟序列有{sim_risk}、真实数据有{real_risk}"
+              "最终达标。对完全沿直线稳定上升的序列，本方法偏于谨慎（实际{steady_met}达标，平均达标概率"
+              "{steady_p}），因为真实序列的趋势常会变化；详见 docs/benchmarks.md。",
+        "en": "A probability is an estimate, not a promise: of the cases flagged at risk, {sim_risk} "
+              "of the simulated and {real_risk} of the real ones met the target in the end. On "
+              "series that rise along a perfectly straight line the method is cautious ({steady_met} "
+              "met, with a mean probability of {steady_p}), because real series' trends often "
+              "change; see docs/benchmarks.md."},
+    "evidence_missing": {"zh": "未找到可靠性检验结果（data/calibration.csv），请运行 benchmarks/calibration.py。",
+                         "en": "The calibration results (data/calibration.csv) are missing: run "
+                               "benchmarks/calibration.py."},
+    "col_data": {"zh": "数据", "en": "Data"},
+    "col_cases": {"zh": "个案数", "en": "Cases"},
+    "col_mean_p": {"zh": "平均达标概率", "en": "Mean probability"},
+    "col_share_met": {"zh": "实际达标比例", "en": "Share that met"},
+    "flag_not_flagged": {"zh": "已达标或有望达标", "en": "Achieved or on track"},
+    "data_simulated": {"zh": "模拟的县级序列", "en": "Simulated county series"},
+    "data_real": {"zh": "真实数据", "en": "Real series"},
     # the plans' sheets: the plan's full name in Chinese, a short one in English
     "sheet_women": {"zh": PLAN_LABELS["women"]["zh"], "en": "Women"},
     "sheet_children": {"zh": PLAN_LABELS["children"]["zh"], "en": "Children"},
@@ -304,6 +398,18 @@ REPORT_LABELS = {
     "list_sep": {"zh": "、", "en": ", "},
     "clause_sep": {"zh": "；", "en": "; "},
     "sentence_end": {"zh": "。", "en": "."},
+}
+
+
+#: The simulated families of planlib.calibration, named for a report's reader.
+CALIBRATION_FAMILY_LABELS = {
+    "near_bound": {"zh": "接近100%的比率", "en": "rates near 100%"},
+    "step": {"zh": "台阶式变化", "en": "steps"},
+    "flat_share": {"zh": "平稳的比例", "en": "flat shares"},
+    "steady_trend": {"zh": "稳定上升的比率", "en": "steady trends"},
+    "rare_events": {"zh": "按出生数计的罕见事件", "en": "rare events among births"},
+    "noisy_ratio": {"zh": "出生人口性别比", "en": "sex ratios at birth"},
+    "drifting_share": {"zh": "水平漂移的比例", "en": "drifting shares"},
 }
 
 
@@ -345,6 +451,7 @@ APP_LABELS = {
     "view_explorer": {"zh": "指标详情", "en": "Indicator explorer"},
     "view": {"zh": "视图", "en": "View"},
     "at_a_glance": {"zh": "各规划指标状态", "en": "Where each plan stands"},
+    "status_legend": {"zh": "各状态的含义", "en": "What the statuses mean"},
     "binding_alert_title": {"zh": "需要关注的约束性指标", "en": "Binding indicators that need action"},
     "binding_alert_none": {"zh": "没有存在风险或难以达标的约束性指标。",
                            "en": "No binding indicator is at risk or off track."},

@@ -100,6 +100,22 @@ def test_demo_banner_is_visible(session):
     assert S.DEMO_LABEL_ZH in banner.inner_text()
 
 
+def test_the_status_legend_opens_under_the_tiles_and_says_what_at_risk_means(session):
+    page, _, _ = session
+    legend = page.locator("details.planlib-legend").first
+    at_risk = legend.locator('[data-status="at_risk"] dd')
+    expect(legend.locator("summary")).to_have_text("各状态的含义")
+    expect(at_risk).to_be_hidden()  # folded: the tiles stay at the top of the page
+    legend.locator("summary").click()
+    expect(at_risk).to_be_visible()
+    expect(at_risk).to_have_text("达标概率不低于25%、低于75%")
+    assert legend.locator("dt").all_inner_texts() == [
+        i18n.status_label(code, "zh") for code in (S.ACHIEVED, S.ON_TRACK, S.AT_RISK, S.OFF_TRACK,
+                                                   S.INSUFFICIENT_DATA, S.NOT_ASSESSABLE)]
+    legend.locator("summary").click()
+    expect(at_risk).to_be_hidden()
+
+
 def test_filtering_by_plan_changes_the_table(session):
     page, _, _ = session
     plan = page.locator(".planlib-w-plan select")

@@ -151,7 +151,7 @@ def test_midterm_evaluation(catalog):
 
 def test_sections_follow_the_plans(small):
     keys = [k for k, _ in report.sections(small)]
-    assert keys == ["summary", "plan:women", "plan:children", "units", "quality"]
+    assert keys == ["summary", "plan:women", "plan:children", "units", "quality", "method"]
     headings = dict(report.sections(small))
     assert headings["plan:women"] == "二、妇女发展规划" and headings["plan:children"] == "三、儿童发展规划"
     assert report.title(small) == "石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告"
@@ -353,7 +353,9 @@ def test_full_xlsx_sheets(full):
     units = set(units_of(load_catalog()))
     assert {"摘要", "妇女发展规划", "儿童发展规划", "数据质量"} | units <= set(sheets)
     reference = sheets.pop("参考地区数据")  # real published values: not labelled demo
+    meanings = sheets.pop("状态含义")  # the rules, not data: not labelled demo either
     assert all(rows[0][0] == DEMO for rows in sheets.values())
+    assert meanings[0] == ("状态", "含义") and meanings[3][0] == "存在风险" and "25%" in meanings[3][1]
     assert reference[0][0] == "地区" and ("重庆市", "C02", 2022, 2.62) in {r[:4] for r in reference}
     header = sheets["妇女发展规划"][1]
     for col in ("指标代码", "指标名称", "计量单位", "目标值", "指标属性", "责任单位", "基期值（2020年）",

@@ -38,14 +38,15 @@ def test_bad_options_are_refused_in_both_languages(bad, match):
 def test_annual_outline_and_title(annual):
     assert content.sections(annual) == [
         ("summary", "一、总体情况"), ("plan:women", "二、妇女发展规划"), ("plan:children", "三、儿童发展规划"),
-        ("units", "四、各责任单位指标情况"), ("quality", "五、数据质量")]
+        ("units", "四、各责任单位指标情况"), ("quality", "五、数据质量"),
+        ("method", "六、评估方法说明")]
     assert content.title(annual) == "石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告"
 
 
 def test_english_midterm_outline_puts_the_evaluation_second():
     data = prepare(content.ReportOptions(2025, "midterm", lang="en"), small_catalog(), observations())
     assert [key for key, _ in content.sections(data)] == [
-        "summary", "evaluation", "plan:women", "plan:children", "units", "quality"]
+        "summary", "evaluation", "plan:women", "plan:children", "units", "quality", "method"]
     assert content.sections(data)[1][1] == "2. Mid-term evaluation: progress since the 2020 baseline"
     assert content.title(data) == ("Shizhu County Women's and Children's Development Plans (2021-2030): "
                                    "Mid-term Evaluation Report (data up to 2025)")

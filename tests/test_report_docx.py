@@ -25,7 +25,8 @@ def test_headings_follow_the_outline(document):
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == ("Title", "石柱县妇女发展规划和儿童发展规划（2021—2030年）2024年度统计监测报告")
     level1 = [text for style, text in headings if style == "Heading 1"]
-    assert level1 == ["一、总体情况", "二、妇女发展规划", "三、儿童发展规划", "四、各责任单位指标情况", "五、数据质量"]
+    assert level1 == ["一、总体情况", "二、妇女发展规划", "三、儿童发展规划", "四、各责任单位指标情况", "五、数据质量",
+                      "六、评估方法说明"]
     assert "W03 孕产妇死亡率（1/10万）" in [text for _, text in headings]
 
 

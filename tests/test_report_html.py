@@ -39,7 +39,7 @@ def test_page_outline_banner_and_indicators(page):
     parsed = Page(page)
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">")
     sections = [attrs["id"] for tag, attrs in parsed.elements if tag == "section"]
-    assert sections == ["summary", "plan-women", "plan-children", "units", "quality"]
+    assert sections == ["summary", "plan-women", "plan-children", "units", "quality", "method"]
     articles = [attrs["id"] for tag, attrs in parsed.elements if tag == "article"]
     assert articles == ["W01", "W03", "W11", "W13", "C02"]
     assert [attrs for tag, attrs in parsed.elements if tag == "div" and attrs.get("role") == "note"] == [

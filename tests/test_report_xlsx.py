@@ -35,8 +35,8 @@ def test_sheet_names_are_valid_and_unique():
 def test_workbook_sheets_and_demo_mark(annual):
     book = sheets(X.render_xlsx(annual))
     assert list(book) == ["摘要", "妇女发展规划", "儿童发展规划", "县卫生健康委", "县教委", "数据质量", "修订记录",
-                          "参考地区数据"]
-    demo = {name: rows for name, rows in book.items() if name != "参考地区数据"}
+                          "参考地区数据", "状态含义"]
+    demo = {name: rows for name, rows in book.items() if name not in ("参考地区数据", "状态含义")}
     assert all(rows[0][0] == "示例数据（非官方统计）" for rows in demo.values())
 
 
@@ -63,4 +63,4 @@ def test_english_workbook_names_the_plan_sheets_short():
     data = prepare(ReportOptions(2025, "midterm", lang="en"), small_catalog(), observations())
     assert list(sheets(X.render_xlsx(data))) == [
         "Summary", "Women", "Children", "县卫生健康委", "县教委", "Data quality", "Revisions", "Evaluation",
-        "Reference regions"]
+        "Reference regions", "Statuses"]

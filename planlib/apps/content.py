@@ -292,7 +292,29 @@ def tiles_html(counts: pd.DataFrame, lang: str = "zh", as_of: int | None = None)
                      f'<ul>{items}</ul></section>')
     heading = html.escape(_label("at_a_glance", lang))
     year = f' data-as-of="{int(as_of)}"' if as_of is not None else ""
-    return f'<h2>{heading}</h2><div class="planlib-tiles"{year}>{"".join(cards)}</div>'
+    return (f'<h2>{heading}</h2><div class="planlib-tiles"{year}>{"".join(cards)}</div>'
+            + legend_html(lang))
+
+
+def legend_html(lang: str = "zh") -> str:
+    """What each status means (:func:`planlib.assessment.status_meanings`), folded under the
+    tiles: a native ``<details>``, so it opens without any script, also in the static edition.
+
+    Examples:
+        >>> legend = legend_html("en")
+        >>> legend.startswith('<details class="planlib-legend"><summary>What the statuses mean')
+        True
+        >>> 'data-status="at_risk"' in legend and "at least 25% and below 75%" in legend
+        True
+    """
+    from ..assessment import special_rules, status_meanings
+
+    items = "".join(
+        f'<div data-status="{code}"><dt style="border-left-color:{i18n.STATUS_COLORS[code]}">'
+        f'{html.escape(i18n.status_label(code, lang))}</dt><dd>{html.escape(meaning)}</dd></div>'
+        for code, _, meaning in status_meanings(lang))
+    return (f'<details class="planlib-legend"><summary>{html.escape(_label("status_legend", lang))}'
+            f'</summary><dl>{items}</dl><p>{html.escape(special_rules(lang))}</p></details>')
 
 
 def alerts_html(alerts: pd.DataFrame, lang: str = "zh") -> str:

@@ -87,7 +87,8 @@ from .core import (DETAIL_COLUMNS, DETAIL_EXTRA, LEVEL_METHODS, MIN_STEADY_POINT
                    RATIO_OF_COUNTS_UNITS, AssessConfig, Facts, Projections, _checked_catalog,
                    bounds_for_unit, checked_observations, known_as_of)
 from .explanations import explain
-from .presentation import for_display, format_assessment, sort_for_action, summarize
+from .presentation import (for_display, format_assessment, sort_for_action, special_rules,
+                           status_meanings, summarize)
 from .progress import annual_change, base_point, declines_of, progress_category
 from .rules import (_assess_row, _Context, _pairs, _typed, better_than_base, home_region, p_difference,
                     project_series)
@@ -97,7 +98,8 @@ __all__ = [
     "RATIO_OF_COUNTS_UNITS", "AssessConfig", "Facts", "Projections", "annual_change", "assess",
     "assess_detail", "base_point", "better_than_base", "bounds_for_unit", "checked_observations",
     "declines_of", "explain", "for_display", "format_assessment", "home_region", "known_as_of",
-    "p_difference", "progress_category", "project_series", "sort_for_action", "summarize",
+    "p_difference", "progress_category", "project_series", "sort_for_action", "special_rules",
+    "status_meanings", "summarize",
 ]
 
 # --- public API -----------------------------------------------------------------------------------

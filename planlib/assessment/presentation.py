@@ -9,15 +9,51 @@ import pandas as pd
 
 from .. import schema as S
 from ..errors import PlanlibError, Problem
-from ..formats import format_number, format_probability, format_value, is_missing
-from ..i18n import ATTRIBUTE_LABELS, STATUS_ORDER, region_label, status_label
+from ..formats import format_number, format_probability, format_share, format_value, is_missing
+from ..i18n import (ATTRIBUTE_LABELS, STATUS_LABELS, STATUS_MEANINGS, STATUS_ORDER, STATUS_RULES,
+    region_label, status_label)
 from ..safecells import neutralise_frame, printable
-from .core import (BINDING_COL, EXPL_EN, EXPL_ZH, LATEST_VALUE, LATEST_YEAR, P_MEET, PROJ_HI,
-    PROJ_LO, PROJECTED, STATUS)
+from .core import (AssessConfig, BINDING_COL, EXPL_EN, EXPL_ZH, LATEST_VALUE, LATEST_YEAR, P_MEET,
+    PROJ_HI, PROJ_LO, PROJECTED, STATUS)
 from .explanations import _int, _say
 from .rules import home_region
 
 _URGENT = (S.OFF_TRACK, S.AT_RISK)
+#: The statuses :func:`status_meanings` defines, in the order a reader learns them.
+DEFINED_STATUSES = (S.ACHIEVED, S.ON_TRACK, S.AT_RISK, S.OFF_TRACK, S.INSUFFICIENT_DATA,
+                    S.NOT_ASSESSABLE)
+
+
+def status_meanings(lang: str = "zh", config: AssessConfig | None = None) -> list[tuple[str, str, str]]:
+    """``(status, label, meaning)`` of every status, with the cut-offs of ``config``: what the
+    report's method note and the dashboard's legend say.
+
+    Examples:
+        >>> status_meanings("en")[2]
+        ('at_risk', 'At risk', 'The probability of meeting the target is at least 25% and below 75%')
+        >>> status_meanings("zh", AssessConfig(on_track=0.8))[1][2]
+        '到目标年达标的概率不低于80%'
+    """
+    cfg = config or AssessConfig()
+    fields = {"on": format_share(cfg.on_track), "risk": format_share(cfg.at_risk), "n": cfg.min_points}
+    return [(s, STATUS_LABELS[s][lang], STATUS_MEANINGS[s][lang].format(**fields))
+            for s in DEFINED_STATUSES]
+
+
+def special_rules(lang: str = "zh", config: AssessConfig | None = None) -> str:
+    """The rules of 逐年 and 趋于平衡 targets and of series met all along, with their numbers.
+
+    Examples:
+        >>> text = special_rules("en")
+        >>> "103-107" in text and "at least 90%" in text and "off track from 97.5%" in text
+        True
+    """
+    from ..targets import TargetConfig
+
+    cfg, band = config or AssessConfig(), TargetConfig()
+    return STATUS_RULES[lang].format(
+        declines=cfg.declines_off_track, lo=f"{band.balance_low:g}", hi=f"{band.balance_high:g}",
+        risk_b=format_share(cfg.balance_at_risk), off_b=format_share(cfg.balance_off_track))
 
 
 def sort_for_action(result: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:

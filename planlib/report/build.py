@@ -47,6 +47,7 @@ from ..errors import PlanlibError, Problem
 from ..files import process_alive, swap_folder
 from .content import (EARLIER_YEARS, KINDS, History, ReportData, ReportOptions,  # noqa: F401
                           sections, title)
+from .method import load_evidence
 
 HTML_NAME, DOCX_NAME, XLSX_NAME = "report.html", "report.docx", "data.xlsx"
 
@@ -94,7 +95,7 @@ def prepare_current(options: ReportOptions, catalog: pd.DataFrame, observations:
         previous=pd.DataFrame(columns=S.ASSESSMENT_COLUMNS), vintage_used=False,
         revised=T.revised_values(history.revisions, table, options.year),
         submissions=history.submissions, projections=projections(catalog, obs), evaluation=None,
-        generated=(today or date.today()).isoformat())
+        generated=(today or date.today()).isoformat(), evidence=load_evidence())
 
 
 def add_comparisons(data: ReportData, history: History | None = None) -> ReportData:

@@ -121,6 +121,8 @@ class ReportData:
         projections: indicator id -> its county projection frame (for the charts).
         evaluation: mid-term/final only: :func:`evaluation_table`, else None.
         generated: the date the report was made (ISO).
+        evidence: the calibration benchmark's results the method note quotes
+            (:func:`planlib.report.method.load_evidence`); None: the note says they are missing.
     """
 
     options: ReportOptions
@@ -134,6 +136,7 @@ class ReportData:
     projections: dict
     evaluation: pd.DataFrame | None
     generated: str
+    evidence: pd.DataFrame | None = None
 
     @property
     def demo(self) -> bool:
@@ -164,14 +167,14 @@ def sections(data: ReportData) -> list[tuple[str, str]]:
     """The report's top-level sections, in order, as ``(key, numbered heading)``.
 
     Keys: ``summary``, ``evaluation`` (mid-term/final), ``plan:women``, ``plan:children``
-    (those the report covers), ``units``, ``quality``.
+    (those the report covers), ``units``, ``quality``, ``method`` (the method note).
     """
     from ..i18n import PLAN_LABELS
 
     lang = data.options.lang
     keys = ["summary"] + (["evaluation"] if data.evaluation is not None else [])
     keys += [f"plan:{p}" for p in ("women", "children") if (data.table[S.PLAN] == p).any()]
-    keys += ["units", "quality"]
+    keys += ["units", "quality", "method"]
     out = []
     for i, key in enumerate(keys):
         num = _NUMERALS[i] if lang == "zh" else str(i + 1)

@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from . import format as F
+from . import method as M
 from . import tables as T
 from .. import schema as S
 from .content import ReportData, sections, title
@@ -197,6 +198,8 @@ def _section(doc, data: ReportData, key: str, pngs: dict[str, bytes]) -> None:
         _plan(doc, data, key[5:], pngs)
     elif key == "units":
         _units(doc, data)
+    elif key == "method":
+        _method(doc, data)
     else:
         _quality(doc, data)
 
@@ -292,6 +295,22 @@ def _quality(doc, data: ReportData) -> None:
     demo = T.demo_values(data.observations, data.table, year)
     doc.add_paragraph(data.label("demo_count", n=int(demo["n_demo"].sum()), k=len(demo))
                       if len(demo) else data.label("no_demo"))
+
+
+def _method(doc, data: ReportData) -> None:
+    lang, evidence = data.options.lang, data.evidence
+    doc.add_heading(data.label("method_statuses"), level=2)
+    add_table(doc, M.status_meanings(lang))
+    doc.add_paragraph(M.special_rules(lang))
+    doc.add_heading(data.label("method_how"), level=2)
+    for line in M.how_lines(lang):
+        doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading(data.label("method_evidence"), level=2)
+    intro, note = M.evidence_texts(evidence, lang)
+    doc.add_paragraph(intro)
+    if note:
+        add_table(doc, M.evidence_table(evidence, lang))
+        doc.add_paragraph(note)
 
 
 def _evaluation(doc, data: ReportData) -> None:

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from .. import i18n
 from . import format as F
+from . import method as M
 from . import tables as T
 from .. import schema as S
 from .content import ReportData, sections, title
@@ -142,6 +143,8 @@ def _section(data: ReportData, key: str) -> list[dict]:
         return _evaluation(data)
     if key.startswith("plan:"):
         return _plan(data, key[5:])
+    if key == "method":
+        return _method(data)
     return _units(data) if key == "units" else _quality(data)
 
 
@@ -212,6 +215,21 @@ def _quality(data: ReportData) -> list[dict]:
             _h3(data.label("demo_values")),
             _p(data.label("demo_count", n=int(demo["n_demo"].sum()), k=len(demo)) if len(demo)
                else data.label("no_demo"))]
+
+
+def _method(data: ReportData) -> list[dict]:
+    lang, evidence = data.options.lang, data.evidence
+    intro, note = M.evidence_texts(evidence, lang)
+    return [_h3(data.label("method_statuses")), _table(M.status_meanings(lang)),
+            _p(M.special_rules(lang)),
+            _h3(data.label("method_how")), *(_p(line) for line in M.how_lines(lang)),
+            _h3(data.label("method_evidence")), _p(intro),
+            *([_evidence_table(evidence, lang), _p(note)] if note else [])]
+
+
+def _evidence_table(evidence: pd.DataFrame, lang: str) -> dict:
+    frame = M.evidence_table(evidence, lang)
+    return _table(frame, numeric=tuple(frame.columns[2:]))
 
 
 def _evaluation(data: ReportData) -> list[dict]:

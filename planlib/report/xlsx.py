@@ -3,12 +3,14 @@
 Sheets: a summary (counts by status), one sheet per plan with every indicator (id, name, unit,
 target as printed, attribute, responsible units, 2020 baseline, the values of every year as
 columns, latest value, projected value with its 95 % interval, status, explanation), one sheet per
-responsible unit with its indicators, data quality (missing values, revisions) and, for the
-mid-term and final evaluations, the evaluation table. Numbers stay numbers; every cell is a value,
-never a formula (a note reading ``=HYPERLINK(…)`` is shown as that text).
+responsible unit with its indicators, data quality (missing values, revisions), for the mid-term
+and final evaluations the evaluation table, then the reference regions' published values and
+what each status means (状态含义). Numbers stay numbers; every cell is a value, never a formula
+(a note reading ``=HYPERLINK(…)`` is shown as that text).
 
-When the report holds illustrative data, the first row of every sheet reads
-示例数据（非官方统计） and the table starts on the second row.
+When the report holds illustrative data, the first row of every data sheet reads
+示例数据（非官方统计） and the table starts on the second row (the reference regions' real values
+and the statuses' meanings are not data of the county, so they carry no such row).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from openpyxl.styles import Font
 
 from .. import i18n
 from . import format as F
+from . import method as M
 from . import tables as T
 from .. import schema as S
 from .content import ReportData
@@ -103,6 +106,9 @@ def render_xlsx(data: ReportData) -> bytes:
         if len(reference):  # real published values: no demo label on this sheet
             name = sheet_name(i18n.t("sheet", data.options.lang, i18n.REFERENCE_LABELS), taken)
             _write_sheet(writer, name, reference, data, demo=False)
+        # what each status means: the rules, not data, so no demo label
+        _write_sheet(writer, sheet_name(data.label("sheet_method"), taken),
+                     M.status_meanings(data.options.lang), data, demo=False)
         values_only(writer.book)  # a department's note is text, never a live formula
     return buf.getvalue()
 

@@ -1,0 +1,115 @@
+"""The report's method note: what each status means, how the probability behind it is found, and
+how often each status's cases met their target when the outcome was known.
+
+Every number in the note is read from where the rule is defined (the assessment's
+:func:`~planlib.assessment.status_meanings` and :func:`~planlib.assessment.special_rules` for
+the cut-offs and the normal range of the sex ratio, :class:`ForecastConfig` for the trend margin,
+:mod:`planlib.calibration` for the test design) or from the calibration
+benchmark's results, ``data/calibration.csv`` (``benchmarks/calibration.py`` writes it). The
+writers (HTML, Word, Excel) only lay out these frames and sentences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import assessment, config, i18n
+from ..assessment import special_rules  # noqa: F401  (the writers' one import of the note)
+from ..calibration import FAMILIES, FIRST_YEAR, GOAL_YEAR, LAST_YEAR, RELIABILITY_COLUMNS
+from ..formats import MISSING, format_probability, format_share
+from ..forecast import ForecastConfig
+from ..schema import AT_RISK
+from . import tables as T
+
+#: The steps of "how the probability is found", in order (report labels).
+HOW = ("how_projection", "how_step", "how_trend", "how_scale", "how_width")
+#: The pooled rows of the evidence file the note's table shows.
+POOLS = ("simulated", "real")
+#: The columns the note reads from ``data/calibration.csv``.
+EVIDENCE_COLUMNS = (*RELIABILITY_COLUMNS, "draws", "seed")
+
+
+def status_meanings(lang: str = "zh") -> pd.DataFrame:
+    """Each status and what it means (:func:`planlib.assessment.status_meanings`), as a table.
+
+    Examples:
+        >>> status_meanings("en").iloc[2].tolist()
+        ['At risk', 'The probability of meeting the target is at least 25% and below 75%']
+    """
+    rows = assessment.status_meanings(lang)
+    return pd.DataFrame({T.label("col_status", lang): [r[1] for r in rows],
+                         T.label("col_meaning", lang): [r[2] for r in rows]})
+
+
+def how_lines(lang: str = "zh") -> list[str]:
+    """How ``p_meet`` is found, one sentence per step (the trend margin of :class:`ForecastConfig`).
+
+    Examples:
+        >>> how_lines("en")[2].startswith("Backtested on the series itself, a trend is carried "
+        ...                               "forward only when its errors are at least 10% smaller")
+        True
+    """
+    margin = format_share(ForecastConfig().trend_margin)
+    return [T.label(key, lang, margin=margin) for key in HOW]
+
+
+def load_evidence(path: Path | None = None) -> pd.DataFrame | None:
+    """``data/calibration.csv`` (:data:`planlib.calibration.RELIABILITY_COLUMNS` with ``draws``
+    and ``seed``), or None when it is not there or lacks a column (the note then says so)."""
+    path = Path(path or config.CALIBRATION_PATH)
+    if not path.is_file():
+        return None
+    frame = pd.read_csv(path)
+    return frame if set(EVIDENCE_COLUMNS) <= set(frame.columns) else None
+
+
+def evidence_table(evidence: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The pooled rows of the evidence, as a reader sees them: data, status, cases, mean
+    probability, share that met.
+
+    Examples:
+        >>> e = pd.DataFrame({"data": ["real", "real"], "flag": ["not_flagged", "at_risk"],
+        ...                   "n": [71, 38], "mean_p_meet": [0.94, 0.52], "share_met": [0.97, 0.34]})
+        >>> evidence_table(e, "en").to_numpy().tolist()
+        [['Real series', 'Achieved or on track', '71', '94%', '97%'], ['Real series', 'At risk', '38', '52%', '34%']]
+    """
+    rows = evidence[evidence["data"].isin(POOLS) & (evidence["flag"] != "all")]
+    return pd.DataFrame({
+        T.label("col_data", lang): [T.label(f"data_{d}", lang) for d in rows["data"]],
+        T.label("col_status", lang): [_flag_label(f, lang) for f in rows["flag"]],
+        T.label("col_cases", lang): [str(int(n)) for n in rows["n"]],
+        T.label("col_mean_p", lang): [format_probability(p) for p in rows["mean_p_meet"]],
+        T.label("col_share_met", lang): [format_share(s) for s in rows["share_met"]],
+    })
+
+
+def evidence_texts(evidence: pd.DataFrame | None, lang: str = "zh") -> tuple[str, str | None]:
+    """The sentence before the evidence table (the test design) and the one after it (what the
+    figures mean, and the known limit); without evidence, a sentence saying it is missing."""
+    if evidence is None or not len(evidence):
+        return T.label("evidence_missing", lang), None
+    from ..forecast.backtest import FERTILITY_TEST
+
+    def share(data: str, flag: str, column: str = "share_met") -> str:
+        row = evidence[(evidence["data"] == data) & (evidence["flag"] == flag)]
+        return format_share(row[column].iloc[0]) if len(row) else MISSING
+
+    names = [f.name for f in FAMILIES if (evidence["data"] == f.name).any()]
+    sep = T.label("list_sep", lang)
+    wb = evidence[(evidence["data"] == "wb_fertility") & (evidence["flag"] == "all")]
+    intro = T.label(
+        "evidence_intro", lang, k=len(names), draws=int(evidence["draws"].iloc[0]),
+        families=sep.join(i18n.CALIBRATION_FAMILY_LABELS[n][lang] for n in names),
+        first=FIRST_YEAR, last=LAST_YEAR, goal=GOAL_YEAR,
+        n_wb=int(wb["n"].iloc[0]) if len(wb) else MISSING, wb_first=FERTILITY_TEST.fit_start,
+        wb_last=FERTILITY_TEST.fit_end, wb_eval=FERTILITY_TEST.eval_year)
+    note = T.label("evidence_note", lang, sim_risk=share("simulated", AT_RISK),
+                   real_risk=share("real", AT_RISK), steady_met=share("steady_trend", "all"),
+                   steady_p=share("steady_trend", "all", "mean_p_meet"))
+    return intro, note
+
+
+def _flag_label(flag: str, lang: str) -> str:
+    return T.label("flag_not_flagged", lang) if flag == "not_flagged" else i18n.STATUS_LABELS[flag][lang]
