@@ -112,6 +112,9 @@ REGION_LABELS = {
 
 COMMON = {
     "demo_banner": {"zh": DEMO_LABEL_ZH, "en": DEMO_LABEL_EN},
+    # what the statuses mean (STATUS_MEANINGS): the dashboard's legend, a report's sheet
+    "status_legend": {"zh": "各状态的含义", "en": "What the statuses mean"},
+    "status_sheet": {"zh": "状态含义", "en": "Statuses"},
     "title": {
         "zh": f"{REGION_LABELS[COUNTY]['zh']}妇女发展规划和儿童发展规划（2021—2030年）监测",
         "en": f"{REGION_LABELS[COUNTY]['en']} Women's and Children's Development Plans (2021-2030): Monitoring",
@@ -326,7 +329,6 @@ REPORT_LABELS = {
     "sheet_quality": {"zh": "数据质量", "en": "Data quality"},
     "sheet_revised": {"zh": "修订记录", "en": "Revisions"},
     "sheet_evaluation": {"zh": "评估", "en": "Evaluation"},
-    "sheet_method": {"zh": "状态含义", "en": "Statuses"},
     # the method note (planlib.report.format.method_*): what a status means, how p is found, and
     # how often each status's cases met their target in the calibration benchmark
     "sec_method": {"zh": "{num}、评估方法说明", "en": "{num}. How the statuses are judged"},
@@ -451,7 +453,6 @@ APP_LABELS = {
     "view_explorer": {"zh": "指标详情", "en": "Indicator explorer"},
     "view": {"zh": "视图", "en": "View"},
     "at_a_glance": {"zh": "各规划指标状态", "en": "Where each plan stands"},
-    "status_legend": {"zh": "各状态的含义", "en": "What the statuses mean"},
     "binding_alert_title": {"zh": "需要关注的约束性指标", "en": "Binding indicators that need action"},
     "binding_alert_none": {"zh": "没有存在风险或难以达标的约束性指标。",
                            "en": "No binding indicator is at risk or off track."},

@@ -146,7 +146,7 @@ def test_the_city_view_of_each_year_and_language_is_published(city_published, ci
     assert page == city_edition.city_page(2024, "zh")
     assert "石柱县 目标" in page["html"] and "示例县（演示） 目标" in page["html"]
     book = openpyxl.load_workbook(io.BytesIO((data / "city-2024-en.xlsx").read_bytes()))
-    assert book.sheetnames == ["City view", "Binding behind", "Ranking"]
+    assert book.sheetnames == ["City view", "Binding behind", "Ranking", "Statuses"]
     assert book["City view"]["A1"].value == S.DEMO_LABEL_EN
     found = {p.name: OUTSIDE.findall(p.read_text(encoding="utf-8"))
              for p in city_published.rglob("*") if p.suffix in TEXT_SUFFIXES}

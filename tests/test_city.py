@@ -105,7 +105,9 @@ def _report(view, lang="zh") -> RC.CityReport:
 
 def test_the_city_sheet_cells(view):
     book = openpyxl.load_workbook(io.BytesIO(RC.render_city_xlsx(_report(view))))
-    assert book.sheetnames == ["区县对比", "约束性指标滞后", "区县排名"]
+    assert book.sheetnames == ["区县对比", "约束性指标滞后", "区县排名", "状态含义"]
+    meanings = list(book["状态含义"].iter_rows(values_only=True))  # the rules, not data: no demo row
+    assert meanings[0] == ("状态", "含义") and meanings[3] == ("存在风险", "达标概率不低于25%、低于75%")
     sheet = book["区县对比"]
     assert sheet["A1"].value == S.DEMO_LABEL_ZH  # 示例县's values are demo
     header = [c.value for c in sheet[2]]
@@ -241,7 +243,8 @@ def test_the_build_holds_the_city_view_of_every_year_and_language(city_edition):
     assert "重庆市 来源" in page["html"] and "全国 最新值" in page["html"]
     assert "Example County (demo) target" in city_edition.city_page(2020, "en")["html"]
     book = openpyxl.load_workbook(io.BytesIO(city_edition.city_xlsx(2024, "en")))
-    assert book.sheetnames == ["City view", "Binding behind", "Ranking"]
+    assert book.sheetnames == ["City view", "Binding behind", "Ranking", "Statuses"]
+    assert "各状态的含义" in page["html"] and "达标概率不低于25%、低于75%" in page["html"]
     assert book["City view"]["A1"].value == S.DEMO_LABEL_EN
 
 

@@ -313,7 +313,7 @@ def legend_html(lang: str = "zh") -> str:
         f'<div data-status="{code}"><dt style="border-left-color:{i18n.STATUS_COLORS[code]}">'
         f'{html.escape(i18n.status_label(code, lang))}</dt><dd>{html.escape(meaning)}</dd></div>'
         for code, _, meaning in status_meanings(lang))
-    return (f'<details class="planlib-legend"><summary>{html.escape(_label("status_legend", lang))}'
+    return (f'<details class="planlib-legend"><summary>{html.escape(i18n.t("status_legend", lang))}'
             f'</summary><dl>{items}</dl><p>{html.escape(special_rules(lang))}</p></details>')
 
 

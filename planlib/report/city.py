@@ -3,15 +3,16 @@
 :func:`prepare_city` assesses every member against its own plan and makes the
 :class:`~planlib.city.CityView`; :func:`render_city_html` lays it out as one self-contained page
 (Jinja2 template ``city.html.j2``, autoescaped, no script, nothing loaded from outside) and
-:func:`render_city_docx` as an editable Word draft (A4 landscape, the same three tables) and
+:func:`render_city_docx` as an editable Word draft (A4 landscape, the same tables) and
 :func:`render_city_xlsx` as a workbook whose sheets are the city view (indicators x members with
-the reference regions beside them), the binding targets behind and the ranking per indicator.
+the reference regions beside them), the binding targets behind, the ranking per indicator and
+what each status means (the same table as the county report's method note).
 :func:`write_city_report` writes the three, each whole or not at all.
 
 The Excel sheets are made by :func:`write_city_sheets`, so any workbook a city user exports (this
 one, or the dashboard's download once it has a city page) can carry them. When any member's value
-is illustrative (demo), the first row of every city sheet and a fixed banner on the page read
-示例数据（非官方统计）.
+is illustrative (demo), the first row of every city data sheet and a fixed banner on the page
+read 示例数据（非官方统计）.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ..files import atomic_path
 from ..formats import format_number, is_missing
 from ..safecells import values_only
 from .html import _env, _table
+from .method import status_meanings
 from .xlsx import sheet_name
 
 CITY_HTML_NAME, CITY_XLSX_NAME, CITY_DOCX_NAME = "city.html", "city.xlsx", "city.docx"
@@ -92,7 +94,8 @@ def city_sections(report: CityReport) -> list[tuple[str, str, pd.DataFrame]]:
     lang, view = report.lang, report.view
     return [("grid", label("grid_heading", lang), grid_frame(view, lang)),
             ("behind", label("behind_heading", lang), behind_frame(view, lang)),
-            ("ranking", label("ranking_heading", lang), ranking_frame(view, lang))]
+            ("ranking", label("ranking_heading", lang), ranking_frame(view, lang)),
+            ("statuses", i18n.t("status_legend", lang), status_meanings(lang))]
 
 
 def render_city_html(report: CityReport) -> str:
@@ -134,8 +137,12 @@ def write_city_sheets(writer: pd.ExcelWriter, report: CityReport, taken: set[str
     names = []
     keys = {"grid": "sheet", "behind": "sheet_behind", "ranking": "sheet_ranking"}
     for anchor, _heading, frame in city_sections(report):
-        name = sheet_name(label(keys[anchor], report.lang), taken)
-        _write_sheet(writer, name, frame, report.demo_label())
+        if anchor == "statuses":  # the rules, not data: no demo label
+            name = sheet_name(i18n.t("status_sheet", report.lang), taken)
+            _write_sheet(writer, name, frame, "")
+        else:
+            name = sheet_name(label(keys[anchor], report.lang), taken)
+            _write_sheet(writer, name, frame, report.demo_label())
         names.append(name)
     return names
 

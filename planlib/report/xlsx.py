@@ -107,7 +107,7 @@ def render_xlsx(data: ReportData) -> bytes:
             name = sheet_name(i18n.t("sheet", data.options.lang, i18n.REFERENCE_LABELS), taken)
             _write_sheet(writer, name, reference, data, demo=False)
         # what each status means: the rules, not data, so no demo label
-        _write_sheet(writer, sheet_name(data.label("sheet_method"), taken),
+        _write_sheet(writer, sheet_name(i18n.t("status_sheet", data.options.lang), taken),
                      M.status_meanings(data.options.lang), data, demo=False)
         values_only(writer.book)  # a department's note is text, never a live formula
     return buf.getvalue()
