@@ -63,6 +63,40 @@ def real() -> dict[str, pd.DataFrame]:
     return out
 
 
+#: Bands of the flag with memory whose flips the reading gives beside today's (``held_flip``);
+#: the table's ``flip_held`` columns use the last.
+HELD_BANDS = (0.05, 0.10)
+
+
+def _from_p(name: str) -> bool:
+    """Whether a data set's flags come from ``p_meet`` and the two cut-offs (real data: yes)."""
+    family = next((f for f in cal.FAMILIES if f.name == name), None)
+    return family is None or family.flags_from_p
+
+
+def held_lines(results: dict[str, pd.DataFrame], frame: pd.DataFrame) -> list[str]:
+    """What a flag with memory would do to the flips that miss the goal, in words."""
+    parts = []
+    for name, row in frame[frame["flip"] > GOALS["flip"]].iterrows():
+        if not _from_p(name):
+            continue
+        forecasts = results[name]
+        auto = " / ".join(f"{cal.held_flip(forecasts, b):.1%}" for b in HELD_BANDS)
+        known = ""
+        if (forecasts["method"] == cal.KNOWN_FORM).any():
+            known = " / ".join(f"{cal.held_flip(forecasts, b, cal.KNOWN_FORM):.1%}" for b in HELD_BANDS)
+            known = f" (known form {row['flip_known_form']:.1%} -> {known})"
+        parts.append(f"`{name}` {row['flip']:.1%} -> {auto}{known}")
+    if not parts:
+        return []
+    bands = " / ".join(f"{b:g}" for b in HELD_BANDS)
+    return [f"If a flag changed only when `p_meet` moved {bands} past the cut-off it crosses "
+            "(a flag with memory, not what `planlib assess` does: at risk would become on track "
+            "only from 0.80 / 0.85, on track at risk only below 0.70 / 0.65), one more year "
+            "would flip: " + "; ".join(parts) + f". Columns `flip_held`, `flip_held_known_form`: "
+            f"band {HELD_BANDS[-1]:g}."]
+
+
 def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per family / data set: auto's figures beside the best baseline's Brier score."""
     rows = {}
@@ -75,6 +109,9 @@ def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
             **{f"brier_{b}": base[b] for b in bt.BASELINES},
             "brier_known_form": scores.loc[cal.KNOWN_FORM, "brier"] if cal.KNOWN_FORM in scores.index else np.nan,
             "flip_known_form": scores.loc[cal.KNOWN_FORM, "flip"] if cal.KNOWN_FORM in scores.index else np.nan,
+            "flip_held": cal.held_flip(forecasts, HELD_BANDS[-1]) if _from_p(name) else np.nan,
+            "flip_held_known_form": cal.held_flip(forecasts, HELD_BANDS[-1], cal.KNOWN_FORM)
+            if cal.KNOWN_FORM in scores.index else np.nan,
             "coverage_80": auto["coverage_80"], "coverage_95": auto["coverage_95"],
             "false_alarm": auto["false_alarm"], "flagged": auto["flagged"], "flip": auto["flip"],
             "mean_p_meet": forecasts.loc[forecasts[schema.METHOD] == bt.AUTO, "p_meet"].mean(),
@@ -257,7 +294,8 @@ READING = [
 ]
 
 
-def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str:
+def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int,
+           held: list[str] = ()) -> str:
     descriptions = [f"- `{f.name}`: {f.description}" for f in cal.FAMILIES]
     return "\n".join([
         BEGIN,
@@ -283,7 +321,10 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str
         "Poisson model among births (maximum likelihood, its coefficients' normal approximation "
         "integrated over); for a drifting share the local-level model, a random walk under "
         "noise (maximum likelihood plug-in, so somewhat overconfident); `flip_known_form`: how "
-        "often that forecaster's flag (same rule) changes with one more year; `coverage_80/95` of "
+        "often that forecaster's flag (same rule) changes with one more year; `flip_held`, "
+        f"`flip_held_known_form`: the same if a flag changed only when `p_meet` moved "
+        f"{HELD_BANDS[-1]:g} past the cut-off it crosses (a flag with memory, not what `planlib "
+        "assess` does; empty where the status comes from a rule of its own); `coverage_80/95` of "
         "the projection intervals; `false_alarm` = share flagged at risk or off track among "
         f"cases whose true probability of meeting is at least {cal.NEAR_CERTAIN:.0%} (real data: "
         f"met in the evaluation year and in each of the last {bt.MET_LATELY_YEARS} fitted years "
@@ -297,6 +338,8 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int) -> str
         "flips at most 10%.",
         "",
         *verdicts(frame),
+        "",
+        *held,
         "",
         "How often the cases of each flag met their target (pooled and per data set) is in "
         "`data/calibration.csv`, written by the same run; the report's method note "
@@ -332,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results = {**simulated(args.draws, args.seed), **real()}
     frame, rel = table(results), reliability_frame(results)
-    section = render(frame, rel, args.draws, args.seed)
+    section = render(frame, rel, args.draws, args.seed, held_lines(results, frame))
     print(section)
     write_png(rel, Path(args.png))
     out = Path(args.output)

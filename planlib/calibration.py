@@ -67,6 +67,8 @@ class Family:
     rare events the log-linear Poisson model among births (:func:`_known_poisson`); for a
     drifting share the local-level model (:func:`_known_local_level`, a plug-in, so somewhat
     overconfident). The benchmark reports its Brier score and flip rate beside auto's.
+    ``flags_from_p`` is False where the status comes from a rule of its own rather than from
+    ``p_meet`` and the two cut-offs (趋于平衡: the balance rule).
     """
 
     name: str
@@ -74,6 +76,7 @@ class Family:
     unit: str
     draw: object  # Callable[[np.random.Generator], Case]
     known_form: object = None  # Callable[[Case], float] | None
+    flags_from_p: bool = True  # False: the status comes from a rule of its own (趋于平衡)
 
 
 def _case(values: np.ndarray, met: bool, p_true: float, target: str,
@@ -281,7 +284,7 @@ FAMILIES = (
            _known_poisson),
     Family("noisy_ratio", "sex ratio at birth, boys ~ Binomial(births, p), underlying ratio "
            "moving from 102-112 into the normal band (103.5-106.5) or staying high (108.5-112); "
-           "target 趋于平衡 (103-107)", "女=100", _noisy_ratio),
+           "target 趋于平衡 (103-107)", "女=100", _noisy_ratio, flags_from_p=False),
     Family("drifting_share", "share whose level wanders (random walk, sd 0.4-1 a year) under "
            "noise; target its 2015 level + 2", "%", _drifting_share, _known_local_level),
 )
@@ -327,7 +330,9 @@ def _known_form_row(family: Family, case: Case, target) -> dict:
 
     p, status = flag(case)
     later = replace(case, series=pd.concat([case.series, case.extra], ignore_index=True))
-    return {"method": KNOWN_FORM, "p_meet": p, "status": status, "status_next": flag(later)[1]}
+    p_next, status_next = flag(later)
+    return {"method": KNOWN_FORM, "p_meet": p, "status": status, "status_next": status_next,
+            "p_next": p_next}
 
 
 def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
@@ -337,7 +342,7 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
         One row per case and method (``auto``, the three baselines and, where the family has
         one, its known-form reference): ``p_meet``, ``met``,
         ``p_true``, ``truth``; for ``auto`` and the known-form reference also ``status`` and
-        ``status_next`` (with 2025 added); for ``auto`` the 80% and 95% limits.
+        ``status_next`` and ``p_next`` (with 2025 added); for ``auto`` the 80% and 95% limits.
     """
 
     now, later = _assess_cases(cases, family.unit, False), _assess_cases(cases, family.unit, True)
@@ -345,7 +350,8 @@ def calibration_cases(family: Family, cases: list[Case]) -> pd.DataFrame:
     for i, case in enumerate(cases):
         proj = project_series(case.series, family.unit, GOAL_YEAR).at()
         rows.append({"method": AUTO, "p_meet": now["p_meet"].iloc[i], "status": now["status"].iloc[i],
-                     "status_next": later["status"].iloc[i], "used": now[schema.METHOD].iloc[i],
+                     "status_next": later["status"].iloc[i], "p_next": later["p_meet"].iloc[i],
+                     "used": now[schema.METHOD].iloc[i],
                      **{c: proj[c] for c in (schema.LOWER_80, schema.UPPER_80, schema.LOWER_95,
                                              schema.UPPER_95)}})
         target = parse_target(case.target_text)
@@ -397,6 +403,32 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
         out[method] = row
     order = [m for m in (AUTO, *BASELINES, KNOWN_FORM) if m in out]
     return pd.DataFrame(out).T.loc[order]
+
+
+def held_flip(forecasts: pd.DataFrame, band: float, method: str = AUTO) -> float:
+    """How often the flag would change with one more year if a flag changed only when ``p_meet``
+    moved ``band`` past the cut-off it crosses (a flag with memory; not what ``planlib assess``
+    does): the figure behind the choice the flip goal leaves (``docs/benchmarks.md``).
+
+    A move across both cut-offs at once is never held. Meaningful only where the flags come from
+    ``p_meet`` by the two cut-offs (``Family.flags_from_p``).
+
+    Examples:
+        >>> f = pd.DataFrame({"method": "auto", "status": ["on_track", "at_risk", "at_risk"],
+        ...                   "status_next": ["at_risk", "on_track", "off_track"],
+        ...                   "p_next": [0.72, 0.85, 0.22]})
+        >>> held_flip(f, 0.05), held_flip(f, 0.0)
+        (0.3333333333333333, 1.0)
+    """
+    cfg = AssessConfig()
+    part = forecasts[forecasts["method"] == method]
+    now, later = part["status"].map(_flag_class), part["status_next"].map(_flag_class)
+    p = part["p_next"].astype(float)
+    held = ((now == "not_flagged") & (later == "at_risk") & (p >= cfg.on_track - band)) \
+        | ((now == "at_risk") & (later == "not_flagged") & (p < cfg.on_track + band)) \
+        | ((now == "at_risk") & (later == "off_track") & (p >= cfg.at_risk - band)) \
+        | ((now == "off_track") & (later == "at_risk") & (p < cfg.at_risk + band))
+    return float(((now != later) & ~held).mean()) if len(part) else np.nan
 
 
 #: The flags of :func:`flag_reliability`, in the order a report lists them.
@@ -468,6 +500,7 @@ def real_calibration(panel: pd.DataFrame, window: Window, key: str = schema.REGI
     out.loc[auto, "status"] = [status_of(p, m) for p, m in zip(out.loc[auto, "p_meet"],
                                                                met_now[auto])]
     next_p = out.loc[auto, key].map(later["p_meet"])
+    out.loc[auto, "p_next"] = next_p
     next_last = out.loc[auto, key].map(panel[panel[schema.YEAR] <= window.fit_end + 1]
                                        .sort_values(schema.YEAR).groupby(key)[schema.VALUE].last())
     out.loc[auto, "status_next"] = [

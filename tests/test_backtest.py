@@ -128,3 +128,14 @@ def test_real_calibration_has_statuses_and_flips():
     assert auto["status_next"] in ("on_track", "at_risk", "off_track", "achieved")
     assert auto["lower_80"] >= auto["lower_95"] and auto["upper_80"] <= auto["upper_95"]
     assert auto["met"] and auto["truth"] == 4.0
+
+
+def test_a_flag_with_memory_flips_less_and_a_zero_band_changes_nothing():
+    family = next(f for f in cal.FAMILIES if f.name == "steady_trend")
+    out = cal.calibration_cases(family, cal.draw_cases(family, 40))
+    plain = cal.calibration_score(out)
+    assert out.loc[out["method"] == "auto", "p_next"].between(0, 1).all()
+    for method in ("auto", cal.KNOWN_FORM):
+        flips = [cal.held_flip(out, band, method) for band in (0.0, 0.05, 0.1, 0.2)]
+        assert flips[0] == pytest.approx(plain.loc[method, "flip"])
+        assert flips == sorted(flips, reverse=True) and flips[-1] < flips[0]

@@ -48,13 +48,14 @@ def test_table_and_verdicts_name_the_missed_goals():
     auto = {"method": "auto", "p_meet": [0.9, 0.1], "met": [True, False], "p_true": [1.0, 0.0],
             "truth": [5.0, 1.0], "lower_80": [4.0, 0.5], "upper_80": [6.0, 1.5],
             "lower_95": [3.0, 0.0], "upper_95": [7.0, 2.0], "status": ["at_risk", "off_track"],
-            "status_next": ["on_track", "off_track"]}
+            "status_next": ["on_track", "off_track"], "p_next": [0.82, 0.1]}
     base = [pd.DataFrame({"method": b, "p_meet": [1.0, 0.0], "met": [True, False],
                           "p_true": [1.0, 0.0], "truth": [5.0, 1.0]}) for b in ("last_value", "drift", "growth_rate")]
     frame = cal.table({"toy": pd.concat([pd.DataFrame(auto), *base], ignore_index=True)})
     row = frame.loc["toy"]
     assert row["brier"] == pytest.approx(0.01) and row["brier_last_value"] == 0.0
     assert row["false_alarm"] == 1.0 and row["flip"] == 0.5 and row["coverage_95"] == 1.0
+    assert row["flip_held"] == 0.0  # at risk -> on track at 0.82 is held with a band of 0.10
     (line,) = cal.verdicts(frame)
     assert "Brier 0.010 > best baseline 0.000" in line and "false alarms 100.0%" in line
     assert "flips 50.0%" in line and "95% coverage 100.0%" in line
