@@ -38,6 +38,7 @@ import pandas as pd  # noqa: E402
 from planlib.forecast import backtest as bt  # noqa: E402
 from planlib import calibration as cal  # noqa: E402
 from planlib import config, schema  # noqa: E402
+from planlib.assessment import AssessConfig  # noqa: E402
 from planlib.files import atomic_write_bytes  # noqa: E402
 
 DOC = config.ROOT / "docs" / "benchmarks.md"
@@ -53,13 +54,13 @@ def simulated(draws: int, seed: int) -> dict[str, pd.DataFrame]:
 
 def real() -> dict[str, pd.DataFrame]:
     """Forecast frames of the real data sets (fertility; the four national series together)."""
-    out = {"wb_fertility": cal.real_calibration(bt.load_fertility(), bt.FERTILITY_TEST)}
+    out = {cal.FERTILITY: cal.real_calibration(bt.load_fertility(), bt.FERTILITY_TEST)}
     frames = []
     for _, series in bt.load_national_reference().groupby("series", sort=True):
         window = bt.Window(int(series[schema.YEAR].min()), 2018, 2024, op=series["op"].iloc[0],
                            threshold=float(series["threshold"].iloc[0]))
         frames.append(cal.real_calibration(series, window, key="series"))
-    out["china_mortality"] = pd.concat(frames, ignore_index=True)
+    out[cal.NATIONAL_MORTALITY] = pd.concat(frames, ignore_index=True)
     return out
 
 
@@ -89,12 +90,16 @@ def held_lines(results: dict[str, pd.DataFrame], frame: pd.DataFrame) -> list[st
         parts.append(f"`{name}` {row['flip']:.1%} -> {auto}{known}")
     if not parts:
         return []
-    bands = " / ".join(f"{b:g}" for b in HELD_BANDS)
-    return [f"If a flag changed only when `p_meet` moved {bands} past the cut-off it crosses "
-            "(a flag with memory, not what `planlib assess` does: at risk would become on track "
-            "only from 0.80 / 0.85, on track at risk only below 0.70 / 0.65), one more year "
-            "would flip: " + "; ".join(parts) + f". Columns `flip_held`, `flip_held_known_form`: "
-            f"band {HELD_BANDS[-1]:g}."]
+    on = AssessConfig().on_track
+
+    def joined(values, form: str = ".2f") -> str:
+        return " / ".join(f"{v:{form}}" for v in values)
+
+    return [f"If a flag changed only when `p_meet` moved {joined(HELD_BANDS, 'g')} past the cut-off it "
+            "crosses (a flag with memory, not what `planlib assess` does: at risk would become on "
+            f"track only from {joined(on + b for b in HELD_BANDS)}, on track at risk only below "
+            f"{joined(on - b for b in HELD_BANDS)}), one more year would flip: " + "; ".join(parts)
+            + f". Columns `flip_held`, `flip_held_known_form`: band {HELD_BANDS[-1]:g}."]
 
 
 def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -120,14 +125,10 @@ def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
-#: The pooled data sets of the evidence file: every simulated family, and the real series.
-POOLS = {"simulated": [f.name for f in cal.FAMILIES], "real": ["wb_fertility", "china_mortality"]}
-
-
 def evidence(results: dict[str, pd.DataFrame], draws: int, seed: int) -> pd.DataFrame:
     """``data/calibration.csv``: how often each flag's cases met, pooled and per data set."""
     pooled = {pool: pd.concat([results[n] for n in names if n in results], ignore_index=True)
-              for pool, names in POOLS.items()}
+              for pool, names in cal.POOLS.items()}
     out = cal.flag_reliability({**pooled, **results})
     return out.round({"mean_p_meet": 4, "share_met": 4}).assign(draws=draws, seed=seed)
 
@@ -159,8 +160,7 @@ def verdicts(frame: pd.DataFrame) -> list[str]:
 def reliability_frame(results: dict[str, pd.DataFrame], bins: int = 10) -> pd.DataFrame:
     """Binned ``p_meet`` against the share met, simulated families pooled and real data pooled."""
     parts = []
-    for group, names in (("simulated", [f.name for f in cal.FAMILIES]),
-                         ("real", ["wb_fertility", "china_mortality"])):
+    for group, names in cal.POOLS.items():
         pooled = pd.concat([results[n] for n in names if n in results], ignore_index=True)
         rel = bt.reliability(pooled, bins=bins)
         parts.append(rel.assign(group=group))

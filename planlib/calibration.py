@@ -290,6 +290,13 @@ FAMILIES = (
 )
 
 
+#: The real data sets of the benchmark: its results' names and ``data/calibration.csv``'s.
+FERTILITY, NATIONAL_MORTALITY = "wb_fertility", "china_mortality"
+#: The pooled data sets of ``data/calibration.csv`` (and of the reliability diagram).
+SIMULATED, REAL = "simulated", "real"
+POOLS = {SIMULATED: tuple(f.name for f in FAMILIES), REAL: (FERTILITY, NATIONAL_MORTALITY)}
+
+
 def draw_cases(family: Family, n: int, seed: int = 0) -> list[Case]:
     """``n`` reproducible draws of a family.
 

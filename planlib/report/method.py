@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import assessment, config, i18n
 from ..assessment import special_rules  # noqa: F401  (the writers' one import of the note)
-from ..calibration import FAMILIES, FIRST_YEAR, GOAL_YEAR, LAST_YEAR, RELIABILITY_COLUMNS
+from ..calibration import (FAMILIES, FERTILITY, FIRST_YEAR, GOAL_YEAR, LAST_YEAR, POOLS, REAL,
+    RELIABILITY_COLUMNS, SIMULATED)
 from ..formats import MISSING, format_probability, format_share
 from ..forecast import ForecastConfig
 from ..schema import AT_RISK
@@ -25,8 +26,6 @@ from . import tables as T
 
 #: The steps of "how the probability is found", in order (report labels).
 HOW = ("how_projection", "how_step", "how_trend", "how_scale", "how_width")
-#: The pooled rows of the evidence file the note's table shows.
-POOLS = ("simulated", "real")
 #: The columns the note reads from ``data/calibration.csv``.
 EVIDENCE_COLUMNS = (*RELIABILITY_COLUMNS, "draws", "seed")
 
@@ -66,8 +65,8 @@ def load_evidence(path: Path | None = None) -> pd.DataFrame | None:
 
 
 def evidence_table(evidence: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The pooled rows of the evidence, as a reader sees them: data, status, cases, mean
-    probability, share that met.
+    """The pooled rows of the evidence (:data:`planlib.calibration.POOLS`), as a reader sees
+    them: data, status, cases, mean probability, share that met.
 
     Examples:
         >>> e = pd.DataFrame({"data": ["real", "real"], "flag": ["not_flagged", "at_risk"],
@@ -75,7 +74,7 @@ def evidence_table(evidence: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         >>> evidence_table(e, "en").to_numpy().tolist()
         [['Real series', 'Achieved or on track', '71', '94%', '97%'], ['Real series', 'At risk', '38', '52%', '34%']]
     """
-    rows = evidence[evidence["data"].isin(POOLS) & (evidence["flag"] != "all")]
+    rows = evidence[evidence["data"].isin(list(POOLS)) & (evidence["flag"] != "all")]
     return pd.DataFrame({
         T.label("col_data", lang): [T.label(f"data_{d}", lang) for d in rows["data"]],
         T.label("col_status", lang): [_flag_label(f, lang) for f in rows["flag"]],
@@ -98,15 +97,15 @@ def evidence_texts(evidence: pd.DataFrame | None, lang: str = "zh") -> tuple[str
 
     names = [f.name for f in FAMILIES if (evidence["data"] == f.name).any()]
     sep = T.label("list_sep", lang)
-    wb = evidence[(evidence["data"] == "wb_fertility") & (evidence["flag"] == "all")]
+    wb = evidence[(evidence["data"] == FERTILITY) & (evidence["flag"] == "all")]
     intro = T.label(
         "evidence_intro", lang, k=len(names), draws=int(evidence["draws"].iloc[0]),
         families=sep.join(i18n.CALIBRATION_FAMILY_LABELS[n][lang] for n in names),
         first=FIRST_YEAR, last=LAST_YEAR, goal=GOAL_YEAR,
         n_wb=int(wb["n"].iloc[0]) if len(wb) else MISSING, wb_first=FERTILITY_TEST.fit_start,
         wb_last=FERTILITY_TEST.fit_end, wb_eval=FERTILITY_TEST.eval_year)
-    note = T.label("evidence_note", lang, sim_risk=share("simulated", AT_RISK),
-                   real_risk=share("real", AT_RISK), steady_met=share("steady_trend", "all"),
+    note = T.label("evidence_note", lang, sim_risk=share(SIMULATED, AT_RISK),
+                   real_risk=share(REAL, AT_RISK), steady_met=share("steady_trend", "all"),
                    steady_p=share("steady_trend", "all", "mean_p_meet"))
     return intro, note
 
