@@ -252,7 +252,7 @@ def _reference_values(observations: pd.DataFrame, indicators: pd.DataFrame,
                       references: tuple[str, ...]) -> pd.DataFrame:
     rows = observations[observations[S.REGION].isin(references)
                         & observations[S.INDICATOR_ID].isin(indicators[S.INDICATOR_ID])]
-    rows = rows.reindex(columns=REFERENCE_COLUMNS).dropna(subset=[S.VALUE])
+    rows = S.with_columns(rows, REFERENCE_COLUMNS).dropna(subset=[S.VALUE])
     rows = rows.sort_values([S.INDICATOR_ID, S.REGION, S.YEAR], kind="stable")
     return rows.groupby([S.INDICATOR_ID, S.REGION], sort=False).tail(1).reset_index(drop=True)
 

@@ -53,7 +53,6 @@ _NATIONAL_NOTES = {
     "unconfirmed": "全国参考数据，未找到出处，未经核实，非官方 / national reference, "
                    "no source found, unverified, not official",
 }
-_TEXT_COLUMNS = [S.INDICATOR_ID, S.REGION, S.SOURCE, S.STATUS, S.NOTE, S.CONFIRMATION]
 
 
 def load_observations(path: str | os.PathLike | None = None, *, catalog: pd.DataFrame | None = None,
@@ -471,7 +470,7 @@ def _typed(rows: pd.DataFrame) -> pd.DataFrame:
     out[S.YEAR] = out[S.YEAR].astype(float).astype("int64")
     for col in (S.VALUE, S.NUMERATOR, S.DENOMINATOR):
         out[col] = pd.to_numeric(out[col].replace("", math.nan), errors="raise").astype("float64")
-    for col in _TEXT_COLUMNS:
+    for col in S.OBS_TEXT_COLUMNS:
         out[col] = out[col].astype(object).where(out[col] != "", None)
     return out[S.OBS_COLUMNS]
 

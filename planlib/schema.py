@@ -39,6 +39,8 @@ OBS_REQUIRED = [INDICATOR_ID, YEAR, VALUE]
 OBS_COLUMNS = [
     INDICATOR_ID, REGION, YEAR, VALUE, NUMERATOR, DENOMINATOR, SOURCE, STATUS, NOTE, CONFIRMATION,
 ]
+#: The columns of observations that hold text (the others are numbers).
+OBS_TEXT_COLUMNS = [INDICATOR_ID, REGION, SOURCE, STATUS, NOTE, CONFIRMATION]
 OBS_STATUSES = ("reported", "provisional", "estimated")
 DEMO_SOURCE = "demo"
 DEMO_LABEL_ZH = "示例数据（非官方统计）"
@@ -87,3 +89,19 @@ ASSESSMENT_COLUMNS = [
     PROJECTED, PROJECTED_LOWER_95, PROJECTED_UPPER_95, METHOD, REQUIRED_CHANGE, OBSERVED_CHANGE,
     BINDING_FLAG, EXPLANATION_ZH, EXPLANATION_EN,
 ]
+
+
+def with_columns(frame, columns=OBS_COLUMNS):
+    """``frame`` with exactly ``columns``; a missing text column is added empty as text (``None``),
+    not as a column of float NaN, so that filling it with ``""`` keeps its type.
+
+    Examples:
+        >>> import pandas as pd
+        >>> out = with_columns(pd.DataFrame({"indicator_id": ["A"], "year": [2021], "value": [1.0]}))
+        >>> out[CONFIRMATION].dtype, out[NUMERATOR].dtype, out[CONFIRMATION].fillna("").tolist()
+        (dtype('O'), dtype('float64'), [''])
+    """
+    out = frame.reindex(columns=columns)
+    for col in [c for c in columns if c in OBS_TEXT_COLUMNS and c not in frame.columns]:
+        out[col] = out[col].astype(object)
+    return out

@@ -494,7 +494,7 @@ def explorer_observations(observations: pd.DataFrame, indicator_id: str, as_of: 
     """
     rows = observations[observations[S.INDICATOR_ID] == indicator_id].dropna(subset=[S.VALUE])
     later = ~rows[S.REGION].isin(REFERENCE_REGIONS) & (rows[S.YEAR] > as_of) if as_of is not None else False
-    return rows.reindex(columns=S.OBS_COLUMNS).assign(later=later).reset_index(drop=True)
+    return S.with_columns(rows).assign(later=later).reset_index(drop=True)
 
 
 def chart_data(observed: pd.DataFrame, projection: pd.DataFrame, indicator_id: str,
