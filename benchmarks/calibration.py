@@ -47,9 +47,16 @@ BEGIN, END = "<!-- calibration:begin -->", "<!-- calibration:end -->"
 GOALS = {"coverage_95": (0.90, 0.97), "false_alarm": 0.05, "flip": 0.10}
 
 
-def simulated(draws: int, seed: int) -> dict[str, pd.DataFrame]:
-    """Forecast frames of every simulated family."""
-    return {f.name: cal.calibration_cases(f, cal.draw_cases(f, draws, seed)) for f in cal.FAMILIES}
+def simulated(draws: int, seed: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Forecast frames of every simulated family, and the flag histories (2021-2025) of those
+    whose flags come from ``p_meet``, for the flag with memory."""
+    results, histories = {}, {}
+    for family in cal.FAMILIES:
+        cases = cal.draw_cases(family, draws, seed)
+        results[family.name] = cal.calibration_cases(family, cases)
+        if family.flags_from_p:
+            histories[family.name] = cal.flag_history(family, cases)
+    return results, histories
 
 
 def real() -> dict[str, pd.DataFrame]:
@@ -64,48 +71,54 @@ def real() -> dict[str, pd.DataFrame]:
     return out
 
 
-#: Bands of the flag with memory whose flips the reading gives beside today's (``held_flip``);
-#: the table's ``flip_held`` columns use the last.
+#: Bands of the flag with memory (``planlib.calibration.held_flag``, carried from 2021) whose
+#: figures the reading gives beside today's; the table's ``*_held`` columns use the last.
 HELD_BANDS = (0.05, 0.10)
+#: A rise of the share flagged beyond this, with memory, is named in the reading.
+STICKIER = 0.05
 
 
-def _from_p(name: str) -> bool:
-    """Whether a data set's flags come from ``p_meet`` and the two cut-offs (real data: yes)."""
-    family = next((f for f in cal.FAMILIES if f.name == name), None)
-    return family is None or family.flags_from_p
-
-
-def held_lines(results: dict[str, pd.DataFrame], frame: pd.DataFrame) -> list[str]:
-    """What a flag with memory would do to the flips that miss the goal, in words."""
-    parts = []
+def held_lines(histories: dict[str, pd.DataFrame], frame: pd.DataFrame) -> list[str]:
+    """What a flag with memory would do where the flips miss the goal, in words."""
+    parts, stickier = [], []
     for name, row in frame[frame["flip"] > GOALS["flip"]].iterrows():
-        if not _from_p(name):
+        if name not in histories:
             continue
-        forecasts = results[name]
-        auto = " / ".join(f"{cal.held_flip(forecasts, b):.1%}" for b in HELD_BANDS)
-        known = ""
-        if (forecasts["method"] == cal.KNOWN_FORM).any():
-            known = " / ".join(f"{cal.held_flip(forecasts, b, cal.KNOWN_FORM):.1%}" for b in HELD_BANDS)
-            known = f" (known form {row['flip_known_form']:.1%} -> {known})"
-        parts.append(f"`{name}` {row['flip']:.1%} -> {auto}{known}")
+        scores = [cal.held_scores(histories[name], b) for b in HELD_BANDS]
+        if scores[-1]["flagged"] > row["flagged"] + STICKIER:
+            stickier.append(f"`{name}` ({row['flagged']:.1%} -> {scores[-1]['flagged']:.1%} flagged, "
+                            f"{scores[-1]['met_at_risk']:.1%} of its at-risk cases met)")
+        flips = " / ".join(f"{s['flip']:.1%}" for s in scores)
+        flagged = " / ".join(f"{s['flagged']:.1%}" for s in scores)
+        met = " / ".join(f"{s['met_at_risk']:.1%}" for s in scores)
+        parts.append(f"`{name}` flips {row['flip']:.1%} -> {flips}, flagged {row['flagged']:.1%} -> "
+                     f"{flagged} (at-risk cases that met: {met})")
     if not parts:
         return []
-    on = AssessConfig().on_track
+    cfg = AssessConfig()
 
     def joined(values, form: str = ".2f") -> str:
         return " / ".join(f"{v:{form}}" for v in values)
 
-    return [f"If a flag changed only when `p_meet` moved {joined(HELD_BANDS, 'g')} past the cut-off it "
-            "crosses (a flag with memory, not what `planlib assess` does: at risk would become on "
-            f"track only from {joined(on + b for b in HELD_BANDS)}, on track at risk only below "
-            f"{joined(on - b for b in HELD_BANDS)}), one more year would flip: " + "; ".join(parts)
-            + f". Columns `flip_held`, `flip_held_known_form`: band {HELD_BANDS[-1]:g}."]
+    return [f"A flag with memory (not what `planlib assess` does): a flag changes only when `p_meet` "
+            f"moves {joined(HELD_BANDS, 'g')} past the cut-off it crosses (at risk becomes on track "
+            f"only from {joined(cfg.on_track + b for b in HELD_BANDS)}, on track at risk only below "
+            f"{joined(cfg.on_track - b for b in HELD_BANDS)}), the memory carried from the plan's "
+            f"first assessment ({cfg.plan_start}) year by year to {cal.LAST_YEAR}, each year assessed "
+            f"as `planlib assess --as-of` would. Then: " + "; ".join(parts)
+            + f". Columns `flip_held`, `flagged_held`: band {HELD_BANDS[-1]:g}."
+            + (" The stability is bought by keeping old flags where the evidence has moved on: with "
+               f"band {HELD_BANDS[-1]:g} more cases stay flagged on " + "; ".join(stickier) + "."
+               if stickier else "")]
 
 
-def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per family / data set: auto's figures beside the best baseline's Brier score."""
+def table(results: dict[str, pd.DataFrame], histories: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per family / data set: auto's figures beside the best baseline's Brier score, and
+    (where ``histories`` has the family) the flag with memory's flips and share flagged."""
     rows = {}
+    histories = histories or {}
     for name, forecasts in results.items():
+        held = cal.held_scores(histories[name], HELD_BANDS[-1]) if name in histories else {}
         scores = cal.calibration_score(forecasts)
         auto = scores.loc[bt.AUTO]
         base = scores.loc[list(bt.BASELINES), "brier"]
@@ -114,9 +127,7 @@ def table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
             **{f"brier_{b}": base[b] for b in bt.BASELINES},
             "brier_known_form": scores.loc[cal.KNOWN_FORM, "brier"] if cal.KNOWN_FORM in scores.index else np.nan,
             "flip_known_form": scores.loc[cal.KNOWN_FORM, "flip"] if cal.KNOWN_FORM in scores.index else np.nan,
-            "flip_held": cal.held_flip(forecasts, HELD_BANDS[-1]) if _from_p(name) else np.nan,
-            "flip_held_known_form": cal.held_flip(forecasts, HELD_BANDS[-1], cal.KNOWN_FORM)
-            if cal.KNOWN_FORM in scores.index else np.nan,
+            "flip_held": held.get("flip", np.nan), "flagged_held": held.get("flagged", np.nan),
             "coverage_80": auto["coverage_80"], "coverage_95": auto["coverage_95"],
             "false_alarm": auto["false_alarm"], "flagged": auto["flagged"], "flip": auto["flip"],
             "mean_p_meet": forecasts.loc[forecasts[schema.METHOD] == bt.AUTO, "p_meet"].mean(),
@@ -322,9 +333,10 @@ def render(frame: pd.DataFrame, rel: pd.DataFrame, draws: int, seed: int,
         "integrated over); for a drifting share the local-level model, a random walk under "
         "noise (maximum likelihood plug-in, so somewhat overconfident); `flip_known_form`: how "
         "often that forecaster's flag (same rule) changes with one more year; `flip_held`, "
-        f"`flip_held_known_form`: the same if a flag changed only when `p_meet` moved "
-        f"{HELD_BANDS[-1]:g} past the cut-off it crosses (a flag with memory, not what `planlib "
-        "assess` does; empty where the status comes from a rule of its own); `coverage_80/95` of "
+        f"`flagged_held`: `auto`'s flips and share flagged if a flag changed only when `p_meet` "
+        f"moved {HELD_BANDS[-1]:g} past the cut-off it crosses, the memory carried from "
+        f"{AssessConfig().plan_start} (a flag with memory, not what `planlib assess` does; "
+        "simulated families whose status comes from `p_meet` only); `coverage_80/95` of "
         "the projection intervals; `false_alarm` = share flagged at risk or off track among "
         f"cases whose true probability of meeting is at least {cal.NEAR_CERTAIN:.0%} (real data: "
         f"met in the evaluation year and in each of the last {bt.MET_LATELY_YEARS} fitted years "
@@ -373,9 +385,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="evidence file the report's method note quotes")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    results = {**simulated(args.draws, args.seed), **real()}
-    frame, rel = table(results), reliability_frame(results)
-    section = render(frame, rel, args.draws, args.seed, held_lines(results, frame))
+    results, histories = simulated(args.draws, args.seed)
+    results.update(real())
+    frame, rel = table(results, histories), reliability_frame(results)
+    section = render(frame, rel, args.draws, args.seed, held_lines(histories, frame))
     print(section)
     write_png(rel, Path(args.png))
     out = Path(args.output)

@@ -309,8 +309,8 @@ def draw_cases(family: Family, n: int, seed: int = 0) -> list[Case]:
     return [family.draw(rng) for _ in range(n)]
 
 
-def _assess_cases(cases: list[Case], unit: str, extra: bool) -> pd.DataFrame:
-    """``assess_detail`` of every case at once (one catalogue row per case)."""
+def _assess_cases(cases: list[Case], unit: str, extra: bool, as_of: int | None = None) -> pd.DataFrame:
+    """``assess_detail`` of every case at once (one catalogue row per case), as of ``as_of``."""
 
     ids = [f"S{i:04d}" for i in range(len(cases))]
     catalog = pd.DataFrame({schema.INDICATOR_ID: ids, schema.NAME_ZH: ids, schema.UNIT: unit,
@@ -319,7 +319,7 @@ def _assess_cases(cases: list[Case], unit: str, extra: bool) -> pd.DataFrame:
     frames = [pd.concat([c.series, c.extra]) if extra else c.series for c in cases]
     obs = pd.concat([f.assign(**{schema.INDICATOR_ID: i}) for i, f in zip(ids, frames)],
                     ignore_index=True)
-    return assess_detail(catalog, obs).set_index(schema.INDICATOR_ID).loc[ids].reset_index()
+    return assess_detail(catalog, obs, as_of=as_of).set_index(schema.INDICATOR_ID).loc[ids].reset_index()
 
 
 def _flag_class(status: str) -> str:
@@ -412,30 +412,91 @@ def calibration_score(forecasts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).T.loc[order]
 
 
-def held_flip(forecasts: pd.DataFrame, band: float, method: str = AUTO) -> float:
-    """How often the flag would change with one more year if a flag changed only when ``p_meet``
-    moved ``band`` past the cut-off it crosses (a flag with memory; not what ``planlib assess``
-    does): the figure behind the choice the flip goal leaves (``docs/benchmarks.md``).
+def held_flag(previous: str | None, now: str, p: float, band: float,
+              config: AssessConfig | None = None) -> str:
+    """The flag (:data:`FLAG_CLASSES`) of a flag with memory: ``now``, the flag today's rule gives
+    ``p_meet`` = ``p``, unless ``p`` lies within ``band`` of the cut-off between ``now`` and the
+    ``previous`` flag; then ``previous``. A move across both cut-offs at once is never held.
 
-    A move across both cut-offs at once is never held. Meaningful only where the flags come from
-    ``p_meet`` by the two cut-offs (``Family.flags_from_p``).
+    Not what ``planlib assess`` does: the figures behind the choice the flip goal leaves
+    (``docs/benchmarks.md``). Meaningful only where the flags come from ``p_meet`` and the two
+    cut-offs (``Family.flags_from_p``).
 
     Examples:
-        >>> f = pd.DataFrame({"method": "auto", "status": ["on_track", "at_risk", "at_risk"],
-        ...                   "status_next": ["at_risk", "on_track", "off_track"],
-        ...                   "p_next": [0.72, 0.85, 0.22]})
-        >>> held_flip(f, 0.05), held_flip(f, 0.0)
-        (0.3333333333333333, 1.0)
+        >>> held_flag("not_flagged", "at_risk", 0.70, 0.10), held_flag("not_flagged", "at_risk", 0.60, 0.10)
+        ('not_flagged', 'at_risk')
+        >>> held_flag("off_track", "at_risk", 0.30, 0.10), held_flag("off_track", "not_flagged", 0.80, 0.10)
+        ('off_track', 'not_flagged')
+        >>> held_flag(None, "at_risk", 0.70, 0.10), held_flag("not_flagged", "at_risk", 0.70, 0.0)
+        ('at_risk', 'at_risk')
     """
-    cfg = AssessConfig()
-    part = forecasts[forecasts["method"] == method]
-    now, later = part["status"].map(_flag_class), part["status_next"].map(_flag_class)
-    p = part["p_next"].astype(float)
-    held = ((now == "not_flagged") & (later == "at_risk") & (p >= cfg.on_track - band)) \
-        | ((now == "at_risk") & (later == "not_flagged") & (p < cfg.on_track + band)) \
-        | ((now == "at_risk") & (later == "off_track") & (p >= cfg.at_risk - band)) \
-        | ((now == "off_track") & (later == "at_risk") & (p < cfg.at_risk + band))
-    return float(((now != later) & ~held).mean()) if len(part) else np.nan
+    cfg = config or AssessConfig()
+    cuts = {frozenset(("not_flagged", "at_risk")): cfg.on_track,
+            frozenset(("at_risk", "off_track")): cfg.at_risk}
+    cut = cuts.get(frozenset((previous, now))) if previous is not None else None
+    return previous if cut is not None and cut - band <= p < cut + band else now
+
+
+def flag_history(family: Family, cases: list[Case], config: AssessConfig | None = None) -> pd.DataFrame:
+    """Every case assessed as ``planlib assess --as-of`` would in each year of the plan period up
+    to the extra year (``plan_start``, 2021, to 2025): what a flag with memory carries.
+
+    Returns:
+        One row per case and year: ``case``, ``year``, ``p_meet``, ``flag`` (:data:`FLAG_CLASSES`),
+        ``met``, ``p_true``.
+    """
+    cfg = config or AssessConfig()
+    frames = []
+    for year in range(cfg.plan_start, EXTRA_YEAR + 1):
+        out = _assess_cases(cases, family.unit, True, as_of=year)
+        frames.append(pd.DataFrame({"case": np.arange(len(cases)), "year": year,
+                                    "p_meet": out["p_meet"].to_numpy(float),
+                                    "flag": out["status"].map(_flag_class).to_numpy(),
+                                    "met": [c.met for c in cases], "p_true": [c.p_true for c in cases]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def carried_flags(history: pd.DataFrame, band: float, config: AssessConfig | None = None) -> pd.DataFrame:
+    """``history`` (:func:`flag_history`) with ``held``: the flag of a flag with memory
+    (:func:`held_flag`), carried from year to year from each case's first year.
+
+    Examples:
+        >>> h = pd.DataFrame({"case": 0, "year": [2021, 2022, 2023], "p_meet": [0.8, 0.7, 0.6],
+        ...                   "flag": ["not_flagged", "at_risk", "at_risk"]})
+        >>> carried_flags(h, 0.10)["held"].tolist()
+        ['not_flagged', 'not_flagged', 'at_risk']
+    """
+    out = history.sort_values(["case", "year"], kind="stable").reset_index(drop=True)
+    held, last_case, previous = [], None, None
+    for case, flag, p in zip(out["case"], out["flag"], out["p_meet"]):
+        previous = held_flag(previous if case == last_case else None, flag, p, band, config)
+        held.append(previous)
+        last_case = case
+    return out.assign(held=held)
+
+
+def held_scores(history: pd.DataFrame, band: float) -> dict[str, float]:
+    """What a flag with memory (``band``) would give in the benchmark's year (2024): ``flip``, the
+    share whose flag changes with the extra year (2025); ``flagged``; ``false_alarm`` (flagged
+    where meeting is near-certain, NaN where there are none); ``met_at_risk``, the share of the
+    at-risk cases that met (NaN where there are none).
+
+    Examples:
+        >>> h = pd.DataFrame({"case": [0, 0, 1, 1], "year": [2024, 2025] * 2, "p_meet": [0.7, 0.8, 0.5, 0.5],
+        ...                   "flag": ["at_risk", "not_flagged", "at_risk", "at_risk"],
+        ...                   "met": [True, True, False, False], "p_true": [0.8, 0.8, 0.4, 0.4]})
+        >>> held_scores(h, 0.0)["flip"], held_scores(h, 0.10)["flip"], held_scores(h, 0.10)["met_at_risk"]
+        (0.5, 0.0, 0.5)
+    """
+    flags = carried_flags(history, band).pivot(index="case", columns="year", values="held")
+    cases = history.drop_duplicates("case").set_index("case").loc[flags.index]
+    now, later = flags[LAST_YEAR], flags[EXTRA_YEAR]
+    flagged = now.isin(FLAGGED)
+    sure = cases["p_true"] >= NEAR_CERTAIN
+    at_risk = now == schema.AT_RISK
+    return {"flip": float((now != later).mean()), "flagged": float(flagged.mean()),
+            "false_alarm": float(flagged[sure].mean()) if sure.any() else np.nan,
+            "met_at_risk": float(cases.loc[at_risk, "met"].mean()) if at_risk.any() else np.nan}
 
 
 #: The flags of :func:`flag_reliability`, in the order a report lists them.

@@ -130,12 +130,21 @@ def test_real_calibration_has_statuses_and_flips():
     assert auto["met"] and auto["truth"] == 4.0
 
 
-def test_a_flag_with_memory_flips_less_and_a_zero_band_changes_nothing():
+def test_a_flag_with_memory_carried_from_2021_flips_less_and_a_zero_band_changes_nothing():
+    """The flag history is assessed as planlib assess --as-of would: with band 0 its flags in 2024
+    and 2025 are exactly the benchmark's plain statuses; a band of 0.10 keeps flags across years."""
     family = next(f for f in cal.FAMILIES if f.name == "steady_trend")
-    out = cal.calibration_cases(family, cal.draw_cases(family, 40))
-    plain = cal.calibration_score(out)
+    cases = cal.draw_cases(family, 40)
+    out = cal.calibration_cases(family, cases)
+    plain = cal.calibration_score(out).loc["auto"]
+    history = cal.flag_history(family, cases)
+    assert sorted(history["year"].unique()) == list(range(2021, 2026)) and len(history) == 5 * 40
     assert out.loc[out["method"] == "auto", "p_next"].between(0, 1).all()
-    for method in ("auto", cal.KNOWN_FORM):
-        flips = [cal.held_flip(out, band, method) for band in (0.0, 0.05, 0.1, 0.2)]
-        assert flips[0] == pytest.approx(plain.loc[method, "flip"])
-        assert flips == sorted(flips, reverse=True) and flips[-1] < flips[0]
+    none, held = cal.held_scores(history, 0.0), cal.held_scores(history, 0.10)
+    assert none["flip"] == pytest.approx(plain["flip"]) and none["flagged"] == pytest.approx(plain["flagged"])
+    assert held["flip"] < none["flip"]
+    carried = cal.carried_flags(history, 0.10)
+    assert (carried["held"] != carried["flag"]).any()  # some flags are kept from an earlier year
+    kept = carried[carried["held"] != carried["flag"]]
+    assert ((kept["p_meet"] - 0.75).abs().lt(0.10) | (kept["p_meet"] - 0.25).abs().lt(0.10)).all()
+

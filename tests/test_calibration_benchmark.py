@@ -51,11 +51,16 @@ def test_table_and_verdicts_name_the_missed_goals():
             "status_next": ["on_track", "off_track"], "p_next": [0.82, 0.1]}
     base = [pd.DataFrame({"method": b, "p_meet": [1.0, 0.0], "met": [True, False],
                           "p_true": [1.0, 0.0], "truth": [5.0, 1.0]}) for b in ("last_value", "drift", "growth_rate")]
-    frame = cal.table({"toy": pd.concat([pd.DataFrame(auto), *base], ignore_index=True)})
+    history = pd.DataFrame({"case": [0, 0, 1, 1], "year": [2024, 2025] * 2, "p_meet": [0.9, 0.82, 0.1, 0.1],
+                            "flag": ["at_risk", "not_flagged", "off_track", "off_track"],
+                            "met": [True, True, False, False], "p_true": [1.0, 1.0, 0.0, 0.0]})
+    forecasts = pd.concat([pd.DataFrame(auto), *base], ignore_index=True)
+    frame = cal.table({"toy": forecasts}, {"toy": history})
     row = frame.loc["toy"]
     assert row["brier"] == pytest.approx(0.01) and row["brier_last_value"] == 0.0
     assert row["false_alarm"] == 1.0 and row["flip"] == 0.5 and row["coverage_95"] == 1.0
-    assert row["flip_held"] == 0.0  # at risk -> on track at 0.82 is held with a band of 0.10
+    assert row["flip_held"] == 0.0 and row["flagged_held"] == 1.0  # at risk -> on track at 0.82 is held (band 0.10)
+    assert pd.isna(cal.table({"toy": forecasts}).loc["toy", "flip_held"])  # no history: no figure
     (line,) = cal.verdicts(frame)
     assert "Brier 0.010 > best baseline 0.000" in line and "false alarms 100.0%" in line
     assert "flips 50.0%" in line and "95% coverage 100.0%" in line
