@@ -298,6 +298,13 @@ READING = [
     "全国's C19 went from a logit line (p 0.92, 90.5-100) to a level with a 95% interval of "
     "2.4-100, and the county's C22 from off track to at risk on a straight line cut off at 100: "
     "the logit line is what keeps intervals near a bound honest.",
+    "- a flag with memory that holds only against a worsening (a new flag, or a worse one, needs "
+    "`p_meet` a band past the cut-off; a flag is lifted as soon as `p_meet` is past it), carried "
+    "from 2021 like the one above (band 0.10 / 0.15, 300 draws, seed 0): it does not keep old "
+    "flags (`steady_trend` flagged 75.7% -> 71.7% / 70.3%), but the flips stay above the goal "
+    "(`steady_trend` 26.0% -> 18.0% / 16.7%, `rare_events` 22.0% -> 12.3% / 9.3%, "
+    "`drifting_share` 19.3% -> 15.0% / 14.7%; `flat_share` 10.3% -> 5.3% / 5.0%): half of the "
+    "flips are flags lifted, and lifting them late is what makes the symmetric memory sticky.",
     "- `drifting_share` coverage (89.3%, 300 draws: within two standard errors of 90%): the "
     "level on the recent four points covers 87% of cases, the straight line that `auto` "
     "sometimes reads into a random walk 76% (its error 4.4 against an interval sd of 2.5, "
