@@ -161,6 +161,22 @@ def test_explorer_marks_observations_after_the_as_of_year(model):
     assert observed[observed["later"]][S.YEAR].tolist() == [2022, 2023]
 
 
+def test_explorer_observations_without_text_columns_keep_them_text():
+    """A researcher's frame without ``source`` or ``confirmation`` (only the required columns):
+    the missing columns come back as text, so the chart's series and the export fill them with ""
+    without the float-NaN fill that pandas 4 refuses."""
+    import warnings
+
+    obs = pd.DataFrame({S.INDICATOR_ID: ["C21"] * 3, S.REGION: ["石柱县", "石柱县", "全国"],
+                        S.YEAR: [2021, 2022, 2022], S.VALUE: [97.0, 97.5, 95.7]})
+    observed = apps.explorer_observations(obs, "C21", 2022)
+    assert observed[S.CONFIRMATION].dtype == object and observed[S.NUMERATOR].dtype == "float64"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        series = charts.series_frame(observed, "zh", "石柱县")
+    assert series["series"].tolist() == ["石柱县（观测值）", "石柱县（观测值）", "全国"]
+
+
 @pytest.mark.slow
 def test_explorer_chart_renders_png_and_svg_offline(model):
     view = apps.explorer_view(model, "C21", "linear", 2023, "en")
