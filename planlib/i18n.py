@@ -375,12 +375,16 @@ REPORT_LABELS = {
     "evidence_note": {
         "zh": "达标概率是估计，不是保证：标为“存在风险”的个案中，模拟序列有{sim_risk}、真实数据有{real_risk}"
               "最终达标。对完全沿直线稳定上升的序列，本方法偏于谨慎（实际{steady_met}达标，平均达标概率"
-              "{steady_p}），因为真实序列的趋势常会变化；详见 docs/benchmarks.md。",
+              "{steady_p}），因为真实序列的趋势常会变化。出生人口性别比的状态按是否显示偏离正常范围判断，"
+              "不由达标概率决定，故表中不列其平均达标概率，也不计入模拟序列的合计；详见 docs/benchmarks.md。",
         "en": "A probability is an estimate, not a promise: of the cases flagged at risk, {sim_risk} "
               "of the simulated and {real_risk} of the real ones met the target in the end. On "
               "series that rise along a perfectly straight line the method is cautious ({steady_met} "
               "met, with a mean probability of {steady_p}), because real series' trends often "
-              "change; see docs/benchmarks.md."},
+              "change. The status of the sex ratio at birth comes from whether it is shown to "
+              "lie outside the normal range, not from the probability, so the table gives no "
+              "mean probability for it and leaves it out of the simulated series' totals; see "
+              "docs/benchmarks.md."},
     "evidence_missing": {"zh": "未找到可靠性检验结果（data/calibration.csv），请运行 benchmarks/calibration.py。",
                          "en": "The calibration results (data/calibration.csv) are missing: run "
                                "benchmarks/calibration.py."},
@@ -391,6 +395,8 @@ REPORT_LABELS = {
     "flag_not_flagged": {"zh": "已达标或有望达标", "en": "Achieved or on track"},
     "data_simulated": {"zh": "模拟的县级序列", "en": "Simulated county series"},
     "data_real": {"zh": "真实数据", "en": "Real series"},
+    "data_own_rule": {"zh": "模拟的{family}（按正常范围判断）",
+                      "en": "Simulated {family} (judged against the normal range)"},
     # the plans' sheets: the plan's full name in Chinese, a short one in English
     "sheet_women": {"zh": PLAN_LABELS["women"]["zh"], "en": "Women"},
     "sheet_children": {"zh": PLAN_LABELS["children"]["zh"], "en": "Children"},

@@ -172,9 +172,11 @@ def test_the_evidence_file_pools_the_families_and_keeps_each():
 
     results = {"flat_share": frame(["at_risk", "at_risk", "on_track"], [True, False, True]),
                "steady_trend": frame(["at_risk", "achieved"], [True, True]),
-               "wb_fertility": frame(["off_track"], [False])}
+               "wb_fertility": frame(["off_track"], [False]),
+               "noisy_ratio": frame(["at_risk", "on_track"], [False, False])}
     out = cal.evidence(results, draws=3, seed=7).set_index(["data", "flag"])
-    assert out.loc[("simulated", "at_risk"), "n"] == 3
+    assert out.loc[("simulated", "at_risk"), "n"] == 3  # the sex ratio's own rule is not pooled
+    assert out.loc[("noisy_ratio", "at_risk"), "n"] == 1
     assert out.loc[("simulated", "at_risk"), "share_met"] == pytest.approx(2 / 3, abs=1e-4)
     assert out.loc[("simulated", "not_flagged"), "n"] == 2  # on track and achieved
     assert out.loc[("real", "off_track"), "share_met"] == 0.0 and ("real", "at_risk") not in out.index

@@ -56,9 +56,14 @@ def test_the_note_quotes_the_evidence_of_each_status(data):
     assert evidence[0] == ["数据", "状态", "个案数", "平均达标概率", "实际达标比例"]
     pooled = data.evidence[data.evidence["data"].isin(["simulated", "real"])
                            & (data.evidence["flag"] != "all")]
-    assert len(evidence) - 1 == len(pooled) == 6
-    for cells, row in zip(evidence[1:], pooled.itertuples()):
+    own = data.evidence[(data.evidence["data"] == "noisy_ratio") & (data.evidence["flag"] != "all")]
+    assert len(pooled) == 6 and len(own) == 3 and len(evidence) - 1 == 9
+    for cells, row in zip(evidence[1:7], pooled.itertuples()):
         assert cells[2] == str(row.n) and cells[4] == format_share(row.share_met)
+        assert cells[3] != "—"
+    for cells, row in zip(evidence[7:], own.itertuples()):  # the sex ratio: no mean probability
+        assert cells[0] == "模拟的出生人口性别比（按正常范围判断）" and cells[2] == str(row.n)
+        assert cells[3] == "—" and cells[4] == format_share(row.share_met)
     at_risk = pooled[pooled["flag"] == "at_risk"].set_index("data")["share_met"]
     steady = data.evidence.set_index(["data", "flag"]).loc[("steady_trend", "all")]
     assert (f"模拟序列有{format_share(at_risk['simulated'])}、真实数据有{format_share(at_risk['real'])}最终达标"
@@ -93,7 +98,7 @@ def test_the_word_report_has_the_note_with_both_tables(data):
 def test_the_english_note_names_every_family():
     data = prepare(ReportOptions(2024, lang="en"), small_catalog(), observations())
     intro, note = M.evidence_texts(data.evidence, "en")
-    assert "7 kinds of simulated county series, 300 of each" in intro
+    assert "7 kinds of simulated county series, 1000 of each" in intro
     assert all(i18n.CALIBRATION_FAMILY_LABELS[f.name]["en"] in intro for f in FAMILIES)
     assert "rates near 100%, steps, flat shares, steady trends, rare events among births" in intro
     assert note.startswith("A probability is an estimate, not a promise")

@@ -17,8 +17,8 @@ import pandas as pd
 
 from .. import assessment, config, i18n
 from ..assessment import special_rules  # noqa: F401  (the writers' one import of the note)
-from ..calibration import (FAMILIES, FERTILITY, FIRST_YEAR, GOAL_YEAR, LAST_YEAR, POOLS, REAL,
-    RELIABILITY_COLUMNS, SIMULATED)
+from ..calibration import (FAMILIES, FERTILITY, FIRST_YEAR, GOAL_YEAR, LAST_YEAR, OWN_RULE, POOLS,
+    REAL, RELIABILITY_COLUMNS, SIMULATED)
 from ..formats import MISSING, format_probability, format_share
 from ..forecast import ForecastConfig
 from ..schema import AT_RISK
@@ -65,23 +65,35 @@ def load_evidence(path: Path | None = None) -> pd.DataFrame | None:
 
 
 def evidence_table(evidence: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The pooled rows of the evidence (:data:`planlib.calibration.POOLS`), as a reader sees
-    them: data, status, cases, mean probability, share that met.
+    """The pooled rows of the evidence (:data:`planlib.calibration.POOLS`), then the families
+    whose status comes from a rule of their own (:data:`~planlib.calibration.OWN_RULE`, the sex
+    ratio at birth) without a mean probability, since their status does not come from it: data,
+    status, cases, mean probability, share that met.
 
     Examples:
-        >>> e = pd.DataFrame({"data": ["real", "real"], "flag": ["not_flagged", "at_risk"],
-        ...                   "n": [71, 38], "mean_p_meet": [0.94, 0.52], "share_met": [0.97, 0.34]})
-        >>> evidence_table(e, "en").to_numpy().tolist()
-        [['Real series', 'Achieved or on track', '71', '94%', '97%'], ['Real series', 'At risk', '38', '52%', '34%']]
+        >>> e = pd.DataFrame({"data": ["real", "real", "noisy_ratio"], "flag": ["not_flagged", "at_risk", "at_risk"],
+        ...                   "n": [71, 38, 59], "mean_p_meet": [0.94, 0.52, 0.03], "share_met": [0.97, 0.34, 0.12]})
+        >>> evidence_table(e, "en").to_numpy().tolist()[1:]
+        [['Real series', 'At risk', '38', '52%', '34%'], ['Simulated sex ratios at birth (judged against the normal range)', 'At risk', '59', '—', '12%']]
     """
-    rows = evidence[evidence["data"].isin(list(POOLS)) & (evidence["flag"] != "all")]
+    shown = evidence[evidence["data"].isin([*POOLS, *OWN_RULE]) & (evidence["flag"] != "all")]
+    order = {d: k for k, d in enumerate([*POOLS, *OWN_RULE])}
+    rows = shown.iloc[shown["data"].map(order).argsort(kind="stable")]
+    own = rows["data"].isin(OWN_RULE)
     return pd.DataFrame({
-        T.label("col_data", lang): [T.label(f"data_{d}", lang) for d in rows["data"]],
+        T.label("col_data", lang): [_data_label(d, lang) for d in rows["data"]],
         T.label("col_status", lang): [_flag_label(f, lang) for f in rows["flag"]],
         T.label("col_cases", lang): [str(int(n)) for n in rows["n"]],
-        T.label("col_mean_p", lang): [format_probability(p) for p in rows["mean_p_meet"]],
+        T.label("col_mean_p", lang): [MISSING if o else format_probability(p)
+                                      for o, p in zip(own, rows["mean_p_meet"])],
         T.label("col_share_met", lang): [format_share(s) for s in rows["share_met"]],
     })
+
+
+def _data_label(data: str, lang: str) -> str:
+    if data in OWN_RULE:
+        return T.label("data_own_rule", lang, family=i18n.CALIBRATION_FAMILY_LABELS[data][lang])
+    return T.label(f"data_{data}", lang)
 
 
 def evidence_texts(evidence: pd.DataFrame | None, lang: str = "zh") -> tuple[str, str | None]:
