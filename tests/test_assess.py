@@ -141,7 +141,7 @@ def test_balance_inside_the_band_is_not_flagged_though_the_band_is_narrower_than
     assert out.p_meet["S"] == pytest.approx(0.68, abs=0.03)  # below on_track: at risk under the old rule
     assert out.status.to_dict() == {"R": "achieved", "S": "achieved"}
     assert "高于107的概率27%" in out.explanation_zh["S"]
-    assert "flagged at risk only from 90% on one side, off track from 97.5%" in out.explanation_en["S"]
+    assert "flagged at risk only from 95% on one side, off track from 97.5%" in out.explanation_en["S"]
 
 
 def test_balance_shown_outside_is_flagged_at_risk_or_off_track():

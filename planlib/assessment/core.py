@@ -81,7 +81,9 @@ class AssessConfig:
         balance_at_risk, balance_off_track: a ``趋于平衡`` target reads "not shown to be
             outside the normal range" (:func:`planlib.assessment.rules.balance_status`): at
             risk when the underlying value lies beyond one edge of the band with at least
-            this probability (0.90: the 80% interval lies wholly outside), off track from
+            this probability (0.95: the 90% interval lies wholly outside, i.e. shown to be outside
+            at the one-sided 5% level, so at most about 5% of ratios that are in fact normal
+            are flagged), off track from
             ``balance_off_track`` on (0.975: the 95% interval lies wholly outside, i.e. shown
             to be outside at the usual 5% level).
         home_region: region that gets a row for every indicator; None picks the county if it is
@@ -106,7 +108,7 @@ class AssessConfig:
     directional_significant: float = 1.0
     stagnation: float = 0.1
     declines_off_track: int = 2
-    balance_at_risk: float = 0.90
+    balance_at_risk: float = 0.95
     balance_off_track: float = 0.975
     home_region: str | None = None
 

@@ -45,7 +45,7 @@ def special_rules(lang: str = "zh", config: AssessConfig | None = None) -> str:
 
     Examples:
         >>> text = special_rules("en")
-        >>> "103-107" in text and "at least 90%" in text and "off track from 97.5%" in text
+        >>> "103-107" in text and "at least 95%" in text and "off track from 97.5%" in text
         True
     """
     from ..targets import TargetConfig

@@ -255,8 +255,9 @@ def balance_status(outside: tuple[float, float], met_now: bool, config: AssessCo
     range" (103-107 boys per 100 girls, :class:`planlib.targets.TargetConfig`): a county's
     3,000-4,500 births a year pin the ratio down only to about ±1.7, so a ratio in the middle of
     a band four wide cannot be shown to be inside it either, and is not flagged for that.  The
-    flag needs evidence of being outside on one side: at risk from ``balance_at_risk`` (0.90,
-    the 80% interval of the underlying ratio wholly beyond an edge), off track from
+    flag needs evidence of being outside on one side: at risk from ``balance_at_risk`` (0.95,
+    the 90% interval of the underlying ratio wholly beyond an edge: shown at the one-sided 5%
+    level), off track from
     ``balance_off_track`` (0.975, the 95% interval wholly beyond it).  Not flagged, it is
     achieved when the latest value is inside the band, else on track.
 
@@ -264,7 +265,7 @@ def balance_status(outside: tuple[float, float], met_now: bool, config: AssessCo
         >>> cfg = AssessConfig()
         >>> balance_status((0.0, 0.2), True, cfg), balance_status((0.0, 0.2), False, cfg)
         ('achieved', 'on_track')
-        >>> balance_status((0.0, 0.93), False, cfg), balance_status((0.99, 0.0), False, cfg)
+        >>> balance_status((0.0, 0.96), False, cfg), balance_status((0.99, 0.0), False, cfg)
         ('at_risk', 'off_track')
     """
     evidence = max(outside)
