@@ -38,8 +38,8 @@ How each kind of target gives ``p_meet``:
   ratio is known only to about ±1.7, so ``p_meet`` rarely reaches 0.75 even in the middle of the
   band, and the status does not come from it: :func:`~planlib.assessment.rules.balance_status`
   flags ``at_risk`` when the underlying ratio lies beyond one edge with probability
-  ``balance_at_risk`` (0.95: its 90 % interval wholly outside, a one-sided test at 5 %) and ``off_track`` from
-  ``balance_off_track`` (0.975: its 95 % interval wholly outside); otherwise ``achieved`` if the
+  ``balance_at_risk`` (0.95: its 90 % interval wholly outside, a one-sided test at 5 %) and
+  ``off_track`` from ``balance_off_track`` (0.975: its 95 % interval wholly outside); otherwise ``achieved`` if the
   latest value is in the band, else ``on_track``. An off-track series whose projection is nearer
   the band than its latest value is moving toward it and is at worst ``at_risk``.
 * A threshold, band or approx target met in every observed year (at least

@@ -83,9 +83,8 @@ class AssessConfig:
             risk when the underlying value lies beyond one edge of the band with at least
             this probability (0.95: the 90% interval lies wholly outside, i.e. shown to be outside
             at the one-sided 5% level, so at most about 5% of ratios that are in fact normal
-            are flagged), off track from
-            ``balance_off_track`` on (0.975: the 95% interval lies wholly outside, i.e. shown
-            to be outside at the usual 5% level).
+            are flagged), off track from ``balance_off_track`` on (0.975: the 95% interval lies
+            wholly outside, i.e. shown to be outside at the one-sided 2.5% level).
         home_region: region that gets a row for every indicator; None picks the county if it is
             in the observations, else the most frequent region.
 
