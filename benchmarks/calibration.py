@@ -19,7 +19,7 @@ between the calibration markers of ``docs/benchmarks.md``, ``docs/calibration_re
 and ``data/calibration.csv`` (how often each flag's cases met: the evidence the report's method
 note quotes).
 
-Run: ``.venv/bin/python benchmarks/calibration.py [--draws 1000]`` (about four minutes).
+Run: ``.venv/bin/python benchmarks/calibration.py [--draws 1000]`` (about three minutes).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def simulated(draws: int, seed: int) -> tuple[dict[str, pd.DataFrame], dict[str,
         cases = cal.draw_cases(family, draws, seed)
         results[family.name] = cal.calibration_cases(family, cases)
         if family.flags_from_p:
-            histories[family.name] = cal.flag_history(family, cases)
+            histories[family.name] = cal.flag_history(family, cases, forecasts=results[family.name])
     return results, histories
 
 

@@ -442,21 +442,36 @@ def held_flag(previous: str | None, now: str, p: float, band: float,
     return previous if cut is not None and cut - band <= p < cut + band else now
 
 
-def flag_history(family: Family, cases: list[Case], config: AssessConfig | None = None) -> pd.DataFrame:
+def flag_history(family: Family, cases: list[Case], config: AssessConfig | None = None,
+                 forecasts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every case assessed as ``planlib assess --as-of`` would in each year of the plan period up
     to the extra year (``plan_start``, 2021, to 2025): what a flag with memory carries.
+
+    Args:
+        forecasts: :func:`calibration_cases` of the same ``cases``, if already made: its ``auto``
+            rows are the assessments of 2024 (``p_meet``, ``status``) and 2025 (``p_next``,
+            ``status_next``), so those two years are taken from it instead of assessed again.
 
     Returns:
         One row per case and year: ``case``, ``year``, ``p_meet``, ``flag`` (:data:`FLAG_CLASSES`),
         ``met``, ``p_true``.
     """
     cfg = config or AssessConfig()
+    known = {}
+    if forecasts is not None:
+        auto = forecasts[forecasts["method"] == AUTO].sort_values("case", kind="stable")
+        known = {LAST_YEAR: (auto["p_meet"], auto["status"]),
+                 EXTRA_YEAR: (auto["p_next"], auto["status_next"])}
     frames = []
     for year in range(cfg.plan_start, EXTRA_YEAR + 1):
-        out = _assess_cases(cases, family.unit, True, as_of=year)
+        if year in known:
+            p, status = known[year]
+        else:
+            out = _assess_cases(cases, family.unit, True, as_of=year)
+            p, status = out["p_meet"], out["status"]
         frames.append(pd.DataFrame({"case": np.arange(len(cases)), "year": year,
-                                    "p_meet": out["p_meet"].to_numpy(float),
-                                    "flag": out["status"].map(_flag_class).to_numpy(),
+                                    "p_meet": p.to_numpy(float),
+                                    "flag": status.map(_flag_class).to_numpy(),
                                     "met": [c.met for c in cases], "p_true": [c.p_true for c in cases]}))
     return pd.concat(frames, ignore_index=True)
 
